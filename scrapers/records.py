@@ -1,0 +1,95 @@
+"""Typed records that every marketplace parser returns.
+
+Field names are the public contract of `scout parse --json`; a missing figure is None, never 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Kind = Literal["offers", "search", "ranking", "product", "seller"]
+KINDS: tuple[str, ...] = ("offers", "search", "ranking", "product", "seller")
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """One seller's offer for a product (offer listings, product buy boxes, search results, API items)."""
+
+    seller_id: str | None
+    name: str | None
+    positive_pct: float | None = None
+    rating_count: int | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    is_platform: bool = False
+    product_id: str | None = None
+    title: str | None = None
+    stars: float | None = None  # average star rating of the seller (0-5) where shown instead of a positive %
+    sales_count: int | None = None  # items sold / transactions, where the marketplace shows it
+    badge: str | None = None  # e.g. eBay "Top Rated", MercadoLibre "platinum", Allegro "SuperSeller"
+    country: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RankingEntry:
+    """One product on a best-seller (or equivalent) list."""
+
+    rank: int
+    product_id: str
+    title: str | None = None
+    stars: float | None = None
+    rating_count: int | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    url: str | None = None
+    seller_id: str | None = None
+    seller_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SellerProfile:
+    """A seller's public profile or storefront."""
+
+    seller_id: str | None
+    name: str | None
+    positive_pct: float | None = None
+    rating_count: int | None = None  # ratings within `rating_window_days`, or lifetime when the window is None
+    lifetime_rating_count: int | None = None
+    business_name: str | None = None
+    business_address: str | None = None
+    country: str | None = None
+    rating_window_days: int | None = None
+    stars: float | None = None
+    sales_count: int | None = None
+    sales_count_exact: bool = False  # True where the marketplace states an exact count (Etsy transaction_sold_count)
+    listing_count: int | None = None
+    followers: int | None = None
+    created: str | None = None  # ISO date the store opened, where shown
+    badge: str | None = None
+    url: str | None = None
+
+
+Record = Offer | RankingEntry | SellerProfile
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """What one page or API response yielded."""
+
+    marketplace: str
+    kind: str
+    records: list[Record] = field(default_factory=list)
+    site: str | None = None  # e.g. "amazon.de", where the page says which site it came from
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """A JSON-ready dict: Decimals become strings so prices keep their exact digits."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        out[f.name] = str(value) if isinstance(value, Decimal) else value
+    return out

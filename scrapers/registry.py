@@ -1,0 +1,50 @@
+"""Which marketplace module reads a page, detected from the content itself when not told."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from scout.errors import ParseError
+from scrapers.records import KINDS, ParsedPage
+
+MARKETPLACES: tuple[str, ...] = ("amazon", "ebay", "walmart", "etsy", "allegro", "cdiscount", "mercadolibre")
+
+
+def marketplace_module(name: str) -> ModuleType:
+    """The parser module of marketplace `name` (each has MARKETPLACE, detect() and parse())."""
+    if name not in MARKETPLACES:
+        raise ParseError(name, "page", f"unknown marketplace (known: {', '.join(MARKETPLACES)})")
+    return importlib.import_module(f"scrapers.{name}")
+
+
+def detect_page(text: str, url: str | None = None) -> tuple[str, str] | None:
+    """(marketplace, kind) of a page or API response, or None when no parser recognises it."""
+    for name in MARKETPLACES:
+        kind = marketplace_module(name).detect(text, url)
+        if kind is not None:
+            return name, kind
+    return None
+
+
+def parse_page(
+    text: str, marketplace: str | None = None, kind: str | None = None, url: str | None = None
+) -> ParsedPage:
+    """Parse one page or API response; raises ParseError (drift/unknown) or BlockedError."""
+    if kind is not None and kind not in KINDS:
+        raise ParseError(marketplace or "?", kind, f"unknown page kind (known: {', '.join(KINDS)})")
+    if marketplace is None or kind is None:
+        if marketplace is not None:
+            module = marketplace_module(marketplace)
+            detected_kind = module.detect(text, url)
+            if detected_kind is None:
+                raise ParseError(marketplace, "page", "not a page type Scout recognises")
+            kind = detected_kind
+        else:
+            detected = detect_page(text, url)
+            if detected is None:
+                raise ParseError("unknown", "page", "no marketplace parser recognises this content")
+            marketplace, detected_kind = detected
+            kind = kind or detected_kind
+    result: ParsedPage = marketplace_module(marketplace).parse(text, kind, url)
+    return result
