@@ -1,4 +1,4 @@
-"""Shared test helpers: the real captured pages (skipped cleanly when absent) and hand-made fixtures."""
+"""Test helpers: the real captured pages (skipped cleanly when absent) and hand-made fixtures."""
 
 from __future__ import annotations
 
