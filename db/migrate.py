@@ -1,0 +1,76 @@
+"""Versioned schema migrations (alembic), run from code so `scout db upgrade` needs no alembic.ini."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import exc, inspect
+from sqlalchemy.engine import Engine
+
+from db.engine import translate_error
+from scout.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of Scout knows."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def has_scout_tables(engine: Engine) -> bool:
+    """Whether the database already holds Scout's tables."""
+    return inspect(engine).has_table("seller")
+
+
+def upgrade(engine: Engine, *, backup: bool = True) -> tuple[str | None, str]:
+    """Bring the schema to the newest revision; (revision before, revision after). Backs up a SQLite file first."""
+    try:
+        before = current_revision(engine)
+        head = head_revision()
+        if before == head:
+            return before, head
+        if before is None and has_scout_tables(engine):
+            raise DatabaseError("the database has Scout tables but no schema revision: it was not made by `scout db`")
+        db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+        if backup and before is not None and db_path:
+            shutil.copy2(db_path, f"{db_path}.before-{head}.bak")
+        with engine.begin() as conn:
+            config = _config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        return before, head
+    except exc.DBAPIError as err:
+        raise translate_error(engine, err) from None
+
+
+def require_current(engine: Engine) -> None:
+    """Fail with a clear message when the database is missing Scout's schema or needs `scout db upgrade`."""
+    try:
+        revision = current_revision(engine)
+    except exc.DBAPIError as err:
+        raise translate_error(engine, err) from None
+    if revision is None:
+        raise DatabaseError("the database has no Scout schema yet: run `scout db init`")
+    if revision != head_revision():
+        raise DatabaseError(f"the database schema is at {revision}, this Scout needs {head_revision()}: "
+                            "run `scout db upgrade`")

@@ -1,0 +1,208 @@
+"""SQLModel tables: sellers with a snapshot per observation, rankings, crawls, archived pages, businesses,
+suppression and outreach. Every figure traces back to a page (URL, fetch time, parser version).
+
+Datetimes are timezone-aware UTC (SQLModel's UTCDateTime stores them in UTC on SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Crawl(SQLModel, table=True):
+    """One run of `scout crawl` or `scout ingest`: what it fetched and how it went."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True)  # marketplace name, "all", or "ingest"
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = Field(default="running")  # running | finished | interrupted | failed
+    options: str = Field(default="{}")  # JSON of the options the crawl was started with
+    pages_ok: int = 0
+    pages_retried: int = 0
+    pages_blocked: int = 0
+    pages_drifted: int = 0
+    pages_disallowed: int = 0
+    pages_failed: int = 0
+    sellers_new: int = 0
+    sellers_updated: int = 0
+
+
+class Page(SQLModel, table=True):
+    """An archived fetch: enough to re-parse it later without the network."""
+
+    __table_args__ = (UniqueConstraint("url", "content_hash", name="uq_page_url_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(index=True)
+    fingerprint: str = Field(index=True)  # canonical URL fingerprint (see scout.urls)
+    marketplace: str | None = Field(default=None, index=True)
+    kind: str | None = None
+    status: int = 200  # HTTP status; 0 for a file ingested from disk
+    fetched_at: datetime = Field(default_factory=utcnow)
+    content_hash: str  # sha256 of the uncompressed body
+    content_type: str | None = None
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib-compressed
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
+    parse_status: str | None = None  # ok | blocked | drifted | unknown
+    parse_error: str | None = None
+    parser_version: str | None = None
+
+
+class Business(SQLModel, table=True):
+    """One business, which may own storefronts on several marketplaces."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    normalized_name: str = Field(index=True)
+    country: str | None = None
+    website: str | None = None
+    email_domain: str | None = None
+    vat_number: str | None = None
+    match_evidence: str | None = None  # why its storefronts were linked
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Seller(SQLModel, table=True):
+    """A storefront: one per (marketplace, the marketplace's own seller id)."""
+
+    __table_args__ = (UniqueConstraint("marketplace", "seller_id", name="uq_seller_marketplace_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    marketplace: str = Field(index=True)
+    seller_id: str
+    name: str | None = None
+    site: str | None = None  # e.g. amazon.de
+    url: str | None = None
+    country: str | None = None
+    business_name: str | None = None
+    business_address: str | None = None
+    is_platform: bool = False
+    business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+
+
+class SellerSnapshot(SQLModel, table=True):
+    """A seller's public figures as one page showed them at one time."""
+
+    __table_args__ = (
+        UniqueConstraint("seller_pk", "page_id", name="uq_snapshot_seller_page"),
+        Index("ix_snapshot_seller_time", "seller_pk", "observed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    seller_pk: int = Field(foreign_key="seller.id")
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+    source_url: str
+    observed_at: datetime  # the page's fetch time (or --as-of for ingested files)
+    parser_version: str
+    positive_pct: float | None = None
+    rating_count: int | None = None
+    rating_window_days: int | None = None
+    lifetime_rating_count: int | None = None
+    stars: float | None = None
+    sales_count: int | None = None
+    sales_count_exact: bool = False
+    listing_count: int | None = None
+    followers: int | None = None
+
+
+class RankingEntry(SQLModel, table=True):
+    """A product's place on a best-seller list, as one page showed it."""
+
+    __tablename__ = "ranking_entry"
+    __table_args__ = (UniqueConstraint("page_id", "rank", name="uq_ranking_page_rank"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
+    marketplace: str = Field(index=True)
+    site: str | None = None
+    list_name: str | None = None  # category of the list
+    rank: int
+    product_id: str = Field(index=True)
+    title: str | None = None
+    stars: float | None = None
+    rating_count: int | None = None
+    price: float | None = None
+    currency: str | None = None
+    seller_pk: int | None = Field(default=None, foreign_key="seller.id", index=True)
+    observed_at: datetime
+
+
+class OfferRecord(SQLModel, table=True):
+    """A seller's offer for a product, as one page showed it (links products to sellers, gives prices)."""
+
+    __tablename__ = "offer"
+    __table_args__ = (UniqueConstraint("page_id", "seller_pk", "product_id", name="uq_offer_page_seller_product"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id")
+    seller_pk: int = Field(foreign_key="seller.id", index=True)
+    product_id: str = Field(default="", index=True)
+    title: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    observed_at: datetime
+
+
+class Suppression(SQLModel, table=True):
+    """A business never to contact: already on our marketplace, or asked not to be contacted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    normalized_name: str = Field(index=True)
+    domain: str | None = None
+    marketplace: str | None = None
+    seller_id: str | None = None
+    kind: str = "do_not_contact"  # do_not_contact | onboarded | existing_seller
+    reason: str | None = None
+    source: str | None = None  # file it was imported from, or "manual"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Outreach(SQLModel, table=True):
+    """The one active onboarding offer per business, and where it stands in the pipeline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", unique=True)
+    status: str = "drafted"  # drafted | sent | replied | onboarded | declined | opted-out
+    offer_code: str = Field(unique=True)
+    language: str = "en"
+    free_months: int = 3
+    commission_pct: float = 5.0
+    expires_on: date | None = None
+    draft_path: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FrontierEntry(SQLModel, table=True):
+    """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash."""
+
+    __tablename__ = "frontier"
+    __table_args__ = (UniqueConstraint("crawl_id", "fingerprint", name="uq_frontier_crawl_fp"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    url: str
+    fingerprint: str
+    marketplace: str
+    kind: str
+    depth: int = 0
+    status: str = Field(default="pending", index=True)  # pending | done | failed | disallowed | blocked
+    attempts: int = 0
+    page_id: int | None = Field(default=None, foreign_key="page.id")
+    error: str | None = None
+    context: str = Field(default="{}")  # JSON: site, category, api flag …

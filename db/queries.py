@@ -1,0 +1,49 @@
+"""Read-side queries the CLI and dashboards need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.models import Business, Crawl, Page, RankingEntry, Seller, SellerSnapshot
+
+
+@dataclass(frozen=True)
+class MarketplaceStats:
+    """Row counts for one marketplace."""
+
+    marketplace: str
+    sellers: int
+    snapshots: int
+    businesses: int
+    crawls: int
+    pages: int
+    rankings: int
+
+
+def database_stats(session: Session) -> list[MarketplaceStats]:
+    """Sellers, snapshots, businesses, crawls, pages and ranking entries per marketplace."""
+    def grouped(column, counted) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        return {key: n for key, n in session.execute(select(column, func.count(counted)).group_by(column)).all()
+                if key is not None}
+
+    sellers = grouped(Seller.marketplace, Seller.id)
+    snapshots = {mp: n for mp, n in session.execute(
+        select(Seller.marketplace, func.count(SellerSnapshot.id)).join(
+            SellerSnapshot, SellerSnapshot.seller_pk == Seller.id).group_by(Seller.marketplace)).all()}
+    businesses = {mp: n for mp, n in session.execute(
+        select(Seller.marketplace, func.count(func.distinct(Seller.business_id))).where(
+            Seller.business_id.is_not(None)).group_by(Seller.marketplace)).all()}  # type: ignore[union-attr]
+    crawls = grouped(Crawl.source, Crawl.id)
+    pages = grouped(Page.marketplace, Page.id)
+    rankings = grouped(RankingEntry.marketplace, RankingEntry.id)
+    names = sorted(set(sellers) | set(crawls) | set(pages) | set(rankings))
+    return [MarketplaceStats(mp, sellers.get(mp, 0), snapshots.get(mp, 0), businesses.get(mp, 0),
+                             crawls.get(mp, 0), pages.get(mp, 0), rankings.get(mp, 0)) for mp in names]
+
+
+def count_businesses(session: Session) -> int:
+    """How many businesses Scout knows."""
+    return session.execute(select(func.count(Business.id))).scalar_one()

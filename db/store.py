@@ -1,0 +1,204 @@
+"""Idempotent writes: archived pages, sellers, snapshots, rankings and offers.
+
+Every write is an INSERT … ON CONFLICT on a natural key, so storing the same page twice changes nothing,
+and a figure missing from a page never overwrites one already known (COALESCE on update).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
+from scrapers.records import Offer, ParsedPage, SellerProfile
+from scrapers.records import RankingEntry as RankedRecord
+
+SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
+                    "sales_count", "listing_count", "followers")
+SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address")
+
+
+@dataclass
+class StoreCounts:
+    """What storing one or more pages added."""
+
+    sellers_new: int = 0
+    sellers_updated: int = 0
+    snapshots: int = 0
+    rankings: int = 0
+    offers: int = 0
+
+    def add(self, other: StoreCounts) -> None:
+        """Accumulate another page's counts."""
+        for name in ("sellers_new", "sellers_updated", "snapshots", "rankings", "offers"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def compress(body: bytes) -> bytes:
+    """Compress an archived body."""
+    return zlib.compress(body, 6)
+
+
+def decompress(body: bytes) -> bytes:
+    """The original bytes of an archived body."""
+    return zlib.decompress(body)
+
+
+def content_hash(body: bytes) -> str:
+    """The sha256 hex digest that identifies a body."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def archive_page(
+    session: Session, *, url: str, fingerprint: str, body: bytes, fetched_at: datetime, status: int = 200,
+    content_type: str | None = None, crawl_id: int | None = None,
+) -> Page:
+    """The archived page for (url, body), created once: archiving the same content again returns the same row."""
+    digest = content_hash(body)
+    values = dict(url=url, fingerprint=fingerprint, status=status, fetched_at=fetched_at, content_hash=digest,
+                  content_type=content_type, body=compress(body), crawl_id=crawl_id)
+    stmt = _insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
+    session.execute(stmt)
+    return session.execute(select(Page).where(Page.url == url, Page.content_hash == digest)).scalar_one()
+
+
+def record_parse(session: Session, page: Page, *, marketplace: str | None, kind: str | None, status: str,
+                 error: str | None, parser_version: str | None) -> None:
+    """Note on the archived page how parsing it went."""
+    page.marketplace, page.kind, page.parse_status = marketplace, kind, status
+    page.parse_error, page.parser_version = error, parser_version
+    session.add(page)
+
+
+def _seller_key(marketplace: str, record: Offer | SellerProfile) -> str | None:
+    if record.seller_id:
+        return record.seller_id
+    if isinstance(record, Offer) and record.is_platform:
+        return f"{marketplace}:platform"
+    return None
+
+
+def upsert_sellers(
+    session: Session, marketplace: str, rows: Sequence[dict[str, Any]]
+) -> tuple[dict[str, int], set[str]]:
+    """Insert or refresh sellers; ({seller_id: pk}, ids that were new). Known values are never blanked."""
+    if not rows:
+        return {}, set()
+    ids = [row["seller_id"] for row in rows]
+    existing = set(session.execute(select(Seller.seller_id).where(  # type: ignore[call-overload]
+        Seller.marketplace == marketplace, Seller.seller_id.in_(ids))).scalars())  # type: ignore[attr-defined]
+    stmt = _insert(session, Seller)
+    updates: dict[str, Any] = {name: func.coalesce(getattr(stmt.excluded, name), getattr(Seller, name))
+                               for name in SELLER_FIELDS}
+    sqlite_dialect = session.get_bind().dialect.name == "sqlite"
+    later, earlier = (func.max, func.min) if sqlite_dialect else (func.greatest, func.least)
+    updates["last_seen"] = later(stmt.excluded.last_seen, Seller.last_seen)
+    updates["first_seen"] = earlier(stmt.excluded.first_seen, Seller.first_seen)
+    session.execute(stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates),
+                    [dict(row, marketplace=marketplace) for row in rows])
+    pks = dict(session.execute(select(Seller.seller_id, Seller.id).where(  # type: ignore[call-overload]
+        Seller.marketplace == marketplace, Seller.seller_id.in_(ids))).all())  # type: ignore[attr-defined]
+    return pks, set(ids) - existing
+
+
+def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, values: dict[str, Any]) -> None:
+    row = rows.setdefault(key, {"seller_id": key})
+    for name, value in values.items():
+        if value is not None and row.get(name) is None:
+            row[name] = value
+
+
+def store_parsed_page(
+    session: Session, page: Page, parsed: ParsedPage, *, observed_at: datetime, parser_version: str,
+    crawl_id: int | None = None, list_name: str | None = None,
+) -> StoreCounts:
+    """Store what one parsed page showed, with provenance back to `page`. Idempotent per page."""
+    counts = StoreCounts()
+    mp = parsed.marketplace
+    seller_rows: dict[str, dict[str, Any]] = {}
+    snapshots: dict[str, dict[str, Any]] = {}
+    offers: list[tuple[str, Offer]] = []
+    rankings: list[RankedRecord] = []
+    for record in parsed.records:
+        if isinstance(record, RankedRecord):
+            rankings.append(record)
+            if record.seller_id:
+                _merge_seller_row(seller_rows, record.seller_id, {"name": record.seller_name, "site": parsed.site})
+            continue
+        key = _seller_key(mp, record)
+        if key is None:
+            continue
+        base = {"name": record.name, "site": parsed.site, "country": record.country,
+                "first_seen": observed_at, "last_seen": observed_at}
+        if isinstance(record, SellerProfile):
+            base.update(url=record.url, business_name=record.business_name, business_address=record.business_address)
+        _merge_seller_row(seller_rows, key, base)
+        if isinstance(record, Offer):
+            seller_rows[key]["is_platform"] = record.is_platform
+            offers.append((key, record))
+        figures = {name: getattr(record, name, None) for name in SNAPSHOT_FIGURES}
+        if any(value is not None for value in figures.values()):
+            snap = snapshots.setdefault(key, {name: None for name in SNAPSHOT_FIGURES})
+            for name, value in figures.items():
+                if snap[name] is None and value is not None:
+                    snap[name] = value
+            if getattr(record, "sales_count_exact", False):
+                snap["sales_count_exact"] = True
+    for row in seller_rows.values():
+        row.setdefault("first_seen", observed_at)
+        row.setdefault("last_seen", observed_at)
+        row.setdefault("is_platform", False)
+        for name in SELLER_FIELDS:
+            row.setdefault(name, None)
+    pks, new_ids = upsert_sellers(session, mp, list(seller_rows.values()))
+    counts.sellers_new = len(new_ids)
+    if snapshots:
+        rows = [dict(values, seller_pk=pks[key], page_id=page.id, crawl_id=crawl_id, source_url=page.url,
+                     observed_at=observed_at, parser_version=parser_version,
+                     sales_count_exact=values.get("sales_count_exact", False))
+                for key, values in snapshots.items()]
+        result = session.execute(_insert(session, SellerSnapshot).on_conflict_do_nothing(
+            index_elements=["seller_pk", "page_id"]).returning(SellerSnapshot.seller_pk), rows)
+        inserted = {pks_ for (pks_,) in result.all()}
+        counts.snapshots = len(inserted)
+        new_pks = {pks[key] for key in new_ids}
+        counts.sellers_updated = len(inserted - new_pks)
+    if offers:
+        offer_rows = {(pks[key], o.product_id or ""): dict(
+            page_id=page.id, crawl_id=crawl_id, seller_pk=pks[key], product_id=o.product_id or "", title=o.title,
+            price=float(o.price) if o.price is not None else None, currency=o.currency, observed_at=observed_at)
+            for key, o in offers}
+        session.execute(_insert(session, OfferRecord).on_conflict_do_nothing(
+            index_elements=["page_id", "seller_pk", "product_id"]), list(offer_rows.values()))
+        counts.offers = len(offer_rows)
+    if rankings:
+        rows = [dict(page_id=page.id, crawl_id=crawl_id, marketplace=mp, site=parsed.site, list_name=list_name,
+                     rank=r.rank, product_id=r.product_id, title=r.title, stars=r.stars, rating_count=r.rating_count,
+                     price=float(r.price) if r.price is not None else None, currency=r.currency,
+                     seller_pk=pks.get(r.seller_id) if r.seller_id else None, observed_at=observed_at)
+                for r in rankings]
+        session.execute(_insert(session, RankingEntry).on_conflict_do_nothing(index_elements=["page_id", "rank"]),
+                        _unique_by(rows, "rank"))
+        counts.rankings = len(rows)
+    return counts
+
+
+def _unique_by(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())

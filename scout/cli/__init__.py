@@ -1,0 +1,90 @@
+"""The `scout` command line: a thin layer over the core. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from scout import __version__
+from scout.cli.console import print_error
+from scout.errors import ScoutError
+from scout.settings import Settings, load_settings
+
+
+@dataclass
+class AppState:
+    """What the global options decided, handed to every command through the typer context."""
+
+    settings: Settings
+    debug: bool = False
+
+
+app = typer.Typer(
+    name="scout",
+    help="Find the best-performing sellers on rival marketplaces and draft onboarding offers.\n\n"
+         "Example: scout db init && scout db stats",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scout {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="SQLite path or SQLAlchemy URL [env: SCOUT_DB]",
+                                           show_default="scout.db")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="settings file [env: SCOUT_CONFIG]",
+                                               show_default="./scout.toml if present")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks on errors")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Find the best-performing sellers on rival marketplaces and draft onboarding offers.
+
+    Settings come from defaults < scout.toml < SCOUT_* environment < flags; see `scout settings`.
+
+    Example: scout --db team.db db stats
+    """
+    ctx.obj = AppState(settings=load_settings(config, overrides={"db": db}), debug=debug)
+
+
+def _register() -> None:
+    from scout.cli import db_cmd, settings_cmd
+
+    app.add_typer(db_cmd.app, name="db")
+    app.command("settings")(settings_cmd.show_settings)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: run the app, turning Scout's errors into one red line and a non-zero exit."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("SCOUT_DEBUG") == "1"
+    try:
+        app()
+    except ScoutError as err:
+        if debug:
+            raise
+        print_error(str(err))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print_error("interrupted")
+        sys.exit(130)
+    except Exception as err:  # a bug: say so in one line, the traceback is one flag away
+        if debug:
+            raise
+        print_error(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+        sys.exit(70)

@@ -1,0 +1,65 @@
+"""`scout db`: create, upgrade and inspect the database."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from db.engine import describe, make_engine, session_scope
+from db.migrate import head_revision, require_current, upgrade
+from db.queries import count_businesses, database_stats
+from scout.cli.console import stdout_console
+
+app = typer.Typer(help="Create, upgrade and inspect Scout's database.\n\nExample: scout db init", no_args_is_help=True)
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the database (or bring an existing one up to date).
+
+    Example: scout --db scout.db db init
+    """
+    engine = make_engine(ctx.obj.settings.db, write=True)
+    before, after = upgrade(engine)
+    where = describe(engine.url)
+    if before == after:
+        typer.echo(f"{where} is ready (schema {after}, already up to date)")
+    else:
+        typer.echo(f"{where} is ready (schema {after})")
+
+
+@app.command("upgrade")
+def upgrade_cmd(ctx: typer.Context) -> None:
+    """Apply schema migrations to an existing database; a SQLite file is backed up first.
+
+    Example: scout --db team.db db upgrade
+    """
+    engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
+    before, after = upgrade(engine)
+    if before == after:
+        typer.echo(f"{describe(engine.url)} is already at schema {after}")
+    else:
+        typer.echo(f"{describe(engine.url)} upgraded from schema {before or 'none'} to {after}")
+
+
+@app.command("stats")
+def stats(ctx: typer.Context) -> None:
+    """Count sellers, snapshots, businesses and crawls per marketplace.
+
+    Example: scout db stats
+    """
+    engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
+    require_current(engine)
+    with session_scope(engine) as session:
+        rows = database_stats(session)
+        businesses = count_businesses(session)
+    table = Table(title=f"{describe(engine.url)} (schema {head_revision()})")
+    for column in ("marketplace", "sellers", "snapshots", "businesses", "crawls", "pages", "ranking entries"):
+        table.add_column(column, justify="left" if column == "marketplace" else "right")
+    for row in rows:
+        table.add_row(row.marketplace, f"{row.sellers:,}", f"{row.snapshots:,}", f"{row.businesses:,}",
+                      f"{row.crawls:,}", f"{row.pages:,}", f"{row.rankings:,}")
+    table.add_row("all", f"{sum(r.sellers for r in rows):,}", f"{sum(r.snapshots for r in rows):,}",
+                  f"{businesses:,}", f"{sum(r.crawls for r in rows):,}", f"{sum(r.pages for r in rows):,}",
+                  f"{sum(r.rankings for r in rows):,}", style="bold")
+    stdout_console().print(table)

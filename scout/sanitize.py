@@ -1,0 +1,27 @@
+"""Make hostile scraped text inert before it reaches a terminal, a CSV cell or a draft."""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences (CSI, OSC, single-character escapes), then any remaining C0/C1 control character.
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def strip_control(text: str) -> str:
+    """Text without ANSI escape sequences, control characters or bidi overrides (newlines become spaces)."""
+    text = _ANSI.sub("", text)
+    text = text.replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def csv_safe(value: object) -> object:
+    """A CSV/XLSX cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    if not isinstance(value, str):
+        return value
+    cleaned = strip_control(value) if not value.startswith(("\t", "\r")) else value
+    if cleaned.startswith(FORMULA_PREFIXES):
+        return "'" + strip_control(cleaned)
+    return cleaned

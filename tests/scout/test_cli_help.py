@@ -1,0 +1,26 @@
+"""Every command explains itself: help text with an `Example:` line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer.main
+
+from scout.cli import app
+
+
+def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    found = [(path, command)]
+    if hasattr(command, "commands"):
+        for name, sub in command.commands.items():
+            found.extend(_walk(sub, (*path, name)))
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = _walk(typer.main.get_command(app))
+    assert len(commands) > 3
+    for path, command in commands:
+        text = command.help or ""
+        assert text.strip(), f"scout {' '.join(path)} has no help"
+        assert "Example:" in text, f"scout {' '.join(path)} help has no Example: line"
