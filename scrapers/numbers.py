@@ -18,6 +18,7 @@ CURRENCY_SYMBOLS: tuple[tuple[str, str], ...] = (
     ("MX$", "MXN"), ("R$", "BRL"), ("zł", "PLN"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"),
     ("₹", "INR"), ("kr", "SEK"), ("Kč", "CZK"), ("$", "USD"),
 )
+DOLLAR_SIGN_CURRENCIES = frozenset({"USD", "CAD", "AUD", "NZD", "MXN", "ARS", "CLP", "COP", "SGD", "HKD", "UYU"})
 _ISO = re.compile(r"\b(USD|EUR|GBP|PLN|CAD|AUD|MXN|BRL|ARS|JPY|INR|SEK|CZK|CHF|TRY)\b")
 
 
@@ -103,7 +104,7 @@ def detect_currency(text: str | None, default: str | None = None) -> str | None:
         return iso.group(1)
     for symbol, code in CURRENCY_SYMBOLS:
         if symbol in text:
-            return default if symbol == "$" and default and default.endswith("D") else code
+            return default if symbol == "$" and default in DOLLAR_SIGN_CURRENCIES else code
     return default
 
 
