@@ -1,4 +1,9 @@
-"""Which marketplace module reads a page, detected from the content itself when not told."""
+"""Which marketplace module reads a page, detected from the content itself when not told.
+
+Each module in MARKETPLACES defines MARKETPLACE, `detect(text, url) -> kind | None` and
+`parse(text, kind, url) -> ParsedPage`. `detect` also claims the marketplace's own captcha and bot-wall
+pages, so that `parse` reports them as BlockedError rather than as unrecognised content.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,11 @@ def marketplace_module(name: str) -> ModuleType:
     if name not in MARKETPLACES:
         raise ParseError(name, "page", f"unknown marketplace (known: {', '.join(MARKETPLACES)})")
     return importlib.import_module(f"scrapers.{name}")
+
+
+def parser_version(marketplace: str) -> str:
+    """The version stamp stored with every figure a marketplace's parser produced (bump PARSER_VERSION on fixes)."""
+    return f"{marketplace}/{getattr(marketplace_module(marketplace), 'PARSER_VERSION', 1)}"
 
 
 def detect_page(text: str, url: str | None = None) -> tuple[str, str] | None:

@@ -1,0 +1,187 @@
+"""Allegro: offer pages and extracts, search extracts, seller ratings pages, and the captcha wall."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from scout.errors import BlockedError, ParseError
+from scrapers import allegro
+from scrapers.records import Offer, SellerProfile
+from tests.helpers import fixture_text, real_page
+
+OFFER = "allegro/offer_extract_2026.json"
+SEARCH = "allegro/search_extract_2026.json"
+
+
+def _search_offers() -> list[Offer]:
+    return [r for r in allegro.parse(real_page(SEARCH), "search").records if isinstance(r, Offer)]
+
+
+def test_offer_extract_reads_seller_box() -> None:
+    page = allegro.parse(real_page(OFFER), "product")
+    assert [
+        (o.seller_id, o.positive_pct, o.badge, o.price, o.currency) for o in page.records if isinstance(o, Offer)
+    ] == [
+        ("X-KOM_PL", 98.8, "SuperSeller", Decimal("609.00"), "PLN"),
+        ("Elektromaniak_", 97.7, "SuperSeller", Decimal("533.85"), "PLN"),
+    ]
+
+
+def test_offer_extract_product_rating_is_not_the_seller_rating_count() -> None:
+    first = allegro.parse(real_page(OFFER), "offers").records[0]
+    assert isinstance(first, Offer)
+    assert first.rating_count is None  # the 36 ratings are the product's, not the seller's
+    assert first.title == "Płyta główna Socket AM5 ASUS B650E MAX GAMING WIFI ATX"
+
+
+def test_search_extract_yields_offers_for_rows_with_sellers() -> None:
+    offers = _search_offers()
+    assert len(offers) == 194  # 198 rows less 4 banners (BEST_PRICE_GUARANTEE_BANNER, assistantInterline)
+    assert len({o.seller_id for o in offers}) == 65
+    assert len({o.product_id for o in offers}) == 186
+    assert all(o.currency == "PLN" and o.price is not None for o in offers)
+
+
+def test_search_extract_sellers_with_most_offers() -> None:
+    assert Counter(o.seller_id for o in _search_offers()).most_common(3) == [
+        ("A-PRESS", 35),
+        ("Natan1920", 30),
+        ("ejama_pl", 12),
+    ]
+
+
+def test_search_extract_first_offer() -> None:
+    assert _search_offers()[0] == Offer(
+        seller_id="GEOINF",
+        name="GEOINF",
+        price=Decimal("92.98"),
+        currency="PLN",
+        product_id="18023243417",
+        title="Deepcool CPU cooler AG400 black, Intel, AMD, CPU A",
+        url="https://allegro.pl/oferta/18023243417",
+    )
+
+
+def test_offer_page_html_reads_serialized_boxes() -> None:
+    page = allegro.parse(fixture_text("allegro/offer_page.html"), "product")
+    assert page.records == [
+        Offer(
+            seller_id="ELEKTRO-BAZA_PL",
+            name="ELEKTRO-BAZA_PL",
+            positive_pct=98.8,
+            price=Decimal("1249.00"),
+            currency="PLN",
+            product_id="17508432337",
+            title="Karta graficzna MSI GeForce RTX 4060 VENTUS 2X BLACK 8GB OC",
+            badge="SuperSeller",
+            url="https://allegro.pl/oferta/karta-graficzna-msi-geforce-rtx-4060-ventus-2x-black-8gb-oc-17508432337",
+        )
+    ]
+
+
+def test_seller_ratings_page() -> None:
+    page = allegro.parse(fixture_text("allegro/seller_ratings_page.html"), "seller")
+    assert page.records == [
+        SellerProfile(
+            seller_id="ELEKTRO-BAZA_PL",
+            name="ELEKTRO-BAZA_PL",
+            positive_pct=98.8,
+            rating_count=152384,
+            business_name="Elektro-Baza sp. z o.o.",
+            business_address="ul. Przemysłowa 14, 60-101 Poznań",
+            country="PL",
+            rating_window_days=365,
+            badge="SuperSeller",
+            url="https://allegro.pl/uzytkownik/ELEKTRO-BAZA_PL/oceny",
+        )
+    ]
+
+
+def test_captcha_page_is_blocked() -> None:
+    with pytest.raises(BlockedError):
+        allegro.parse(fixture_text("allegro/datadome_captcha.html"), "product")
+
+
+def test_offer_page_without_seller_box_is_drift() -> None:
+    html = fixture_text("allegro/offer_page_without_seller_box.html")
+    assert allegro.detect(html) == "product"  # known by its /oferta/ canonical URL
+    with pytest.raises(ParseError, match="sellerName"):
+        allegro.parse(html, "product")
+
+
+def test_seller_page_without_rating_is_drift() -> None:
+    with pytest.raises(ParseError, match="Poleca"):
+        allegro.parse(fixture_text("allegro/seller_ratings_page_without_rating.html"), "seller")
+
+
+def test_search_extract_without_sellers_is_drift() -> None:
+    data = json.loads(real_page(SEARCH))
+    for row in data["products"]:
+        row["seller"] = ""
+    with pytest.raises(ParseError):
+        allegro.parse(json.dumps(data), "search")
+
+
+def test_offer_extract_without_seller_names_is_drift() -> None:
+    data = json.loads(real_page(OFFER))
+    for item in data:
+        item["seller"]["name"] = None
+    with pytest.raises(ParseError):
+        allegro.parse(json.dumps(data), "product")
+
+
+def test_unsupported_kind_is_parse_error() -> None:
+    with pytest.raises(ParseError):
+        allegro.parse(real_page(SEARCH), "ranking")
+
+
+@pytest.mark.parametrize(("path", "kind"), [(OFFER, "product"), (SEARCH, "search")])
+def test_detect_captures(path: str, kind: str) -> None:
+    assert allegro.detect(real_page(path)) == kind
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("allegro/offer_page.html", "product"),
+        ("allegro/seller_ratings_page.html", "seller"),
+        ("allegro/datadome_captcha.html", "product"),
+    ],
+)
+def test_detect_fixtures(path: str, kind: str) -> None:
+    assert allegro.detect(fixture_text(path)) == kind
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "ebay/browse_search_iphone_bestmatch_100.json",
+        "ebay/finding_findItemsAdvanced_motors_bmw_oilfilter_2.json",
+        "walmart/affiliate_v1_search_iphone8.json",
+        "walmart/search_nextdata_extract_2025.json",
+        "amazon/offer_listing_B07L6P7J2M.html",
+        "amazon/bestsellers_com_tools_2022.html",
+        "etsy/search_extract_2025.json",
+        "etsy/shops_jsonld_extract_2025.json",
+        "mercadolibre/sites_MLA_search_televisor_50.json",
+    ],
+)
+def test_detect_ignores_other_marketplaces(path: str) -> None:
+    assert allegro.detect(real_page(path)) is None
+
+
+@pytest.mark.parametrize(
+    "path", ["etsy/datadome_captcha.html", "etsy/shop_page_jsonld.html", "cdiscount/offers_page.html"]
+)
+def test_detect_ignores_other_marketplaces_fixtures(path: str) -> None:
+    assert allegro.detect(fixture_text(path)) is None
+
+
+def test_url_builders() -> None:
+    assert allegro.offer_url("18023243417") == "https://allegro.pl/oferta/18023243417"
+    assert allegro.search_url("chłodzenie procesora") == ("https://allegro.pl/listing?string=ch%C5%82odzenie+procesora")
+    assert allegro.seller_url("X-KOM_PL") == "https://allegro.pl/uzytkownik/X-KOM_PL/oceny"

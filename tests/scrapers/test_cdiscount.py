@@ -1,0 +1,146 @@
+"""Cdiscount: marketplace offer lists, seller shop pages, French numbers, and the bot-protection page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from scout.errors import BlockedError, ParseError
+from scrapers import cdiscount
+from scrapers.records import Offer, SellerProfile
+from tests.helpers import fixture_text, real_page
+
+TITLE = "LG OLED65C44LA TV OLED 4K UHD 164 cm (65'') Smart TV - Dolby Vision - 4 x HDMI 2.1"
+
+
+def test_offer_listing_reports_cdiscount_own_offer_as_platform() -> None:
+    first = cdiscount.parse(fixture_text("cdiscount/offers_page.html"), "offers").records[0]
+    assert first == Offer(
+        seller_id=None,
+        name="Cdiscount",
+        price=Decimal("1199.99"),
+        currency="EUR",
+        is_platform=True,
+        product_id="lg65c44la",
+        title=TITLE,
+    )
+
+
+def test_offer_listing_third_party_sellers() -> None:
+    records = cdiscount.parse(fixture_text("cdiscount/offers_page.html"), "offers").records[1:]
+    offers = [o for o in records if isinstance(o, Offer)]
+    assert [(o.seller_id, o.name, o.stars, o.rating_count, o.sales_count, o.price) for o in offers] == [
+        ("4617", "HIFI-VISION", 4.6, 12345, 58230, Decimal("1234.56")),
+        ("120458", "MEDIA-STORE FR", 4.2, 876, 3412, Decimal("1249.00")),
+        ("231907", "GLOBAL TECH HK", 3.8, 1, 95, Decimal("1189.90")),
+    ]
+    assert len(offers) == len(records)
+    assert all(not o.is_platform and o.currency == "EUR" for o in offers)
+    assert offers[0].url == "https://www.cdiscount.com/mpv-4617-HIFIVISION.html"
+
+
+def test_seller_shop_page() -> None:
+    page = cdiscount.parse(fixture_text("cdiscount/seller_shop_page.html"), "seller")
+    assert page.records == [
+        SellerProfile(
+            seller_id="4617",
+            name="HIFI-VISION",
+            rating_count=12345,
+            business_name="HIFI VISION DISTRIBUTION SAS",
+            business_address="12 rue de la Gare, 59000 Lille",
+            country="FR",
+            stars=4.6,
+            sales_count=58230,
+            created="2012-03-14",
+            badge="Vendeur professionnel",
+            url="https://www.cdiscount.com/mpv-4617-HIFIVISION.html",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1\u00a0234,56\u00a0€", Decimal("1234.56")),
+        ("1 234€56", Decimal("1234.56")),
+        ("599€99", Decimal("599.99")),
+        ("19,99 €", Decimal("19.99")),
+        ("Gratuit", None),
+    ],
+)
+def test_parse_euro_price_reads_both_cdiscount_notations(text: str, amount: Decimal | None) -> None:
+    assert cdiscount.parse_euro_price(text) == amount
+
+
+def test_bot_protection_page_is_blocked() -> None:
+    with pytest.raises(BlockedError):
+        cdiscount.parse(fixture_text("cdiscount/blocked_trafic_inhabituel.html"), "offers")
+
+
+def test_offer_listing_without_rows_is_drift() -> None:
+    with pytest.raises(ParseError, match="fpTab"):
+        cdiscount.parse(fixture_text("cdiscount/offers_page_without_rows.html"), "offers")
+
+
+def test_offer_rows_without_seller_names_are_drift() -> None:
+    html = fixture_text("cdiscount/offers_page.html").replace('class="slrName"', 'class="sellerLabel"')
+    with pytest.raises(ParseError, match="slrName"):
+        cdiscount.parse(html, "offers")
+
+
+def test_seller_page_without_figures_is_drift() -> None:
+    with pytest.raises(ParseError):
+        cdiscount.parse(fixture_text("cdiscount/seller_shop_page_without_figures.html"), "seller")
+
+
+def test_unsupported_kind_is_parse_error() -> None:
+    with pytest.raises(ParseError):
+        cdiscount.parse(fixture_text("cdiscount/offers_page.html"), "search")
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("cdiscount/offers_page.html", "offers"),
+        ("cdiscount/seller_shop_page.html", "seller"),
+        ("cdiscount/blocked_trafic_inhabituel.html", "offers"),
+    ],
+)
+def test_detect_fixtures(path: str, kind: str) -> None:
+    assert cdiscount.detect(fixture_text(path)) == kind
+
+
+def test_detect_blocked_page_takes_kind_from_url() -> None:
+    html = fixture_text("cdiscount/blocked_trafic_inhabituel.html")
+    assert cdiscount.detect(html, "https://www.cdiscount.com/mpv-4617-HIFIVISION.html") == "seller"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "amazon/offer_listing_B07L6P7J2M.html",
+        "amazon/offer_listing_2015_0135157862_NEW_1.html",
+        "amazon/bestsellers_com_tools_2022.html",
+        "ebay/browse_search_iphone_bestmatch_100.json",
+        "walmart/affiliate_v1_search_iphone8.json",
+        "walmart/search_nextdata_extract_2025.json",
+        "etsy/search_extract_2025.json",
+        "allegro/search_extract_2026.json",
+        "mercadolibre/sites_MLA_search_televisor_50.json",
+    ],
+)
+def test_detect_ignores_other_marketplaces(path: str) -> None:
+    assert cdiscount.detect(real_page(path)) is None
+
+
+@pytest.mark.parametrize(
+    "path", ["etsy/datadome_captcha.html", "allegro/datadome_captcha.html", "allegro/offer_page.html"]
+)
+def test_detect_ignores_other_marketplaces_fixtures(path: str) -> None:
+    assert cdiscount.detect(fixture_text(path)) is None
+
+
+def test_url_builders() -> None:
+    assert cdiscount.offers_url("lg65c44la", 1062) == "https://www.cdiscount.com/mp-1062-lg65c44la.html"
+    assert cdiscount.seller_url(4617, "HIFIVISION") == "https://www.cdiscount.com/mpv-4617-HIFIVISION.html"
