@@ -72,6 +72,14 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(db: str | None, *, write: bool = True, must_exist: bool = False) -> Engine:
     """An engine for `db`, checked so that bad input fails with one clear DatabaseError before anything is written."""
     url = resolve_url(db)
@@ -84,8 +92,12 @@ def make_engine(db: str | None, *, write: bool = True, must_exist: bool = False)
         if must_exist and not path.exists():
             raise DatabaseError(f"no database at {path}: run `scout db init` first")
         _check_sqlite_file(path, write=write)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        # isolation_level=None hands transaction control to SQLAlchemy, so writers can BEGIN IMMEDIATE:
+        # taking the write lock up front makes a second process wait (busy timeout) instead of deadlocking
+        # on a read-to-write upgrade, which SQLite reports as "database is locked" without waiting.
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
     else:
         try:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})

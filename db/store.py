@@ -124,9 +124,13 @@ def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, values: dict[st
 
 def store_parsed_page(
     session: Session, page: Page, parsed: ParsedPage, *, observed_at: datetime, parser_version: str,
-    crawl_id: int | None = None, list_name: str | None = None,
+    crawl_id: int | None = None, list_name: str | None = None, refresh: bool = False,
 ) -> StoreCounts:
-    """Store what one parsed page showed, with provenance back to `page`. Idempotent per page."""
+    """Store what one parsed page showed, with provenance back to `page`. Idempotent per page.
+
+    `refresh` (for re-parsing archived pages) lets a newer parser fill in or correct a page's snapshot figures;
+    a figure the newer parser cannot read still never blanks one already stored.
+    """
     counts = StoreCounts()
     mp = parsed.marketplace
     seller_rows: dict[str, dict[str, Any]] = {}
@@ -171,9 +175,17 @@ def store_parsed_page(
                      observed_at=observed_at, parser_version=parser_version,
                      sales_count_exact=values.get("sales_count_exact", False))
                 for key, values in snapshots.items()]
-        result = session.execute(_insert(session, SellerSnapshot).on_conflict_do_nothing(
-            index_elements=["seller_pk", "page_id"]).returning(SellerSnapshot.seller_pk), rows)
-        inserted = {pks_ for (pks_,) in result.all()}
+        stmt = _insert(session, SellerSnapshot)
+        if refresh:
+            changes = {name: func.coalesce(getattr(stmt.excluded, name), getattr(SellerSnapshot, name))
+                       for name in SNAPSHOT_FIGURES}
+            changes["parser_version"] = stmt.excluded.parser_version
+            session.execute(stmt.on_conflict_do_update(index_elements=["seller_pk", "page_id"], set_=changes), rows)
+            inserted: set[int] = set()
+        else:
+            result = session.execute(stmt.on_conflict_do_nothing(
+                index_elements=["seller_pk", "page_id"]).returning(SellerSnapshot.seller_pk), rows)
+            inserted = {pks_ for (pks_,) in result.all()}
         counts.snapshots = len(inserted)
         new_pks = {pks[key] for key in new_ids}
         counts.sellers_updated = len(inserted - new_pks)

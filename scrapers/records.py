@@ -84,12 +84,13 @@ class ParsedPage:
     kind: str
     records: list[Record] = field(default_factory=list)
     site: str | None = None  # e.g. "amazon.de", where the page says which site it came from
+    list_name: str | None = None  # the category of a ranking list, where the page names it
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
-    """A JSON-ready dict: Decimals become strings so prices keep their exact digits."""
+    """A JSON-ready dict (Decimal prices become JSON numbers with the same digits)."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
-        out[f.name] = str(value) if isinstance(value, Decimal) else value
+        out[f.name] = float(value) if isinstance(value, Decimal) else value
     return out

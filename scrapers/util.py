@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborNode
@@ -26,8 +27,13 @@ def node_text(node: LexborNode | None) -> str | None:
     return clean_text(node.text(deep=True, separator=" "))
 
 
+@lru_cache(maxsize=4)
 def load_json(text: str) -> Any | None:
-    """Parsed JSON, or None when `text` is not JSON (so callers can fall back to HTML)."""
+    """Parsed JSON, or None when `text` is not JSON (so callers can fall back to HTML).
+
+    Cached because detection asks every marketplace in turn about the same text: callers must not mutate
+    the result.
+    """
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped or stripped[0] not in "[{":
         return None

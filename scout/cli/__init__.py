@@ -61,9 +61,13 @@ def main_options(
 
 
 def _register() -> None:
-    from scout.cli import db_cmd, settings_cmd
+    from scout.cli import crawl_cmd, db_cmd, parse_cmd, settings_cmd
 
     app.add_typer(db_cmd.app, name="db")
+    app.command("parse")(parse_cmd.parse)
+    app.command("ingest")(parse_cmd.ingest)
+    app.command("crawl")(crawl_cmd.crawl)
+    app.command("reparse")(crawl_cmd.reparse)
     app.command("settings")(settings_cmd.show_settings)
 
 

@@ -1,0 +1,146 @@
+"""`scout parse` and `scout ingest`: read saved pages and API responses."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from db.engine import make_engine
+from db.migrate import require_current
+from scout.cli.console import safe_text, stdout_console
+from scout.errors import InputError, ScoutError
+from scout.extract import decode_body
+from scout.ingest import expand_paths, ingest_files
+from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
+from scrapers.registry import MARKETPLACES, parse_page
+
+MarketplaceOpt = Annotated[str | None, typer.Option("--marketplace", "-m", help=f"one of: {', '.join(MARKETPLACES)}"
+                                                    " (default: detected from the content)")]
+KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)} (default: detected)")]
+PathsArg = Annotated[list[Path], typer.Argument(help="files, or folders of files", show_default=False)]
+
+
+def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> None:
+    if value is not None and value not in choices:
+        raise InputError(f"unknown {what} {value!r} (known: {', '.join(choices)})")
+
+
+def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="one JSON object per file, one per line")] = False,
+          ) -> None:
+    """Parse saved pages or API responses and show the records (nothing is stored).
+
+    Marketplace and page kind are detected from the content unless given. A file that cannot be parsed is
+    reported and the others are still parsed; the exit code is non-zero if any failed.
+
+    Example: scout parse saved/offers.html --json
+    """
+    _check_choice(marketplace, MARKETPLACES, "marketplace")
+    _check_choice(kind, KINDS, "kind")
+    console = stdout_console()
+    failures = 0
+    for path in expand_paths(paths):
+        try:
+            parsed = parse_page(decode_body(path.read_bytes()), marketplace=marketplace, kind=kind)
+        except (ScoutError, OSError) as err:
+            failures += 1
+            message = str(err) if isinstance(err, ScoutError) else f"cannot read: {err}"
+            if as_json:
+                typer.echo(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
+            else:
+                console.print(safe_text(f"{path}: {message}", style="red"))
+            continue
+        if as_json:
+            typer.echo(json.dumps({"path": str(path), "marketplace": parsed.marketplace, "kind": parsed.kind,
+                                   "records": [record_to_dict(r) for r in parsed.records]}, ensure_ascii=False))
+        else:
+            console.print(_records_table(path, parsed))
+    if failures:
+        raise typer.Exit(1)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Offer: ("seller_id", "name", "positive_pct", "rating_count", "stars", "price", "currency", "is_platform",
+            "product_id"),
+    RankingEntry: ("rank", "product_id", "title", "stars", "rating_count", "price", "currency"),
+    SellerProfile: ("seller_id", "name", "positive_pct", "rating_count", "lifetime_rating_count", "stars",
+                    "sales_count", "business_name", "country"),
+}
+
+
+def _records_table(path: Path, parsed: ParsedPage) -> Table:
+    title = f"{path.name}: {parsed.marketplace} {parsed.kind}, {len(parsed.records)} records"
+    table = Table(title=safe_text(title), title_justify="left")
+    columns = COLUMNS[type(parsed.records[0])] if parsed.records else ()
+    columns = tuple(c for c in columns if any(getattr(r, c, None) not in (None, False) for r in parsed.records))
+    for column in columns:
+        numeric = column in ("positive_pct", "rating_count", "stars", "price", "rank", "lifetime_rating_count",
+                             "sales_count")
+        wide = column in ("title", "name", "business_name")
+        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", no_wrap=wide,
+                         overflow="ellipsis", max_width=36 if wide else None)
+    for record in parsed.records:
+        table.add_row(*(safe_text(_fmt(getattr(record, column))) for column in columns))
+    return table
+
+
+def _parse_as_of(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from None
+    if len(value) <= 10:
+        parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
+           as_of: Annotated[str | None, typer.Option("--as-of", help="when the pages were saved (YYYY-MM-DD); "
+                                                     "default: each file's modification time")] = None,
+           ) -> None:
+    """Store saved pages or API responses as snapshots with provenance; ingesting again changes nothing.
+
+    Example: scout ingest ~/Downloads/amazon-seller.html --as-of 2026-11-01
+    """
+    _check_choice(marketplace, MARKETPLACES, "marketplace")
+    _check_choice(kind, KINDS, "kind")
+    when = _parse_as_of(as_of)
+    files = expand_paths(paths)
+    engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
+    require_current(engine)
+    report = ingest_files(engine, files, as_of=when, marketplace=marketplace, kind=kind)
+    console = stdout_console()
+    table = Table(title="Ingested", title_justify="left")
+    for column in ("file", "marketplace", "kind", "result", "sellers new", "snapshots", "rankings", "offers"):
+        table.add_column(column)
+    for path, outcome in report.files:
+        result = safe_text(outcome.status if outcome.status == "ok" else f"{outcome.status}: {outcome.error}",
+                           style="" if outcome.status == "ok" else "red")
+        table.add_row(safe_text(path.name), outcome.marketplace or "?", outcome.kind or "?", result,
+                      str(outcome.counts.sellers_new), str(outcome.counts.snapshots), str(outcome.counts.rankings),
+                      str(outcome.counts.offers))
+    console.print(table)
+    t = report.totals
+    console.print(f"{len(report.files)} files: {t.sellers_new} new sellers, {t.sellers_updated} updated, "
+                  f"{t.snapshots} snapshots, {t.rankings} ranking entries, {t.offers} offers")
+    if report.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,65 @@
+"""`scout ingest`: store saved pages and API responses (e.g. saved from a browser) as snapshots with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from db.engine import session_scope
+from db.store import StoreCounts, archive_page
+from scout.errors import InputError
+from scout.extract import Outcome, decode_body, extract_page
+from scout.urls import url_fingerprint
+
+
+@dataclass
+class IngestReport:
+    """What an ingest stored, file by file."""
+
+    files: list[tuple[Path, Outcome]] = field(default_factory=list)
+    totals: StoreCounts = field(default_factory=StoreCounts)
+
+    @property
+    def failed(self) -> list[tuple[Path, Outcome]]:
+        """Files that were blocked pages or that no parser could read."""
+        return [(path, outcome) for path, outcome in self.files if outcome.status != "ok"]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the files inside folders named (sorted); a missing path is an InputError."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return found
+
+
+def ingest_files(
+    engine: Engine, paths: Iterable[Path], *, as_of: datetime | None = None,
+    marketplace: str | None = None, kind: str | None = None,
+) -> IngestReport:
+    """Archive and parse each file, storing its records; ingesting the same file again changes nothing."""
+    report = IngestReport()
+    for path in expand_paths(paths):
+        try:
+            body = path.read_bytes()
+        except OSError as err:
+            raise InputError(f"{path}: {err.strerror or err}") from None
+        url = path.resolve().as_uri()
+        observed_at = as_of or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        with session_scope(engine) as session:
+            page = archive_page(session, url=url, fingerprint=url_fingerprint(url), body=body,
+                                fetched_at=observed_at, status=0)
+            outcome = extract_page(session, page, decode_body(body), observed_at=page.fetched_at,
+                                   marketplace=marketplace, kind=kind)
+        report.files.append((path, outcome))
+        report.totals.add(outcome.counts)
+    return report
