@@ -46,6 +46,21 @@ def _best_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return best * 1000
 
 
+def _measure(text: str, suffix: str, repeat: int, soup) -> tuple[float, float, float, str, float] | None:  # type: ignore[no-untyped-def]
+    detected = detect_page(text)
+    if detected is None:
+        return None
+    marketplace, kind = detected
+    scout_ms = _best_ms(_cold(lambda: parse_page(text, marketplace, kind)), repeat)
+    auto_ms = _best_ms(_cold(lambda: parse_page(text)), repeat)
+    if suffix == ".html":
+        floor_ms, floor_name = _best_ms(lambda: LexborHTMLParser(text).css("a"), repeat), "lexbor parse"
+        bs_ms = _best_ms(lambda: soup(text, "lxml").find_all("a"), max(3, repeat // 5)) if soup else float("nan")
+    else:
+        floor_ms, floor_name, bs_ms = _best_ms(lambda: json.loads(text), repeat), "json.loads", float("nan")
+    return scout_ms, auto_ms, floor_ms, floor_name, bs_ms
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
@@ -59,23 +74,10 @@ def main() -> None:
         if path.suffix not in (".html", ".json"):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        detected = detect_page(text)
-        if detected is None:
+        row = _measure(text, path.suffix, args.repeat, BeautifulSoup)
+        if row is None:
             continue
-        marketplace, kind = detected
-        scout_ms = _best_ms(_cold(lambda: parse_page(text, marketplace, kind)), args.repeat)
-        auto_ms = _best_ms(_cold(lambda: parse_page(text)), args.repeat)
-        if path.suffix == ".html":
-            floor_ms = _best_ms(lambda: LexborHTMLParser(text).css("a"), args.repeat)
-            floor_name = "lexbor parse"
-            bs_ms = _best_ms(lambda: BeautifulSoup(text, "lxml").find_all("a"), max(3, args.repeat // 5)) \
-                if BeautifulSoup else float("nan")
-        else:
-            floor_ms = _best_ms(lambda: json.loads(text), args.repeat)
-            floor_name = "json.loads"
-            bs_ms = float("nan")
-        rows.append((str(path.relative_to(path.parents[1])), len(text) // 1024, scout_ms, auto_ms, floor_ms,
-                     floor_name, bs_ms))
+        rows.append((str(path.relative_to(path.parents[1])), len(text) // 1024, *row))
     header = f"{'page':<52} {'KB':>5} {'scout ms':>9} {'+detect':>8} {'floor ms':>9} {'floor':<13} " \
              f"{'scout/floor':>11} {'bs4 ms':>8}"
     print(header)
