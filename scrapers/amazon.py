@@ -1,0 +1,143 @@
+"""Amazon (.com, .co.uk, .de, .fr, .es, .it): best-seller lists, offer listings, product buy boxes, seller profiles.
+
+Pure functions over page text. The site (and with it the default currency and decimal convention) comes from
+the URL when given, else from the page (canonical link, `ue_sn`, `<html lang>`, currency). Amazon's own offers
+are `is_platform=True` with Amazon's merchant id on that site (ATVPDKIKX0DER on amazon.com).
+The parsers live in amazon_ranking / amazon_offers / amazon_seller; this module detects, dispatches and
+builds URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import quote
+
+from scout.errors import ParseError
+from scrapers.amazon_offers import read_offer_listing, read_product, seller_url
+from scrapers.amazon_ranking import product_url, read_bestsellers, read_ranking
+from scrapers.amazon_seller import read_seller_profile
+from scrapers.amazon_site import (
+    MARKETPLACE,
+    SITES,
+    Locale,
+    blocked_reason,
+    check_site,
+    detect_site,
+    raise_if_blocked,
+    site_from_url,
+)
+from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
+
+__all__ = [
+    "MARKETPLACE", "SITES", "bestsellers_url", "detect", "detect_site", "is_blocked", "offer_listing_url", "parse",
+    "parse_bestsellers", "parse_offer_listing", "parse_product", "parse_seller_profile", "product_url",
+    "seller_url", "site_from_url",
+]
+
+# Each kind's content markers, checked in this order (a product page opened with ?aod=1 is read as offers).
+_KIND_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ranking", ("zg-bdg-text", "zg-item-immersion", "zg_itemImmersion", "zg-grid-general-faceout",
+                 "zg-ordered-list")),
+    ("offers", ("olpOffer", "id=\"aod-offer\"", "id=\"aod-pinned-offer\"", "id=\"aod-offer-list\"")),
+    ("seller", ("id=\"seller-name\"", "id=\"sellerName\"", "page-section-detail-seller-info",
+                "seller-feedback-summary", "seller-info-feedback-summary")),
+    ("product", ("id=\"productTitle\"",)),
+)
+_AMAZON_HOST = re.compile(r"amazon\.(?:com|co\.uk|de|fr|es|it)\b")
+# Amazon's own page machinery: its client-side metrics globals, its AUI class names, its image hosts.
+_AMAZON_MARK = re.compile(r"\bue_(?:id|sn)\s*=|class=[\"'][^\"']*\ba-(?:section|container|row)\b|"
+                          r"images-amazon\.com/|media-amazon\.com/|/errors/validateCaptcha")
+_RETURN_PATH = re.compile(r"name=[\"']amzn-r[\"'][^>]*value=[\"']([^\"']*)")
+_URL_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"/gp/bestsellers|/zgbs/|/Best-Sellers"), "ranking"),
+    (re.compile(r"/gp/offer-listing/|/gp/aod/|aodAjaxMain|[?&]aod=1"), "offers"),
+    (re.compile(r"/sp\?|/gp/aag/main|/gp/help/seller/at-a-glance"), "seller"),
+    (re.compile(r"/dp/|/gp/product/"), "product"),
+)
+
+
+def _kind_from_url(url: str | None) -> str | None:
+    for pattern, kind in _URL_KINDS:
+        if url and pattern.search(url):
+            return kind
+    return None
+
+
+def detect(text: str, url: str | None = None) -> str | None:
+    """The kind of an Amazon page ("ranking", "offers", "product", "seller"), or None if not an Amazon page."""
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        return None  # Amazon pages are HTML; JSON belongs to API parsers
+    from_url = site_from_url(url) is not None
+    if not from_url and not (_AMAZON_HOST.search(text) and _AMAZON_MARK.search(text)):
+        return None
+    for kind, marks in _KIND_MARKS:
+        if any(mark in text for mark in marks):
+            return kind
+    if kind_from_url := _kind_from_url(url):
+        return kind_from_url
+    if blocked_reason(text):
+        # Claim the bot wall so parse() reports BlockedError: as the page its return path names, else a product.
+        back = _RETURN_PATH.search(text)
+        return (_kind_from_url(unescape(back.group(1))) if back else None) or "product"
+    return None
+
+
+def bestsellers_url(site: str, category: str) -> str:
+    """A best-seller list: `https://www.<site>/gp/bestsellers/<category>` (e.g. "hi", "electronics")."""
+    return f"https://www.{check_site(site)}/gp/bestsellers/{quote(category.strip('/'), safe='/')}"
+
+
+def offer_listing_url(site: str, asin: str) -> str:
+    """The offer listing of an ASIN (robots.txt disallows it on amazon.com: a polite crawler uses /dp/)."""
+    return f"https://www.{check_site(site)}/gp/offer-listing/{asin}"
+
+
+def parse_bestsellers(html: str, url: str | None = None) -> list[RankingEntry]:
+    """The ranked products of a best-seller page."""
+    raise_if_blocked(html)
+    return read_bestsellers(html, Locale.of(detect_site(html, url)))
+
+
+def parse_offer_listing(html: str, url: str | None = None) -> list[Offer]:
+    """Every offer of an offer listing or AOD panel, Amazon's own included."""
+    raise_if_blocked(html)
+    return read_offer_listing(html, Locale.of(detect_site(html, url)), url)
+
+
+def parse_product(html: str, url: str | None = None) -> list[Offer]:
+    """The buy box's seller offer of a product page."""
+    raise_if_blocked(html)
+    return read_product(html, Locale.of(detect_site(html, url)), url)
+
+
+def parse_seller_profile(html: str, url: str | None = None) -> SellerProfile:
+    """A seller's profile page."""
+    raise_if_blocked(html)
+    return read_seller_profile(html, Locale.of(detect_site(html, url)), url)
+
+
+def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
+    """Parse one Amazon page of a known kind; BlockedError for bot walls, ParseError for drift/unsupported kinds."""
+    raise_if_blocked(text)
+    site = detect_site(text, url)
+    locale = Locale.of(site)
+    records: list[Offer] | list[RankingEntry] | list[SellerProfile]
+    list_name = None
+    if kind == "ranking":
+        records, list_name = read_ranking(text, locale)
+    elif kind == "offers":
+        records = read_offer_listing(text, locale, url)
+    elif kind == "product":
+        records = read_product(text, locale, url)
+    elif kind == "seller":
+        records = [read_seller_profile(text, locale, url)]
+    else:
+        raise ParseError(MARKETPLACE, kind, "Amazon parsers read ranking, offers, product and seller pages")
+    return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=list(records), site=site, list_name=list_name)
+
+
+def is_blocked(text: str) -> bool:
+    """True when the page is Amazon's captcha or throttling page."""
+    return blocked_reason(text) is not None
