@@ -1,0 +1,1 @@
+"""Scout's local stand-in for the rival marketplaces: a seeded synthetic world served over loopback HTTP."""
