@@ -32,6 +32,7 @@ class Offer:
     badge: str | None = None  # e.g. eBay "Top Rated", MercadoLibre "platinum", Allegro "SuperSeller"
     country: str | None = None
     url: str | None = None
+    seller_url: str | None = None  # the seller's profile/store page, where the page links it
 
 
 @dataclass(frozen=True, slots=True)
