@@ -1,24 +1,30 @@
-"""Versioned schema migrations (alembic), run from code so `scout db upgrade` needs no alembic.ini."""
+"""Versioned schema migrations (alembic), run from code so `scout db upgrade` needs no alembic.ini.
+
+alembic is imported only when migrating: everyday commands check the schema version with one query.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import exc, inspect
+from sqlalchemy import exc, inspect, text
 from sqlalchemy.engine import Engine
 
 from db.engine import translate_error
 from scout.errors import DatabaseError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SCHEMA_HEAD = "0002"  # the newest revision in migrations/versions (a test checks they agree)
 
 
-def _config(engine: Engine | None = None) -> Config:
+def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -26,15 +32,22 @@ def _config(engine: Engine | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of Scout knows."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return SCHEMA_HEAD
+
+
+def script_head() -> str | None:
+    """The head revision according to the migration scripts themselves."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def has_scout_tables(engine: Engine) -> bool:
@@ -54,6 +67,8 @@ def upgrade(engine: Engine, *, backup: bool = True) -> tuple[str | None, str]:
         db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
         if backup and before is not None and db_path:
             shutil.copy2(db_path, f"{db_path}.before-{head}.bak")
+        from alembic import command
+
         with engine.begin() as conn:
             config = _config()
             config.attributes["connection"] = conn

@@ -36,10 +36,12 @@ def database_stats(session: Session) -> list[MarketplaceStats]:
     businesses = {mp: n for mp, n in session.execute(
         select(Seller.marketplace, func.count(func.distinct(Seller.business_id))).where(
             Seller.business_id.is_not(None)).group_by(Seller.marketplace)).all()}  # type: ignore[union-attr]
-    crawls = grouped(Crawl.source, Crawl.id)
+    crawls = {mp: n for mp, n in session.execute(
+        select(Page.marketplace, func.count(func.distinct(Page.crawl_id))).where(
+            Page.crawl_id.is_not(None)).group_by(Page.marketplace)).all() if mp is not None}  # type: ignore[union-attr]
     pages = grouped(Page.marketplace, Page.id)
     rankings = grouped(RankingEntry.marketplace, RankingEntry.id)
-    names = sorted(set(sellers) | set(crawls) | set(pages) | set(rankings))
+    names = sorted(set(sellers) | set(pages) | set(rankings))
     return [MarketplaceStats(mp, sellers.get(mp, 0), snapshots.get(mp, 0), businesses.get(mp, 0),
                              crawls.get(mp, 0), pages.get(mp, 0), rankings.get(mp, 0)) for mp in names]
 
@@ -47,3 +49,8 @@ def database_stats(session: Session) -> list[MarketplaceStats]:
 def count_businesses(session: Session) -> int:
     """How many businesses Scout knows."""
     return session.execute(select(func.count(Business.id))).scalar_one()
+
+
+def count_crawls(session: Session) -> int:
+    """How many crawls have been started."""
+    return session.execute(select(func.count(Crawl.id))).scalar_one()

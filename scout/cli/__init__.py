@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from dataclasses import dataclass
@@ -60,24 +61,59 @@ def main_options(
     ctx.obj = AppState(settings=load_settings(config, overrides={"db": db}), debug=debug)
 
 
-def _register() -> None:
-    from scout.cli import crawl_cmd, db_cmd, parse_cmd, settings_cmd
+# command name -> (module under scout.cli, attribute, is a group). Modules are imported only for the command
+# being run (all of them for --help), so `scout leads` does not pay for importing the crawler.
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "db": ("db_cmd", "app", True),
+    "parse": ("parse_cmd", "parse", False),
+    "ingest": ("parse_cmd", "ingest", False),
+    "crawl": ("crawl_cmd", "crawl", False),
+    "reparse": ("crawl_cmd", "reparse", False),
+    "replica": ("replica_cmd", "app", True),
+    "score": ("leads_cmd", "score", False),
+    "explain": ("leads_cmd", "explain_cmd", False),
+    "leads": ("leads_cmd", "leads", False),
+    "match": ("identity_cmd", "match", False),
+    "suppress": ("identity_cmd", "app", True),
+    "settings": ("settings_cmd", "show_settings", False),
+}
+_registered: set[str] = set()
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--config")
 
-    app.add_typer(db_cmd.app, name="db")
-    app.command("parse")(parse_cmd.parse)
-    app.command("ingest")(parse_cmd.ingest)
-    app.command("crawl")(crawl_cmd.crawl)
-    app.command("reparse")(crawl_cmd.reparse)
-    app.command("settings")(settings_cmd.show_settings)
+
+def register(only: str | None = None) -> typer.Typer:
+    """Attach the commands to the app: just `only` when it names one, else all of them."""
+    for name, (module_name, attribute, is_group) in COMMANDS.items():
+        if (only is not None and name != only) or name in _registered:
+            continue
+        target = getattr(importlib.import_module(f"scout.cli.{module_name}"), attribute)
+        if is_group:
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+        _registered.add(name)
+    return app
 
 
-_register()
+def command_in(argv: list[str]) -> str | None:
+    """The command named on a command line, skipping global options and their values."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:
     """Entry point: run the app, turning Scout's errors into one red line and a non-zero exit."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("SCOUT_DEBUG") == "1"
     try:
+        argv = sys.argv[1:]
+        register(command_in(argv) or ("settings" if "--version" in argv else None))
         app()
     except ScoutError as err:
         if debug:

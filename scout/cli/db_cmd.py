@@ -7,7 +7,7 @@ from rich.table import Table
 
 from db.engine import describe, make_engine, session_scope
 from db.migrate import head_revision, require_current, upgrade
-from db.queries import count_businesses, database_stats
+from db.queries import count_businesses, count_crawls, database_stats
 from scout.cli.console import stdout_console
 
 app = typer.Typer(help="Create, upgrade and inspect Scout's database.\n\nExample: scout db init", no_args_is_help=True)
@@ -53,6 +53,7 @@ def stats(ctx: typer.Context) -> None:
     with session_scope(engine) as session:
         rows = database_stats(session)
         businesses = count_businesses(session)
+        crawls = count_crawls(session)
     table = Table(title=f"{describe(engine.url)} (schema {head_revision()})")
     for column in ("marketplace", "sellers", "snapshots", "businesses", "crawls", "pages", "ranking entries"):
         table.add_column(column, justify="left" if column == "marketplace" else "right")
@@ -60,6 +61,6 @@ def stats(ctx: typer.Context) -> None:
         table.add_row(row.marketplace, f"{row.sellers:,}", f"{row.snapshots:,}", f"{row.businesses:,}",
                       f"{row.crawls:,}", f"{row.pages:,}", f"{row.rankings:,}")
     table.add_row("all", f"{sum(r.sellers for r in rows):,}", f"{sum(r.snapshots for r in rows):,}",
-                  f"{businesses:,}", f"{sum(r.crawls for r in rows):,}", f"{sum(r.pages for r in rows):,}",
+                  f"{businesses:,}", f"{crawls:,}", f"{sum(r.pages for r in rows):,}",
                   f"{sum(r.rankings for r in rows):,}", style="bold")
     stdout_console().print(table)

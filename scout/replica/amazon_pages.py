@@ -138,6 +138,8 @@ def render_bestsellers(world: World, site: str, slug: str, day: int, page: int =
     ranked = world.ranking("amazon", site, category, day)[:DEPTH]
     start = (page - 1) * PAGE_SIZE
     items = ranked[start:start + PAGE_SIZE]
+    if page > 1 and not items:
+        return None  # a short list has no second page
     heading = w.best_in.format(w.categories[category])
     recs = [{"id": p.product_id, "metadataMap": {"render.zg.rank": str(start + i + 1)}, "linkParameters": {}}
             for i, p in enumerate(items)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import itertools
 import socket
 import threading
@@ -106,12 +107,15 @@ class Replica:
         marketplace = request.app[MARKETPLACE_KEY]
         host = self._logical_host(marketplace, request)
         fault = self.faults.decide(f"https://{host}{request.path_qs}", request.path)
+        # Logged on arrival (status 0 until answered), so a slow answer the client gave up on still shows.
+        record = RequestRecord(time=time.monotonic(), marketplace=marketplace, host=host, path=request.path_qs,
+                               method=request.method, user_agent=request.headers.get("User-Agent"),
+                               cookies=dict(request.cookies), status=0, fault=fault)
+        index = len(self.requests)
+        self.requests.append(record)
         response = await self._respond(marketplace, host, request, fault)
-        self.requests.append(RequestRecord(
-            time=time.monotonic(), marketplace=marketplace, host=host, path=request.path_qs, method=request.method,
-            user_agent=request.headers.get("User-Agent"), cookies=dict(request.cookies),
-            status=0 if fault in ("reset", "truncate") else response.status, fault=fault,
-        ))
+        if fault not in ("reset", "truncate"):
+            self.requests[index] = dataclasses.replace(record, status=response.status)
         return response
 
     async def _respond(self, marketplace: str, host: str, request: web.Request,

@@ -17,7 +17,7 @@ from db.migrate import current_revision, head_revision, require_current, upgrade
 from scout.errors import DatabaseError
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "frontier", "alembic_version"}
+          "outreach", "frontier", "seller_score", "lead_score", "alembic_version"}
 
 
 def test_upgrade_creates_every_table_at_head(tmp_path: Path) -> None:
@@ -85,3 +85,9 @@ def test_same_schema_on_postgresql() -> None:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def test_schema_head_constant_matches_the_migration_scripts() -> None:
+    from db.migrate import SCHEMA_HEAD, script_head
+
+    assert script_head() == SCHEMA_HEAD

@@ -170,7 +170,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], ),
     sa.ForeignKeyConstraint(['seller_pk'], ['seller.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('page_id', 'seller_pk', 'product_id', name='uq_offer_page_seller_product')
+    sa.UniqueConstraint('page_id', 'seller_pk', 'product_id', 'observed_at', name='uq_offer_observation')
     )
     with op.batch_alter_table('offer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offer_page_id'), ['page_id'], unique=False)
@@ -197,7 +197,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], ),
     sa.ForeignKeyConstraint(['seller_pk'], ['seller.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('page_id', 'rank', name='uq_ranking_page_rank')
+    sa.UniqueConstraint('page_id', 'rank', 'observed_at', name='uq_ranking_observation')
     )
     with op.batch_alter_table('ranking_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ranking_entry_crawl_id'), ['crawl_id'], unique=False)
@@ -227,7 +227,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], ),
     sa.ForeignKeyConstraint(['seller_pk'], ['seller.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('seller_pk', 'page_id', name='uq_snapshot_seller_page')
+    sa.UniqueConstraint('seller_pk', 'page_id', 'observed_at', name='uq_snapshot_observation')
     )
     with op.batch_alter_table('sellersnapshot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sellersnapshot_crawl_id'), ['crawl_id'], unique=False)

@@ -1,0 +1,125 @@
+"""`scout crawl` and `scout reparse`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from db.engine import make_engine
+from db.migrate import require_current
+from scout.cli.console import stderr_console, stdout_console
+from scout.crawl_run import read_host_map, resolve_sources, run_crawl
+from scout.crawler import CrawlSummary
+from scout.reparse import reparse_pages
+from scout.sources import SOURCES, CrawlScope
+
+FLAGGED_EXIT = 3
+
+
+def crawl(
+    ctx: typer.Context,
+    sources: Annotated[list[str] | None, typer.Argument(help=f"all, or any of: {', '.join(SOURCES)}",
+                                                        show_default="all")] = None,
+    site: Annotated[str | None, typer.Option("--marketplace-site", "--site",
+                                             help="Amazon site: com, co.uk, de, fr, es, it")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="a Scout category (electronics, "
+                                                       "tools, …) or the marketplace's own slug; repeatable")] = None,
+    seed: Annotated[list[str] | None, typer.Option("--seed", help="an extra start URL; repeatable")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="stop after this many pages")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue the last interrupted crawl")] = False,
+    no_follow: Annotated[bool, typer.Option("--no-follow", help="fetch the seeds only")] = False,
+    host_map: Annotated[Path | None, typer.Option("--host-map", help="send requests to a local replica: the file "
+                                                  "`scout replica serve` writes [env: SCOUT_HOST_MAP]")] = None,
+    delay: Annotated[float | None, typer.Option("--delay", min=0, help="seconds between requests to one host "
+                                                "(default: crawler.per_host_delay)")] = None,
+) -> None:
+    """Crawl marketplaces politely: rankings and searches through to seller profiles.
+
+    robots.txt is obeyed, requests identify Scout, each host gets one request per second by default, and
+    429/5xx answers back off (honouring Retry-After). The frontier lives in the database: after Ctrl-C or a
+    crash, `scout crawl --resume` carries on without refetching finished pages. Exits 3 when a source's
+    pages were mostly blocked or drifted.
+
+    The summary counts pages ok / retried / blocked / drifted (layout changed) / refused by robots.txt /
+    failed / left unfetched, and sellers new to Scout / already known and seen again.
+
+    Example: scout crawl amazon --marketplace-site de --category ce-de --max-pages 500
+    """
+    settings = ctx.obj.settings
+    if delay is not None:
+        settings.crawler.per_host_delay = delay
+    names = resolve_sources(list(sources or []))
+    env_map = os.environ.get("SCOUT_HOST_MAP")
+    mapping = read_host_map(host_map or Path(env_map)) if (host_map or env_map) else None
+    engine = make_engine(settings.db, write=True, must_exist=True)
+    require_current(engine)
+    scope = CrawlScope(site=site, categories=tuple(category or ()), seeds=tuple(seed or ()), follow=not no_follow)
+    summary = crawl_with_progress(engine, settings, names, scope, resume=resume, max_pages=max_pages,
+                                  host_map=mapping)
+    if summary.flagged:
+        raise typer.Exit(FLAGGED_EXIT)
+
+
+def crawl_with_progress(engine, settings, names, scope, **kwargs) -> CrawlSummary:  # type: ignore[no-untyped-def]
+    """Run a crawl with a live progress bar per source, then print its summary."""
+    err = stderr_console()
+    columns = (TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal, transient=True) as progress:
+        tasks = {name: progress.add_task(name, total=None, rate="") for name in names}
+
+        def on_progress(source: str, status: str, done: int, known: int) -> None:
+            task = tasks.get(source)
+            if task is not None:
+                elapsed = progress.tasks[task].elapsed or 0.0
+                rate = f"{done / elapsed:5.1f} p/s" if elapsed > 0 else ""
+                progress.update(task, completed=done, total=known, rate=rate)
+
+        summary = run_crawl(engine, settings, names, scope, on_progress=on_progress, **kwargs)
+    print_summary(summary)
+    return summary
+
+
+def print_summary(summary: CrawlSummary) -> None:
+    """The closing table, and a red line for every source that was mostly blocked or drifted."""
+    table = Table(title=f"Crawl {summary.crawl_id}: {summary.status}", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    columns = ("source", "ok", "retried", "blocked", "drifted", "robots", "failed", "left", "new", "updated")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "source" else "right", no_wrap=True)
+    for name, s in summary.sources.items():
+        style = "bold red" if s.flagged else ""
+        table.add_row(name, str(s.ok), str(s.retried), str(s.blocked), str(s.drifted), str(s.disallowed),
+                      str(s.failed + s.gone), str(s.pending), str(s.sellers_new), str(s.sellers_updated), style=style)
+    stdout_console().print(table)
+    err = stderr_console()
+    for name in summary.flagged:
+        s = summary.sources[name]
+        share = (s.blocked + s.drifted) / s.fetched
+        err.print(Text(f"warning: {name}: {share:.0%} of pages were blocked or drifted; "
+                       "its figures are incomplete (see `scout reparse` after a parser fix)", style="bold red"))
+
+
+def reparse(
+    ctx: typer.Context,
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="only this marketplace")] = None,
+    only_failed: Annotated[bool, typer.Option("--only-failed", help="only pages that were blocked or drifted")] = False,
+) -> None:
+    """Re-run today's parsers over archived pages, without the network (e.g. after a parser fix).
+
+    Example: scout reparse --marketplace amazon --only-failed
+    """
+    engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
+    require_current(engine)
+    report = reparse_pages(engine, marketplace=marketplace, only_failed=only_failed)
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items())) or "no pages"
+    t = report.totals
+    stdout_console().print(f"Re-parsed {sum(report.statuses.values())} archived pages ({statuses}): "
+                           f"{t.sellers_new} new sellers, {t.snapshots} new snapshots, {t.rankings} ranking entries")

@@ -1,0 +1,291 @@
+"""The crawl: a frontier in the database, fetched politely, parsed, stored, followed.
+
+Each page is handled in one transaction (archive + records + frontier status + discovered URLs), so a crawl
+killed at any moment resumes with `--resume` without refetching finished pages or duplicating a snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from db.engine import session_scope
+from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
+from db.store import archive_page
+from scout.errors import DisallowedError, FetchError
+from scout.extract import BLOCKED, DRIFTED, OK, extract_page
+from scout.fetcher import ApiAuth, Fetcher, FetchResult
+from scout.sources import SOURCES, CrawlScope, Request, seed_requests
+from scout.urls import url_fingerprint
+
+PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "failed", "gone"
+# frontier status -> the crawl counter it adds to
+COUNTERS = {DONE: "pages_ok", BLOCKED: "pages_blocked", DRIFTED: "pages_drifted", DISALLOWED: "pages_disallowed",
+            FAILED: "pages_failed", GONE: "pages_failed"}
+FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
+
+
+@dataclass
+class SourceSummary:
+    """How one source's pages went in a crawl."""
+
+    ok: int = 0
+    retried: int = 0
+    blocked: int = 0
+    drifted: int = 0
+    disallowed: int = 0
+    failed: int = 0
+    gone: int = 0
+    pending: int = 0
+    sellers_new: int = 0
+    sellers_updated: int = 0
+
+    @property
+    def fetched(self) -> int:
+        """Pages that should have yielded figures (pages that no longer exist are not held against a source)."""
+        return self.ok + self.blocked + self.drifted + self.failed
+
+    @property
+    def flagged(self) -> bool:
+        """Mostly blocked or drifted: the numbers from this source cannot be trusted."""
+        return self.fetched > 0 and (self.blocked + self.drifted) / self.fetched > FLAG_SHARE
+
+
+@dataclass
+class CrawlSummary:
+    """The closing summary of a crawl."""
+
+    crawl_id: int
+    status: str
+    sources: dict[str, SourceSummary] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> list[str]:
+        """Sources whose pages were mostly blocked or drifted."""
+        return [name for name, summary in self.sources.items() if summary.flagged]
+
+
+ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)
+
+
+def _insert(session: Session, table: object) -> object:
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> None:
+    rows = {url_fingerprint(r.url): dict(crawl_id=crawl_id, url=r.url, fingerprint=url_fingerprint(r.url),
+                                          marketplace=r.marketplace, kind=r.kind, depth=r.depth, status=PENDING,
+                                          attempts=0, context=r.context()) for r in requests}
+    if rows:
+        session.execute(_insert(session, FrontierEntry).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["crawl_id", "fingerprint"]), list(rows.values()))
+
+
+def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: Mapping[str, object]) -> int:
+    """Create a crawl and seed its frontier; returns the crawl id."""
+    with session_scope(engine) as session:
+        crawl = Crawl(source=sources[0] if len(sources) == 1 else "all", options=json.dumps(
+            {**options, "sources": sources}, default=str))
+        session.add(crawl)
+        session.flush()
+        assert crawl.id is not None
+        for name in sources:
+            _enqueue(session, crawl.id, seed_requests(SOURCES[name], scope))
+        return crawl.id
+
+
+def find_resumable(engine: Engine, source: str | None = None) -> int | None:
+    """The newest crawl that did not finish (interrupted, or killed while running)."""
+    with session_scope(engine) as session:
+        query = select(Crawl.id).where(Crawl.status.in_(("running", "interrupted")))  # type: ignore[attr-defined]
+        if source is not None:
+            query = query.where(Crawl.source == source)
+        return session.execute(query.order_by(Crawl.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+
+
+def crawl_options(engine: Engine, crawl_id: int) -> dict[str, object]:
+    """The options (sources, scope, page budget) a crawl was started with."""
+    with session_scope(engine) as session:
+        crawl = session.get(Crawl, crawl_id)
+        return dict(json.loads(crawl.options)) if crawl is not None else {}
+
+
+class Crawler:
+    """Runs one crawl's frontier to completion (or to its page budget) over a Fetcher."""
+
+    def __init__(self, engine: Engine, fetcher: Fetcher, crawl_id: int, *, auths: Mapping[str, ApiAuth] | None = None,
+                 max_pages: int | None = None, on_progress: ProgressCallback | None = None,
+                 follow: bool = True) -> None:
+        self.engine = engine
+        self.follow = follow
+        self.fetcher = fetcher
+        self.crawl_id = crawl_id
+        self.auths = dict(auths or {})
+        self.max_pages = max_pages
+        self.on_progress = on_progress
+        self._budget_used = 0
+        self._claimed: set[int] = set()
+
+    async def run(self, sources: list[str]) -> CrawlSummary:
+        """Crawl until every source's frontier is empty or the page budget is spent."""
+        self._budget_used = self._processed_count()
+        with session_scope(self.engine) as session:
+            session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(status="running"))  # type: ignore[arg-type]
+        status = "interrupted"
+        try:
+            await asyncio.gather(*(self._run_source(name) for name in sources))
+            status = "finished"
+        finally:
+            sellers = seller_counts(self.engine, self.crawl_id)
+            with session_scope(self.engine) as session:
+                session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(  # type: ignore[arg-type]
+                    status=status, finished_at=utcnow(), sellers_new=sum(n for n, _ in sellers.values()),
+                    sellers_updated=sum(u for _, u in sellers.values())))
+        return self.summary(sources, status)
+
+    def _processed_count(self) -> int:
+        with session_scope(self.engine) as session:
+            return session.execute(select(func.count()).select_from(FrontierEntry).where(
+                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.status != PENDING)).scalar_one()
+
+    def _budget_left(self) -> bool:
+        return self.max_pages is None or self._budget_used < self.max_pages
+
+    def _claim(self, source: str, limit: int) -> list[FrontierEntry]:
+        with session_scope(self.engine) as session:
+            rows = session.execute(select(FrontierEntry).where(
+                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source,
+                FrontierEntry.status == PENDING, FrontierEntry.id.not_in(self._claimed))  # type: ignore[union-attr]
+                .order_by(FrontierEntry.depth, FrontierEntry.id).limit(limit)).scalars().all()
+        for row in rows:
+            assert row.id is not None
+            self._claimed.add(row.id)
+        return list(rows)
+
+    async def _run_source(self, source: str) -> None:
+        width = max(1, self.fetcher.config.concurrency)
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                room = width - len(in_flight)
+                if self.max_pages is not None:
+                    room = min(room, self.max_pages - self._budget_used)
+                entries = self._claim(source, room) if room > 0 else []
+                for entry in entries:
+                    self._budget_used += 1
+                    in_flight.add(asyncio.create_task(self._process(entry)))
+                if not in_flight:
+                    return
+                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+        finally:
+            for task in in_flight:
+                task.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def _process(self, entry: FrontierEntry) -> None:
+        request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
+        auth = self.auths.get(request.auth) if request.auth else None
+        try:
+            result = await self.fetcher.fetch(request.url, api=request.api, auth=auth,
+                                              allowed_hosts=SOURCES[request.marketplace].hosts,
+                                              headers=request.headers)
+        except DisallowedError as err:
+            self._finish(entry, DISALLOWED, error=str(err), attempts=0)
+            return
+        except FetchError as err:
+            self._finish(entry, FAILED, error=str(err), attempts=entry.attempts + 1)
+            return
+        self._store(entry, request, result)
+
+    def _store(self, entry: FrontierEntry, request: Request, result: FetchResult) -> None:
+        status, error, children, page_id = FAILED, f"HTTP {result.status}", [], None
+        with session_scope(self.engine) as session:
+            if result.status == 200:
+                page = archive_page(session, url=result.url, fingerprint=url_fingerprint(result.url), body=result.body,
+                                    fetched_at=result.fetched_at, status=result.status,
+                                    content_type=result.headers.get("content-type"), crawl_id=self.crawl_id)
+                page_id = page.id
+                outcome = extract_page(session, page, result.text, observed_at=result.fetched_at,
+                                       marketplace=request.marketplace, kind=request.kind, url=result.final_url,
+                                       crawl_id=self.crawl_id, list_name=request.list_name)
+                status, error = (DONE if outcome.status == OK else outcome.status), outcome.error
+                if outcome.parsed is not None and self.follow:
+                    children = SOURCES[request.marketplace].follow(request, outcome.parsed)
+                    _enqueue(session, self.crawl_id, children)
+            elif result.status in (404, 410):
+                status = GONE
+            elif result.status in (403, 429):
+                status = BLOCKED
+            self._mark(session, entry, status, error, result.attempts, page_id)
+        self._report(request.marketplace, status)
+
+    def _finish(self, entry: FrontierEntry, status: str, *, error: str, attempts: int) -> None:
+        with session_scope(self.engine) as session:
+            self._mark(session, entry, status, error, attempts, None)
+        self._report(entry.marketplace, status)
+
+    def _mark(self, session: Session, entry: FrontierEntry, status: str, error: str | None, attempts: int,
+              page_id: int | None) -> None:
+        session.execute(update(FrontierEntry).where(FrontierEntry.id == entry.id).values(  # type: ignore[arg-type]
+            status=status, error=error, attempts=attempts, page_id=page_id))
+        counters = {COUNTERS[status]: getattr(Crawl, COUNTERS[status]) + 1}
+        if attempts > 1:
+            counters["pages_retried"] = Crawl.pages_retried + 1  # type: ignore[assignment]
+        session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(**counters))  # type: ignore[arg-type]
+
+    def _report(self, source: str, status: str) -> None:
+        if self.on_progress is not None:
+            done, known = self.progress(source)
+            self.on_progress(source, status, done, known)
+
+    def progress(self, source: str) -> tuple[int, int]:
+        """(pages handled, pages known) for one source."""
+        with session_scope(self.engine) as session:
+            rows = dict(session.execute(select(FrontierEntry.status, func.count()).where(
+                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source)
+                .group_by(FrontierEntry.status)).all())
+        return sum(n for s, n in rows.items() if s != PENDING), sum(rows.values())
+
+    def summary(self, sources: list[str], status: str) -> CrawlSummary:
+        """Per-source page and seller counts for this crawl."""
+        summary = CrawlSummary(self.crawl_id, status, {name: SourceSummary() for name in sources})
+        with session_scope(self.engine) as session:
+            rows = session.execute(select(FrontierEntry.marketplace, FrontierEntry.status, func.count(),
+                                          func.sum(FrontierEntry.attempts > 1)).where(
+                FrontierEntry.crawl_id == self.crawl_id).group_by(FrontierEntry.marketplace, FrontierEntry.status))
+            for source, page_status, count, retried in rows.all():
+                s = summary.sources.setdefault(source, SourceSummary())
+                attr = {DONE: "ok", PENDING: "pending"}.get(page_status, page_status)
+                setattr(s, attr, getattr(s, attr) + count)
+                s.retried += int(retried or 0)
+        for source, (new, updated) in seller_counts(self.engine, self.crawl_id).items():
+            summary.sources.setdefault(source, SourceSummary())
+            summary.sources[source].sellers_new, summary.sources[source].sellers_updated = new, updated
+        return summary
+
+
+def seller_counts(engine: Engine, crawl_id: int) -> dict[str, tuple[int, int]]:
+    """Per marketplace: (sellers first seen in this crawl, sellers known before and seen again)."""
+    with session_scope(engine) as session:
+        started = session.execute(select(Crawl.started_at).where(Crawl.id == crawl_id)).scalar_one()
+        seen = select(SellerSnapshot.seller_pk.label("pk")).where(SellerSnapshot.crawl_id == crawl_id).union(
+            select(OfferRecord.seller_pk.label("pk")).where(OfferRecord.crawl_id == crawl_id)).subquery()
+        is_new = Seller.first_seen >= started
+        rows = session.execute(select(Seller.marketplace, is_new, func.count()).where(
+            Seller.id.in_(select(seen.c.pk))).group_by(Seller.marketplace, is_new)).all()  # type: ignore[union-attr]
+    counts: dict[str, tuple[int, int]] = {}
+    for marketplace, new, n in rows:
+        before_new, before_updated = counts.get(marketplace, (0, 0))
+        counts[marketplace] = (before_new + n, before_updated) if new else (before_new, before_updated + n)
+    return counts

@@ -1,0 +1,56 @@
+"""`scout reparse`: run today's parsers over archived pages, without the network."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from db.engine import session_scope
+from db.models import FrontierEntry, Page
+from db.store import StoreCounts, decompress
+from scout.extract import decode_body, extract_page
+
+BATCH = 200
+
+
+@dataclass
+class ReparseReport:
+    """How many archived pages each verdict got, and what re-parsing stored."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    totals: StoreCounts = field(default_factory=StoreCounts)
+
+
+def reparse_pages(engine: Engine, *, marketplace: str | None = None, only_failed: bool = False) -> ReparseReport:
+    """Re-parse every archived page (of one marketplace, or only those that were blocked/drifted)."""
+    report = ReparseReport()
+    with session_scope(engine) as session:
+        query = select(Page.id).where(Page.status.in_((0, 200)))  # type: ignore[attr-defined]
+        if marketplace:
+            query = query.where(Page.marketplace == marketplace)
+        if only_failed:
+            query = query.where(Page.parse_status != "ok")
+        ids = list(session.execute(query.order_by(Page.id)).scalars())
+    for start in range(0, len(ids), BATCH):
+        with session_scope(engine) as session:
+            pages = session.execute(select(Page).where(Page.id.in_(ids[start:start + BATCH]))).scalars().all()  # type: ignore[union-attr]
+            hints = _frontier_hints(session, [p.id for p in pages if p.id is not None])
+            for page in pages:
+                kind, list_name = hints.get(page.id or 0, (None, None))
+                outcome = extract_page(session, page, decode_body(decompress(page.body), page.content_type),
+                                       observed_at=page.fetched_at, marketplace=page.marketplace,
+                                       kind=kind or (page.kind if page.parse_status == "ok" else None),
+                                       url=page.url, crawl_id=page.crawl_id, list_name=list_name, refresh=True)
+                report.statuses[outcome.status] += 1
+                report.totals.add(outcome.counts)
+    return report
+
+
+def _frontier_hints(session, page_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:  # type: ignore[no-untyped-def]
+    rows = session.execute(select(FrontierEntry.page_id, FrontierEntry.kind, FrontierEntry.context).where(
+        FrontierEntry.page_id.in_(page_ids))).all()  # type: ignore[union-attr]
+    return {page_id: (kind, json.loads(context or "{}").get("list_name")) for page_id, kind, context in rows}

@@ -1,0 +1,223 @@
+"""What each marketplace's crawl starts from and how one page leads to the next.
+
+Amazon: best-seller lists → product pages → `/sp?seller=` profiles (robots.txt disallows offer listings).
+eBay: Browse API searches → seller profile pages.  Etsy: Open API listing searches → shop API.
+MercadoLibre: search API → users API.  Walmart, Allegro: search pages → seller pages.  Cdiscount: offer pages
+given as seeds → seller pages.  Official APIs are used wherever they exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from scrapers import allegro, amazon, cdiscount, ebay, etsy, mercadolibre, walmart
+from scrapers.amazon_ranking import product_url as amazon_product_url
+from scrapers.records import Offer, ParsedPage
+
+CATEGORIES: tuple[str, ...] = ("electronics", "tools", "kitchen", "toys", "beauty", "sports", "office", "pets")
+
+# Amazon's own best-seller slugs for each category on each site.
+AMAZON_CATEGORY_SLUGS: dict[str, dict[str, str]] = {
+    "com": {"electronics": "electronics", "tools": "hi", "kitchen": "kitchen", "toys": "toys-and-games",
+            "beauty": "beauty", "sports": "sporting-goods", "office": "office-products", "pets": "pet-supplies"},
+    "co.uk": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "kids",
+              "beauty": "beauty", "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
+    "de": {"electronics": "ce-de", "tools": "diy", "kitchen": "kitchen", "toys": "toys", "beauty": "beauty",
+           "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
+    "fr": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
+           "beauty": "beauty", "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
+    "es": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
+           "beauty": "beauty", "sports": "sporting-goods", "office": "officeproduct", "pets": "pet-supplies"},
+    "it": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
+           "beauty": "beauty", "sports": "sports", "office": "office-products", "pets": "pet-supplies"},
+}
+AMAZON_SITES: tuple[str, ...] = tuple(AMAZON_CATEGORY_SLUGS)
+
+SEARCH_TERMS: dict[str, str] = {
+    "electronics": "usb c charger", "tools": "cordless drill", "kitchen": "chef knife", "toys": "building blocks",
+    "beauty": "face serum", "sports": "yoga mat", "office": "desk organizer", "pets": "dog leash",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One URL to fetch, what kind of page it is, and how to fetch it."""
+
+    url: str
+    marketplace: str
+    kind: str
+    api: bool = False
+    auth: str | None = None  # "ebay" | "etsy": which credentials the request needs
+    site: str | None = None
+    list_name: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    depth: int = 0
+
+    def context(self) -> str:
+        """The request's fetch options as JSON, for the frontier table."""
+        return json.dumps({"api": self.api, "auth": self.auth, "site": self.site, "list_name": self.list_name,
+                           "headers": self.headers})
+
+    @classmethod
+    def from_frontier(cls, url: str, marketplace: str, kind: str, depth: int, context: str) -> Request:
+        """Rebuild a request stored in the frontier."""
+        data = json.loads(context or "{}")
+        return cls(url, marketplace, kind, bool(data.get("api")), data.get("auth"), data.get("site"),
+                   data.get("list_name"), dict(data.get("headers") or {}), depth)
+
+
+@dataclass(frozen=True)
+class CrawlScope:
+    """What the user asked to crawl."""
+
+    site: str | None = None  # Amazon site (com, de, fr, …); default com
+    categories: tuple[str, ...] = ()  # Scout categories or a marketplace's own category slugs; default all
+    seeds: tuple[str, ...] = ()  # extra start URLs (e.g. Cdiscount offer pages)
+    follow: bool = True  # follow rankings/searches through to seller profiles
+
+
+def _queries(scope: CrawlScope) -> list[tuple[str, str]]:
+    return [(c, SEARCH_TERMS.get(c, c)) for c in (scope.categories or CATEGORIES)]
+
+
+def amazon_site(site: str | None) -> str:
+    """`de`, `amazon.de` or `www.amazon.de` → `amazon.de` (default amazon.com)."""
+    short = (site or "com").lower().removeprefix("www.").removeprefix("amazon.")
+    return f"amazon.{short}"
+
+
+def _amazon_seeds(scope: CrawlScope) -> list[Request]:
+    site = amazon_site(scope.site)
+    slugs = AMAZON_CATEGORY_SLUGS.get(site.removeprefix("amazon."), AMAZON_CATEGORY_SLUGS["com"])
+    out = []
+    for category in scope.categories or CATEGORIES:
+        slug = slugs.get(category, category)
+        base = amazon.bestsellers_url(site, slug)
+        for page in (1, 2):  # Amazon lists a category's top 100, 50 a page
+            url = base if page == 1 else f"{base}?pg=2"
+            out.append(Request(url, "amazon", "ranking", site=site, list_name=slug))
+    return out
+
+
+def _amazon_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    site = parsed.site or amazon_site(request.site)
+    if parsed.kind == "ranking":
+        return [Request(amazon_product_url(site, r.product_id), "amazon", "product", site=site,
+                        depth=request.depth + 1) for r in parsed.records if getattr(r, "product_id", None)]
+    if parsed.kind in ("product", "offers"):
+        return [Request(amazon.seller_url(site, o.seller_id), "amazon", "seller", site=site, depth=request.depth + 1)
+                for o in _third_party(parsed)]
+    return []
+
+
+def _third_party(parsed: ParsedPage) -> list[Offer]:
+    seen: dict[str, Offer] = {}
+    for record in parsed.records:
+        if isinstance(record, Offer) and record.seller_id and not record.is_platform:
+            seen.setdefault(record.seller_id, record)
+    return list(seen.values())
+
+
+def _ebay_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(ebay.browse_search_url(q, limit=100), "ebay", "search", api=True, auth="ebay", list_name=c,
+                    headers=ebay.browse_headers()) for c, q in _queries(scope)]
+
+
+def _ebay_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    if parsed.kind != "search":
+        return []
+    return [Request(ebay.seller_url(o.seller_id), "ebay", "seller", depth=request.depth + 1)
+            for o in _third_party(parsed) if o.seller_id is not None]
+
+
+def _walmart_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(walmart.search_url(q), "walmart", "search", list_name=c) for c, q in _queries(scope)]
+
+
+def _etsy_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(etsy.listings_active_url(q), "etsy", "search", api=True, auth="etsy", list_name=c)
+            for c, q in _queries(scope)]
+
+
+def _etsy_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    if parsed.kind != "search":
+        return []
+    return [Request(etsy.shop_api_url(o.seller_id), "etsy", "seller", api=True, auth="etsy",
+                    depth=request.depth + 1) for o in _third_party(parsed) if o.seller_id and o.seller_id.isdigit()]
+
+
+def _allegro_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(allegro.search_url(q), "allegro", "search", list_name=c) for c, q in _queries(scope)]
+
+
+def _allegro_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    if parsed.kind not in ("search", "product", "offers"):
+        return []
+    return [Request(allegro.seller_url(o.seller_id), "allegro", "seller", depth=request.depth + 1)
+            for o in _third_party(parsed) if o.seller_id is not None]
+
+
+def _cdiscount_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    if parsed.kind != "offers":
+        return []
+    return [Request(cdiscount.seller_url(o.seller_id), "cdiscount", "seller", depth=request.depth + 1)
+            for o in _third_party(parsed) if o.seller_id is not None]
+
+
+def _mercadolibre_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(mercadolibre.search_api_url("MLA", q), "mercadolibre", "search", api=True, list_name=c)
+            for c, q in _queries(scope)]
+
+
+def _mercadolibre_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    if parsed.kind != "search":
+        return []
+    return [Request(mercadolibre.user_api_url(o.seller_id), "mercadolibre", "seller", api=True,
+                    depth=request.depth + 1) for o in _third_party(parsed) if o.seller_id is not None]
+
+
+def _no_seeds(scope: CrawlScope) -> list[Request]:
+    return []
+
+
+def _no_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    return []
+
+
+@dataclass(frozen=True)
+class Source:
+    """A marketplace as the crawler sees it: its hosts, its seeds, and how pages lead on."""
+
+    name: str
+    hosts: frozenset[str]
+    seeds: Callable[[CrawlScope], list[Request]]
+    follow: Callable[[Request, ParsedPage], list[Request]]
+
+
+SOURCES: dict[str, Source] = {
+    "amazon": Source("amazon", frozenset(f"www.amazon.{s}" for s in AMAZON_SITES), _amazon_seeds, _amazon_follow),
+    "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, _ebay_follow),
+    "walmart": Source("walmart", frozenset({"www.walmart.com"}), _walmart_seeds, _no_follow),
+    "etsy": Source("etsy", frozenset({"www.etsy.com", "openapi.etsy.com"}), _etsy_seeds, _etsy_follow),
+    "allegro": Source("allegro", frozenset({"allegro.pl"}), _allegro_seeds, _allegro_follow),
+    "cdiscount": Source("cdiscount", frozenset({"www.cdiscount.com"}), _no_seeds, _cdiscount_follow),
+    "mercadolibre": Source("mercadolibre", frozenset({"api.mercadolibre.com", "www.mercadolibre.com.ar"}),
+                           _mercadolibre_seeds, _mercadolibre_follow),
+}
+
+
+def seed_requests(source: Source, scope: CrawlScope) -> list[Request]:
+    """The source's own seeds plus the user's extra seed URLs that belong to it."""
+    from urllib.parse import urlsplit
+
+    from scrapers.registry import marketplace_module
+
+    requests = source.seeds(scope)
+    module = marketplace_module(source.name)
+    for url in scope.seeds:
+        if (urlsplit(url).hostname or "") in source.hosts:
+            kind = getattr(module, "_kind_from_url", lambda u: None)(url) or "offers"
+            requests.append(Request(url, source.name, kind, api=url.startswith("https://api."), site=scope.site))
+    return requests

@@ -1,0 +1,248 @@
+"""The crawl against Scout's replica over loopback: polite, robust to every fault, resumable, shareable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import session_scope
+from db.models import FrontierEntry, Page, SellerSnapshot
+from scout.reparse import reparse_pages
+from scout.replica.faults import Faults
+from scout.replica.server import Replica, run_replica
+from scout.replica.world import World, build_world
+from scout.sources import CrawlScope
+from tests.scout.cli_runner import run_scout
+from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, seller_figures
+
+USER_AGENT = crawl_settings().crawler.resolved_user_agent()
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world(seed=5, sellers=200)
+
+
+@pytest.fixture
+def replica(world: World) -> Iterator[Replica]:
+    with run_replica(world) as running:
+        yield running
+
+
+def _requests(replica: Replica, host: str) -> list[tuple[float, str, int]]:
+    return [(r.time, r.path, r.status) for r in replica.requests if r.host == host]
+
+
+def test_crawl_reaches_sellers_through_allowed_paths_only(tmp_path: Path, replica: Replica) -> None:
+    engine = new_db(tmp_path / "s.db")
+    summary = crawl(engine, replica.host_map, ["amazon"])
+    amazon = summary.sources["amazon"]
+    assert amazon.ok > 10 and amazon.sellers_new > 5
+    assert amazon.blocked == amazon.drifted == amazon.failed == 0
+    paths = [r.path for r in replica.requests]
+    assert any(p.startswith("/sp?seller=") for p in paths)
+    assert not any(p.startswith("/gp/offer-listing") for p in paths)  # disallowed by Amazon's robots.txt
+    assert paths.count("/robots.txt") == 1  # read once per origin, then cached
+    assert {r.user_agent for r in replica.requests} == {USER_AGENT}
+    assert all(r.cookies == {} for r in replica.requests)  # the replica sets session-id cookies; never sent back
+
+
+def test_every_source_yields_sellers(tmp_path: Path, replica: Replica) -> None:
+    engine = new_db(tmp_path / "s.db")
+    summary = crawl(engine, replica.host_map, ["ebay", "etsy", "mercadolibre", "walmart"], scope=CrawlScope())
+    for name, source in summary.sources.items():
+        assert source.ok > 0 and source.sellers_new > 0, name
+        assert not source.flagged, name
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path, replica: Replica) -> None:
+    engine = new_db(tmp_path / "s.db")
+    crawl(engine, replica.host_map, ["amazon"], delay=0.15, max_pages=10)
+    times = [t for t, path, _ in _requests(replica, "www.amazon.com") if path != "/robots.txt"]
+    assert len(times) >= 9
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 0.15 - 0.01, gaps  # 10 ms for scheduling jitter between send and arrival
+
+
+def test_retry_after_is_honoured(tmp_path: Path, replica: Replica) -> None:
+    replica.faults = Faults(status_429=1.0, burst=1, retry_after=1, paths=("/gp/bestsellers",))
+    engine = new_db(tmp_path / "s.db")
+    summary = crawl(engine, replica.host_map, ["amazon"], max_pages=2, scope=CrawlScope(categories=("electronics",),
+                                                                                        follow=False))
+    amazon = summary.sources["amazon"]
+    assert amazon.retried == 2 and amazon.failed == 0 and amazon.ok >= 1  # page 2 of a short list is a 404
+    by_path: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for t, path, status in _requests(replica, "www.amazon.com"):
+        by_path[path].append((t, status))
+    for path, hits in by_path.items():
+        if path.startswith("/gp/bestsellers"):
+            (first, status429), (second, answer) = hits
+            assert status429 == 429 and answer in (200, 404)  # page 2 of a short list is a 404
+            assert second - first >= 1.0
+
+
+@pytest.mark.parametrize("fault", ["status_429", "status_5xx", "reset", "truncate", "slow"])
+def test_every_transient_fault_is_survived_with_nothing_lost_or_duplicated(
+    tmp_path: Path, world: World, fault: str
+) -> None:
+    with run_replica(world) as clean:
+        baseline = new_db(tmp_path / "clean.db")
+        crawl(baseline, clean.host_map, ["amazon", "ebay"])
+    faults = Faults(**{fault: 0.3}, burst=1, retry_after=0, slow_seconds=3.0, seed=1)  # type: ignore[arg-type]
+    with run_replica(world, faults=faults) as faulty:
+        engine = new_db(tmp_path / "faulty.db")
+        summary = crawl(engine, faulty.host_map, ["amazon", "ebay"])
+        assert any(r.fault == fault for r in faulty.requests)
+    if fault != "reset":  # aiohttp itself retries a request whose connection was reset once, invisibly
+        assert sum(s.retried for s in summary.sources.values()) > 0
+    assert sum(s.failed for s in summary.sources.values()) == 0
+    assert seller_figures(engine) == seller_figures(baseline)
+
+
+def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(tmp_path: Path, world: World) -> None:
+    amazon_pages = ("/gp/", "/dp/", "/sp")
+    with run_replica(world, faults=Faults(captcha=1.0, sticky=True, paths=amazon_pages)) as replica:
+        engine = new_db(tmp_path / "s.db")
+        summary = crawl(engine, replica.host_map, ["amazon", "ebay"], scope=CrawlScope())
+    assert summary.sources["amazon"].blocked > 0
+    assert summary.flagged == ["amazon"]
+    with session_scope(engine) as session:
+        assert session.execute(select(func.count()).select_from(SellerSnapshot)).scalar_one() > 0  # eBay still
+        statuses = set(session.execute(select(Page.parse_status).where(Page.marketplace == "amazon")).scalars())
+    assert statuses == {"blocked"}
+
+
+def test_drifted_layouts_are_flagged_and_store_nothing(tmp_path: Path, world: World) -> None:
+    with run_replica(world, faults=Faults(drift=1.0, sticky=True, paths=("/gp/bestsellers",))) as replica:
+        engine = new_db(tmp_path / "s.db")
+        summary = crawl(engine, replica.host_map, ["amazon"])
+    amazon = summary.sources["amazon"]
+    assert amazon.drifted > 0 and amazon.ok == 0 and amazon.flagged
+    assert seller_figures(engine) == set()
+
+
+@pytest.mark.parametrize("fault", ["oversize", "redirect_loop", "offsite_redirect"])
+def test_pages_that_cannot_be_fetched_fail_cleanly(tmp_path: Path, world: World, fault: str) -> None:
+    with run_replica(world, faults=Faults(**{fault: 1.0}, sticky=True, paths=("/sp",))) as replica:  # type: ignore[arg-type]
+        engine = new_db(tmp_path / "s.db")
+        summary = crawl(engine, replica.host_map, ["amazon"])
+    amazon = summary.sources["amazon"]
+    assert amazon.failed > 0 and amazon.ok > 0
+    with session_scope(engine) as session:
+        errors = session.execute(select(FrontierEntry.error).where(FrontierEntry.status == "failed")).scalars().all()
+    assert errors and all(errors)
+
+
+def test_a_second_day_adds_a_snapshot_and_shows_growth(tmp_path: Path, replica: Replica) -> None:
+    engine = new_db(tmp_path / "s.db")
+    crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
+    replica.set_day(1)
+    second = crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
+    assert second.sources["ebay"].sellers_updated > 0
+    with session_scope(engine) as session:
+        rows = session.execute(select(SellerSnapshot.seller_pk, SellerSnapshot.crawl_id, SellerSnapshot.rating_count)
+                               ).all()
+    per_seller: dict[int, dict[int | None, int | None]] = defaultdict(dict)
+    for seller_pk, crawl_id, count in rows:
+        per_seller[seller_pk][crawl_id] = count
+    both = [counts for counts in per_seller.values() if len(counts) == 2]
+    assert len(both) > 5
+    assert any(counts[2] != counts[1] for counts in both)  # the world grew between the two days
+
+
+def test_reparse_reads_the_archive_without_the_network(tmp_path: Path, world: World) -> None:
+    with run_replica(world) as replica:
+        engine = new_db(tmp_path / "s.db")
+        crawl(engine, replica.host_map, ["amazon"], max_pages=25)
+    before = seller_figures(engine)
+    report = reparse_pages(engine)  # the replica is gone: only the archive can answer
+    assert report.statuses["ok"] >= 15 and set(report.statuses) <= {"ok"}
+    assert seller_figures(engine) == before
+
+
+def _write_host_map(path: Path, replica: Replica) -> None:
+    path.write_text(json.dumps({"host_map": replica.host_map}))
+
+
+def _done_pages(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db, timeout=30) as conn:
+        try:
+            return conn.execute("SELECT count(*) FROM frontier WHERE status != 'pending'").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def _crawl_cmd(db: Path, host_map: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "scout", "--db", str(db), "crawl", "amazon", "ebay", "--host-map", str(host_map),
+            "--category", "electronics", "--category", "tools", "--delay", "0.01", *extra]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
+    env.update(CREDENTIALS, NO_COLOR="1")
+    return env
+
+
+@pytest.mark.slow
+def test_crawl_killed_with_sigkill_resumes_to_the_same_database(tmp_path: Path, replica: Replica) -> None:
+    host_map = tmp_path / "replica.json"
+    _write_host_map(host_map, replica)
+    reference, killed = tmp_path / "reference.db", tmp_path / "killed.db"
+    for db in (reference, killed):
+        assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
+    full = subprocess.run(_crawl_cmd(reference, host_map), env=_env(), capture_output=True, text=True, timeout=300)
+    assert full.returncode == 0, full.stderr
+    total = _done_pages(reference)
+
+    proc = subprocess.Popen(_crawl_cmd(killed, host_map), env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _done_pages(killed) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    interrupted_at = _done_pages(killed)
+    assert 0 < interrupted_at < total
+
+    fetched_before = len(replica.requests)
+    resumed = subprocess.run(_crawl_cmd(killed, host_map, "--resume"), env=_env(), capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    refetched = len(replica.requests) - fetched_before
+    assert refetched <= total - interrupted_at + 4  # finished pages are not fetched again (+ robots, token)
+    assert _done_pages(killed) == total
+    assert seller_figures(new_db(killed)) == seller_figures(new_db(reference))
+
+
+@pytest.mark.slow
+def test_two_crawls_on_one_sqlite_file_at_once(tmp_path: Path, replica: Replica) -> None:
+    host_map = tmp_path / "replica.json"
+    _write_host_map(host_map, replica)
+    db = tmp_path / "shared.db"
+    assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
+    base = [sys.executable, "-m", "scout", "--db", str(db), "crawl", "--host-map", str(host_map), "--delay", "0"]
+    procs = [subprocess.Popen([*base, source], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for source in ("amazon", "ebay")]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    marketplaces = {row[0] for row in seller_figures(new_db(db))}
+    assert marketplaces == {"amazon", "ebay"}
+
+
+def test_resume_with_nothing_to_resume_is_one_clear_line(tmp_path: Path) -> None:
+    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
+    result = run_scout("crawl", "--resume", cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.strip() == "error: no interrupted crawl to resume"
