@@ -92,10 +92,14 @@ class Seller(SQLModel, table=True):
 
 
 class SellerSnapshot(SQLModel, table=True):
-    """A seller's public figures as one page showed them at one time."""
+    """A seller's public figures as one page showed them at one time.
+
+    A page body is archived once per distinct content; every fetch of it is an observation, so a crawl that
+    finds a page unchanged still records a snapshot (seller, page, observed_at) for that crawl.
+    """
 
     __table_args__ = (
-        UniqueConstraint("seller_pk", "page_id", name="uq_snapshot_seller_page"),
+        UniqueConstraint("seller_pk", "page_id", "observed_at", name="uq_snapshot_observation"),
         Index("ix_snapshot_seller_time", "seller_pk", "observed_at"),
     )
 
@@ -121,7 +125,7 @@ class RankingEntry(SQLModel, table=True):
     """A product's place on a best-seller list, as one page showed it."""
 
     __tablename__ = "ranking_entry"
-    __table_args__ = (UniqueConstraint("page_id", "rank", name="uq_ranking_page_rank"),)
+    __table_args__ = (UniqueConstraint("page_id", "rank", "observed_at", name="uq_ranking_observation"),)
 
     id: int | None = Field(default=None, primary_key=True)
     page_id: int = Field(foreign_key="page.id", index=True)
@@ -144,7 +148,9 @@ class OfferRecord(SQLModel, table=True):
     """A seller's offer for a product, as one page showed it (links products to sellers, gives prices)."""
 
     __tablename__ = "offer"
-    __table_args__ = (UniqueConstraint("page_id", "seller_pk", "product_id", name="uq_offer_page_seller_product"),)
+    __table_args__ = (
+        UniqueConstraint("page_id", "seller_pk", "product_id", "observed_at", name="uq_offer_observation"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     page_id: int = Field(foreign_key="page.id", index=True)
@@ -206,3 +212,99 @@ class FrontierEntry(SQLModel, table=True):
     page_id: int | None = Field(default=None, foreign_key="page.id")
     error: str | None = None
     context: str = Field(default="{}")  # JSON: site, category, api flag …
+
+
+class SellerScore(SQLModel, table=True):
+    """A storefront's score as `scout score` last computed it: components, the figures behind them, revenue."""
+
+    __tablename__ = "seller_score"
+
+    seller_pk: int = Field(primary_key=True, foreign_key="seller.id")
+    business_key: str = Field(index=True)  # "business:<id>", or "seller:<pk>" for a storefront not yet matched
+    marketplace: str
+    normalized_name: str | None = Field(default=None, index=True)
+    normalized_legal_name: str | None = Field(default=None, index=True)
+    score: float = 0.0  # 0-100; 0 when insufficient
+    insufficient: bool = False
+    reason: str | None = None  # why the data is insufficient
+    volume: float = 0.0
+    quality: float = 0.0
+    momentum: float = 0.5
+    ranking: float = 0.0
+    breadth: float = 0.0
+    fit: float = 0.5
+    rating_count: int | None = None  # the count volume and revenue use
+    count_basis: str | None = None  # "lifetime" or "365-day"
+    positive_share: float | None = None  # 0-1, from positive % or mapped from stars
+    quality_basis: str | None = None  # "positive_pct" or "stars"
+    stars: float | None = None
+    quality_n: int | None = None
+    wilson: float | None = None
+    momentum_series: str | None = None  # which count momentum compared
+    momentum_days: float | None = None
+    growth_per_30d: float | None = None  # ratings gained per 30 days
+    growth_rel: float | None = None  # that gain relative to the earlier count
+    ranked_products: int = 0
+    best_rank: int | None = None
+    categories: str | None = None  # ranking list names, "; "-joined
+    listings: int | None = None
+    marketplaces_count: int = 1
+    avg_price: float | None = None
+    currency: str | None = None
+    price_source: str | None = None  # "offers" or "rankings"
+    price_count: int = 0
+    feedback_rate_low: float | None = None
+    feedback_rate_high: float | None = None
+    orders_low: float | None = None
+    orders_high: float | None = None
+    orders_exact: bool = False
+    revenue_low: float | None = None
+    revenue_high: float | None = None
+    revenue_period: str | None = None  # "lifetime" or "last 365 days"
+    gmv_month_low: float | None = None
+    gmv_month_high: float | None = None
+    gmv_basis: str | None = None
+    last_seen: datetime
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+class LeadScore(SQLModel, table=True):
+    """A business's lead score (its best storefront, breadth across all of them), ready for `scout leads`."""
+
+    __tablename__ = "lead_score"
+    # `scout leads` walks the best scores first, over all businesses or those of one country
+    __table_args__ = (Index("ix_lead_score_rank", "score", "id"), Index("ix_lead_score_country_rank", "country",
+                                                                        "score", "id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_key: str = Field(unique=True)
+    business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
+    main_seller_pk: int = Field(foreign_key="seller.id")
+    name: str
+    normalized_name: str | None = Field(default=None, index=True)
+    marketplaces: str  # comma-joined, sorted
+    storefronts: int = 1
+    main_url: str | None = None
+    country: str | None = None
+    categories: str | None = None
+    score: float = 0.0
+    insufficient: bool = False
+    reason: str | None = None
+    volume: float = 0.0
+    quality: float = 0.0
+    momentum: float = 0.5
+    ranking: float = 0.0
+    breadth: float = 0.0
+    fit: float = 0.5
+    positive_pct: float | None = None
+    rating_count: int | None = None
+    revenue_low: float | None = None
+    revenue_high: float | None = None
+    currency: str | None = None
+    revenue_exact: bool = False
+    revenue_period: str | None = None
+    gmv_month_low: float | None = None
+    gmv_month_high: float | None = None
+    growth_pct_30d: float | None = None
+    last_seen: datetime
+    computed_at: datetime = Field(default_factory=utcnow)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
@@ -42,10 +43,63 @@ class StoreCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _insert(session: Session, table: Any) -> Any:
+def _insert(session: Session, model: Any) -> Any:
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)
+    return module.insert(model.__table__)
+
+
+def _build_statement(dialect: str, name: str) -> Any:
+    module = postgresql if dialect == "postgresql" else sqlite
+    if name == "upsert_sellers":
+        stmt = module.insert(Seller.__table__)  # type: ignore[attr-defined]
+        updates: dict[str, Any] = {field: func.coalesce(getattr(stmt.excluded, field), stmt.table.c[field])
+                                   for field in SELLER_FIELDS}
+        later, earlier = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
+        updates["last_seen"] = later(stmt.excluded.last_seen, stmt.table.c.last_seen)
+        updates["first_seen"] = earlier(stmt.excluded.first_seen, stmt.table.c.first_seen)
+        return stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates)
+    model, key = {"snapshots": (SellerSnapshot, ["seller_pk", "page_id", "observed_at"]),
+                  "offers": (OfferRecord, ["page_id", "seller_pk", "product_id", "observed_at"]),
+                  "rankings": (RankingEntry, ["page_id", "rank", "observed_at"])}[name]
+    return module.insert(model.__table__).on_conflict_do_nothing(index_elements=key)  # type: ignore[attr-defined]
+
+
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]] = {}
+
+
+def _insert_many(conn: Connection, name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Run the INSERT … ON CONFLICT statement `name` for many rows (all with the same keys).
+
+    Statements are built once per dialect. On SQLite each is compiled once per key set, and the rows go to the
+    driver's executemany with the columns' bind processors (datetimes) applied here, memoised: SQLAlchemy's own
+    per-row parameter handling, and the ORM bulk layer before it, cost several times what SQLite spends writing
+    the rows (benchmarks/leads.py).
+    """
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    stmt = _STATEMENTS.get((dialect, name))
+    if stmt is None:
+        stmt = _STATEMENTS[dialect, name] = _build_statement(dialect, name)
+    if dialect != "sqlite":
+        conn.execute(stmt, list(rows))
+        return
+    cache_key = (name, tuple(rows[0]), id(conn.dialect))
+    if cache_key not in _COMPILED:
+        compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+        order = tuple(compiled.positiontup or ())
+        found = [(i, stmt.table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
+                 for i, key in enumerate(order)]
+        _COMPILED[cache_key] = (str(compiled), order, tuple((i, proc) for i, proc in found if proc))
+    sql, order, processors = _COMPILED[cache_key]
+    columns = [[row[key] for row in rows] for key in order]
+    for i, proc in processors:
+        memo: dict[Any, Any] = {None: None}
+        columns[i] = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in columns[i]]
+    params = list(zip(*columns, strict=True))
+    conn.exec_driver_sql(sql, params)
 
 
 def compress(body: bytes) -> bytes:
@@ -72,7 +126,7 @@ def archive_page(
     values = dict(url=url, fingerprint=fingerprint, status=status, fetched_at=fetched_at, content_hash=digest,
                   content_type=content_type, body=compress(body), crawl_id=crawl_id)
     stmt = _insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
-    session.execute(stmt)
+    session.connection().execute(stmt)
     return session.execute(select(Page).where(Page.url == url, Page.content_hash == digest)).scalar_one()
 
 
@@ -82,6 +136,10 @@ def record_parse(session: Session, page: Page, *, marketplace: str | None, kind:
     page.marketplace, page.kind, page.parse_status = marketplace, kind, status
     page.parse_error, page.parser_version = error, parser_version
     session.add(page)
+
+
+_FIGURES_OF = {kind: tuple(name for name in SNAPSHOT_FIGURES if name in {f.name for f in fields(kind)})
+               for kind in (Offer, SellerProfile)}
 
 
 def _seller_key(marketplace: str, record: Offer | SellerProfile) -> str | None:
@@ -99,20 +157,25 @@ def upsert_sellers(
     if not rows:
         return {}, set()
     ids = [row["seller_id"] for row in rows]
-    existing = set(session.execute(select(Seller.seller_id).where(  # type: ignore[call-overload]
-        Seller.marketplace == marketplace, Seller.seller_id.in_(ids))).scalars())  # type: ignore[attr-defined]
-    stmt = _insert(session, Seller)
-    updates: dict[str, Any] = {name: func.coalesce(getattr(stmt.excluded, name), getattr(Seller, name))
-                               for name in SELLER_FIELDS}
-    sqlite_dialect = session.get_bind().dialect.name == "sqlite"
-    later, earlier = (func.max, func.min) if sqlite_dialect else (func.greatest, func.least)
-    updates["last_seen"] = later(stmt.excluded.last_seen, Seller.last_seen)
-    updates["first_seen"] = earlier(stmt.excluded.first_seen, Seller.first_seen)
-    session.execute(stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates),
-                    [dict(row, marketplace=marketplace) for row in rows])
-    pks = dict(session.execute(select(Seller.seller_id, Seller.id).where(  # type: ignore[call-overload]
-        Seller.marketplace == marketplace, Seller.seller_id.in_(ids))).all())  # type: ignore[attr-defined]
-    return pks, set(ids) - existing
+    conn = session.connection()
+    existing = set(_seller_pks(conn, marketplace, ids))
+    _insert_many(conn, "upsert_sellers", [dict(row, marketplace=marketplace) for row in rows])
+    return _seller_pks(conn, marketplace, ids), set(ids) - existing
+
+
+def _seller_pks(conn: Connection, marketplace: str, ids: Sequence[str]) -> dict[str, int]:
+    """{seller_id: pk} of the given sellers that exist (plain SQL on SQLite: an expanding IN costs more to build)."""
+    if conn.dialect.name != "sqlite":
+        table = Seller.__table__  # type: ignore[attr-defined]
+        return dict(conn.execute(select(table.c.seller_id, table.c.id).where(
+            table.c.marketplace == marketplace, table.c.seller_id.in_(ids))).all())
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        found.update(conn.exec_driver_sql(
+            f"SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({', '.join('?' * len(chunk))})",
+            (marketplace, *chunk)).all())
+    return found
 
 
 def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, values: dict[str, Any]) -> None:
@@ -132,6 +195,8 @@ def store_parsed_page(
     a figure the newer parser cannot read still never blanks one already stored.
     """
     counts = StoreCounts()
+    session.flush()  # the inserts below go straight to the connection
+    conn = session.connection()
     mp = parsed.marketplace
     seller_rows: dict[str, dict[str, Any]] = {}
     snapshots: dict[str, dict[str, Any]] = {}
@@ -154,11 +219,14 @@ def store_parsed_page(
         if isinstance(record, Offer):
             seller_rows[key]["is_platform"] = record.is_platform
             offers.append((key, record))
-        figures = {name: getattr(record, name, None) for name in SNAPSHOT_FIGURES}
-        if any(value is not None for value in figures.values()):
-            snap = snapshots.setdefault(key, {name: None for name in SNAPSHOT_FIGURES})
-            for name, value in figures.items():
-                if snap[name] is None and value is not None:
+        figures = [(name, value) for name in _FIGURES_OF[type(record)]
+                   if (value := getattr(record, name)) is not None]
+        if figures:
+            snap = snapshots.get(key)
+            if snap is None:
+                snap = snapshots[key] = dict.fromkeys(SNAPSHOT_FIGURES)
+            for name, value in figures:
+                if snap[name] is None:
                     snap[name] = value
             if getattr(record, "sales_count_exact", False):
                 snap["sales_count_exact"] = True
@@ -175,17 +243,13 @@ def store_parsed_page(
                      observed_at=observed_at, parser_version=parser_version,
                      sales_count_exact=values.get("sales_count_exact", False))
                 for key, values in snapshots.items()]
-        stmt = _insert(session, SellerSnapshot)
+        table = SellerSnapshot.__table__  # type: ignore[attr-defined]
+        known = set(conn.execute(select(table.c.seller_pk).where(
+            table.c.page_id == page.id, table.c.observed_at == observed_at)).scalars())
+        _insert_many(conn, "snapshots", rows)
+        inserted = {row["seller_pk"] for row in rows} - known
         if refresh:
-            changes = {name: func.coalesce(getattr(stmt.excluded, name), getattr(SellerSnapshot, name))
-                       for name in SNAPSHOT_FIGURES}
-            changes["parser_version"] = stmt.excluded.parser_version
-            session.execute(stmt.on_conflict_do_update(index_elements=["seller_pk", "page_id"], set_=changes), rows)
-            inserted: set[int] = set()
-        else:
-            result = session.execute(stmt.on_conflict_do_nothing(
-                index_elements=["seller_pk", "page_id"]).returning(SellerSnapshot.seller_pk), rows)
-            inserted = {pks_ for (pks_,) in result.all()}
+            _refresh_snapshots(session, page, rows)
         counts.snapshots = len(inserted)
         new_pks = {pks[key] for key in new_ids}
         counts.sellers_updated = len(inserted - new_pks)
@@ -194,8 +258,7 @@ def store_parsed_page(
             page_id=page.id, crawl_id=crawl_id, seller_pk=pks[key], product_id=o.product_id or "", title=o.title,
             price=float(o.price) if o.price is not None else None, currency=o.currency, observed_at=observed_at)
             for key, o in offers}
-        session.execute(_insert(session, OfferRecord).on_conflict_do_nothing(
-            index_elements=["page_id", "seller_pk", "product_id"]), list(offer_rows.values()))
+        _insert_many(conn, "offers", list(offer_rows.values()))
         counts.offers = len(offer_rows)
     if rankings:
         rows = [dict(page_id=page.id, crawl_id=crawl_id, marketplace=mp, site=parsed.site, list_name=list_name,
@@ -203,10 +266,18 @@ def store_parsed_page(
                      price=float(r.price) if r.price is not None else None, currency=r.currency,
                      seller_pk=pks.get(r.seller_id) if r.seller_id else None, observed_at=observed_at)
                 for r in rankings]
-        session.execute(_insert(session, RankingEntry).on_conflict_do_nothing(index_elements=["page_id", "rank"]),
-                        _unique_by(rows, "rank"))
+        _insert_many(conn, "rankings", _unique_by(rows, "rank"))
         counts.rankings = len(rows)
     return counts
+
+
+def _refresh_snapshots(session: Session, page: Page, rows: list[dict[str, Any]]) -> None:
+    """Let a newer parser fill in or correct every observation of this page; known figures are never blanked."""
+    for row in rows:
+        changes: dict[str, Any] = {name: row[name] for name in SNAPSHOT_FIGURES if row[name] is not None}
+        changes["parser_version"] = row["parser_version"]
+        session.execute(update(SellerSnapshot).where(SellerSnapshot.page_id == page.id,  # type: ignore[arg-type]
+                                                      SellerSnapshot.seller_pk == row["seller_pk"]).values(**changes))
 
 
 def _unique_by(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import re
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+WIDE_PREFIXES = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # full-width = + - @, which spreadsheets may fold
 
 
 def strip_control(text: str) -> str:
@@ -18,10 +19,15 @@ def strip_control(text: str) -> str:
 
 
 def csv_safe(value: object) -> object:
-    """A CSV/XLSX cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    """A CSV/XLSX cell that a spreadsheet will not run as a formula (OWASP CSV injection); numbers pass as is.
+
+    Control characters go first, then a text that starts (after any spaces) with =, +, -, @, tab or carriage
+    return, or their full-width forms, gets a leading single quote.
+    """
     if not isinstance(value, str):
         return value
-    cleaned = strip_control(value) if not value.startswith(("\t", "\r")) else value
-    if cleaned.startswith(FORMULA_PREFIXES):
-        return "'" + strip_control(cleaned)
+    risky = value.startswith(FORMULA_PREFIXES)
+    cleaned = strip_control(value)
+    if risky or cleaned.lstrip().startswith(FORMULA_PREFIXES + WIDE_PREFIXES):
+        return "'" + cleaned
     return cleaned

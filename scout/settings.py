@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from scout import __version__
 from scout.errors import ConfigError
@@ -67,6 +67,83 @@ class OutreachSettings:
 
 
 @dataclass
+class ScoringSettings:
+    """How `scout score` weighs sellers and estimates their revenue (see `scout explain`)."""
+
+    weight_volume: float = field(default=0.30, metadata={
+        "doc": "weight of volume: percentile of log(rating count) among the marketplace's sellers"})
+    weight_quality: float = field(default=0.25, metadata={
+        "doc": "weight of quality: Wilson lower bound of the positive share (stars mapped to a share)"})
+    weight_momentum: float = field(default=0.15, metadata={
+        "doc": "weight of momentum: rating-count growth per 30 days, relative to size"})
+    weight_ranking: float = field(default=0.15, metadata={
+        "doc": "weight of ranking presence: best-seller ranks of the seller's products"})
+    weight_breadth: float = field(default=0.05, metadata={
+        "doc": "weight of breadth: marketplaces the business sells on, and listings"})
+    weight_fit: float = field(default=0.10, metadata={
+        "doc": "weight of category fit for our marketplace (see category_weights)"})
+    min_ratings: int = field(default=20, metadata={
+        "doc": "fewer ratings than this = insufficient data: scored 0 and ranked last"})
+    wilson_z: float = field(default=1.96, metadata={"doc": "z of the Wilson lower bound (1.96 = 95 %)"})
+    quality_floor: float = field(default=0.80, metadata={
+        "doc": "Wilson bound at or below this scores 0 for quality; 1.0 scores 1 (spreads the 90-100 % crowd)"})
+    momentum_window_days: float = field(default=30.0, metadata={
+        "doc": "momentum compares the latest snapshot with the earlier one nearest this many days before it"})
+    momentum_min_days: float = field(default=1.0, metadata={
+        "doc": "snapshots closer together than this are not compared"})
+    momentum_scale: float = field(default=0.05, metadata={
+        "doc": "relative growth per 30 days that scores 0.88 (0.5 + tanh(growth/scale)/2; no growth = 0.5)"})
+    ranking_scale: float = field(default=1.0, metadata={
+        "doc": "ranking = 1 - exp(-sum(1/log2(1+rank)) / scale) over the seller's ranked products"})
+    breadth_marketplaces: int = field(default=3, metadata={
+        "doc": "marketplaces at which the marketplace half of breadth is full"})
+    breadth_listings: int = field(default=1000, metadata={
+        "doc": "listings at which the listing half of breadth is full (log scale)"})
+    category_weights: dict[str, float] = field(default_factory=dict, metadata={
+        "doc": "fit per category keyword, e.g. {kitchen = 1.0, books = 0.2}; matched as a substring of the "
+               "ranking list name; env: kitchen=1,books=0.2"})
+    fit_default: float = field(default=0.5, metadata={"doc": "fit of a seller with no known or weighted category"})
+    feedback_rate_low: float = field(default=0.01, metadata={
+        "doc": "lowest share of orders that leave a rating (gives the high end of the revenue range)"})
+    feedback_rate_high: float = field(default=0.05, metadata={
+        "doc": "highest share of orders that leave a rating (gives the low end of the revenue range)"})
+    feedback_rates: dict[str, tuple[float, float]] = field(default_factory=dict, metadata={
+        "doc": "per-marketplace feedback rate range, e.g. {ebay = [0.1, 0.5]}; env: ebay=0.1:0.5"})
+    store_age_months_low: float = field(default=12.0, metadata={
+        "doc": "youngest store age assumed when a monthly GMV must come from lifetime figures"})
+    store_age_months_high: float = field(default=60.0, metadata={
+        "doc": "oldest store age assumed when a monthly GMV must come from lifetime figures"})
+
+    def weights(self) -> dict[str, float]:
+        """The component weights by component name."""
+        return {name: float(getattr(self, f"weight_{name}"))
+                for name in ("volume", "quality", "momentum", "ranking", "breadth", "fit")}
+
+    def feedback_range(self, marketplace: str) -> tuple[float, float]:
+        """(low, high) share of orders that leave a rating on `marketplace`."""
+        return self.feedback_rates.get(marketplace, (self.feedback_rate_low, self.feedback_rate_high))
+
+    def check(self) -> None:
+        """Raise ConfigError for settings that cannot be scored with."""
+        if sum(self.weights().values()) <= 0:
+            raise ConfigError("scoring: the weight_* settings must not all be 0")
+        ranges = {"feedback_rate_low/high": (self.feedback_rate_low, self.feedback_rate_high),
+                  **{f"feedback_rates.{mp}": pair for mp, pair in self.feedback_rates.items()}}
+        for name, (low, high) in ranges.items():
+            if not 0 < low <= high <= 1:
+                raise ConfigError(f"scoring: {name} must satisfy 0 < low <= high <= 1, got {low}-{high}")
+        if not 0 < self.store_age_months_low <= self.store_age_months_high:
+            raise ConfigError("scoring: store_age_months_low must be > 0 and <= store_age_months_high")
+        if not 0 <= self.quality_floor < 1:
+            raise ConfigError(f"scoring: quality_floor must be in [0, 1), got {self.quality_floor}")
+        for name in ("momentum_scale", "ranking_scale", "momentum_window_days"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"scoring: {name} must be positive")
+        if self.breadth_marketplaces < 2 or self.breadth_listings < 1:
+            raise ConfigError("scoring: breadth_marketplaces must be >= 2 and breadth_listings >= 1")
+
+
+@dataclass
 class Settings:
     """Everything Scout can be configured with."""
 
@@ -74,9 +151,10 @@ class Settings:
     crawler: CrawlerSettings = field(default_factory=CrawlerSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     outreach: OutreachSettings = field(default_factory=OutreachSettings)
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
 
 
-SECTIONS = ("crawler", "credentials", "outreach")
+SECTIONS = ("crawler", "credentials", "outreach", "scoring")
 
 
 def env_name(section: str | None, f: dataclasses.Field[Any]) -> str:
@@ -87,7 +165,33 @@ def env_name(section: str | None, f: dataclasses.Field[Any]) -> str:
     return f"SCOUT_{section}_{f.name}".upper() if section else f"SCOUT_{f.name}".upper()
 
 
+def _coerce_mapping(value: Any, kind: Any, where: str) -> dict[str, Any]:
+    """A TOML table, or `key=value,key=value` from the environment (a range value as `low:high`)."""
+    value_kind = get_args(kind)[1]
+    if isinstance(value, str):
+        pairs: dict[str, Any] = {}
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            key, sep, raw = item.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError(f"{where}: expected key=value pairs separated by commas, got {item!r}")
+            pairs[key.strip()] = raw.strip().split(":") if get_origin(value_kind) is tuple else raw.strip()
+        value = pairs
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: expected a table, got {value!r}")
+    if get_origin(value_kind) is not tuple:
+        return {str(key): _coerce(item, value_kind, f"{where}.{key}") for key, item in value.items()}
+    parts = get_args(value_kind)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, str) or not isinstance(item, list | tuple) or len(item) != len(parts):
+            raise ConfigError(f"{where}.{key}: expected {len(parts)} numbers, got {item!r}")
+        out[str(key)] = tuple(_coerce(x, part, f"{where}.{key}") for x, part in zip(item, parts, strict=True))
+    return out
+
+
 def _coerce(value: Any, kind: Any, where: str) -> Any:
+    if get_origin(kind) is dict:
+        return _coerce_mapping(value, kind, where)
     if kind is bool:
         if isinstance(value, bool):
             return value

@@ -1,0 +1,261 @@
+"""Ingest rate of Scout's store path vs raw sqlite3, and `scout leads --top 50` over a million scored sellers.
+
+(1) rows/s of db.store.store_parsed_page (one transaction per page, as a crawl stores them) for synthetic
+    ParsedPage objects full of SellerProfile and Offer records, against raw sqlite3 executemany of the same rows
+    into the same schema (target: Scout >= 0.5x raw).
+(2) select_leads (the core) and the whole `scout leads --top 50` process over 1M sellers whose seller_score and
+    lead_score rows are bulk-generated with raw executemany (target <= 1 s).
+
+Run: python benchmarks/leads.py [--pages 200] [--per-page 250] [--sellers 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from db.engine import make_engine, session_scope  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.store import archive_page, store_parsed_page  # noqa: E402
+from scout.leads import select_leads  # noqa: E402
+from scrapers.records import Offer, ParsedPage, SellerProfile  # noqa: E402
+
+WHEN = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+MARKETPLACES = ("amazon", "ebay", "walmart", "etsy", "allegro", "cdiscount", "mercadolibre")
+COUNTRIES = ("DE", "US", "FR", "GB", "PL", "ES", "IT", "CN")
+CATEGORIES = ("Electronics", "Kitchen", "Toys", "Beauty", "Tools", "Sports", "Office", "Pets")
+
+
+def synthetic_pages(pages: int, per_page: int) -> list[ParsedPage]:
+    """Alternating seller-profile pages and offer pages, each record a distinct seller."""
+    out: list[ParsedPage] = []
+    for p in range(pages):
+        if p % 2 == 0:
+            records: list[object] = [SellerProfile(
+                f"S{p:04d}{i:04d}", f"Seller {p}-{i} GmbH", positive_pct=95.0 + i % 5, rating_count=100 + i,
+                lifetime_rating_count=1000 + i, rating_window_days=365, country="DE", business_name=f"Seller {i} GmbH")
+                for i in range(per_page)]
+        else:
+            records = [Offer(f"S{p:04d}{i:04d}", f"Seller {p}-{i}", positive_pct=97.0, rating_count=50 + i,
+                             price=Decimal("19.99"), currency="EUR", product_id=f"B{p:04d}{i:04d}",
+                             title=f"Product {i}") for i in range(per_page)]
+        out.append(ParsedPage("amazon", "seller" if p % 2 == 0 else "offers", records, site="amazon.de"))  # type: ignore[arg-type]
+    return out
+
+
+def store_with_scout(path: Path, parsed: list[ParsedPage]) -> int:
+    """Store every page through archive_page + store_parsed_page; rows written."""
+    engine = make_engine(str(path))
+    upgrade(engine)
+    rows = 0
+    for n, page in enumerate(parsed):
+        with session_scope(engine) as session:
+            url = f"https://www.amazon.de/bench/{n}"
+            archived = archive_page(session, url=url, fingerprint=url, body=url.encode(), fetched_at=WHEN)
+            counts = store_parsed_page(session, archived, page, observed_at=WHEN, parser_version="bench/1")
+            rows += 1 + counts.sellers_new + counts.snapshots + counts.offers
+    engine.dispose()
+    return rows
+
+
+def store_raw(path: Path, parsed: list[ParsedPage]) -> int:
+    """The same rows through sqlite3 executemany into the same schema (ids assigned up front, no upserts)."""
+    engine = make_engine(str(path))
+    upgrade(engine)
+    engine.dispose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    when = WHEN.strftime("%Y-%m-%d %H:%M:%S.%f")
+    rows, seller_pk = 0, 0
+    for n, page in enumerate(parsed):
+        conn.execute("BEGIN IMMEDIATE")
+        url = f"https://www.amazon.de/bench/{n}"
+        page_id = conn.execute("INSERT INTO page (url, fingerprint, status, fetched_at, content_hash, body) "
+                               "VALUES (?, ?, 200, ?, ?, ?)", (url, url, when, str(n), b"x")).lastrowid
+        sellers, snaps, offers = [], [], []
+        for record in page.records:
+            seller_pk += 1
+            assert isinstance(record, SellerProfile | Offer)
+            sellers.append((seller_pk, "amazon", record.seller_id, record.name, "amazon.de", record.country,
+                            getattr(record, "business_name", None), False, when, when))
+            snaps.append((seller_pk, page_id, url, when, "bench/1", record.positive_pct, record.rating_count,
+                           getattr(record, "rating_window_days", None),
+                           getattr(record, "lifetime_rating_count", None), False))
+            if isinstance(record, Offer):
+                offers.append((page_id, seller_pk, record.product_id, record.title, float(record.price or 0),
+                               record.currency, when))
+        conn.executemany("INSERT INTO seller (id, marketplace, seller_id, name, site, country, business_name, "
+                         "is_platform, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sellers)
+        conn.executemany("INSERT INTO sellersnapshot (seller_pk, page_id, source_url, observed_at, parser_version, "
+                         "positive_pct, rating_count, rating_window_days, lifetime_rating_count, sales_count_exact) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", snaps)
+        conn.executemany("INSERT INTO offer (page_id, seller_pk, product_id, title, price, currency, observed_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", offers)
+        conn.execute("COMMIT")
+        rows += 1 + len(sellers) + len(snaps) + len(offers)
+    conn.close()
+    return rows
+
+
+def build_scored_db(path: Path, sellers: int) -> None:
+    """A migrated database with `sellers` sellers, each its own business, with seller_score and lead_score rows."""
+    engine = make_engine(str(path))
+    upgrade(engine)
+    engine.dispose()
+    rng = random.Random(1)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    now = WHEN.strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn.executemany("INSERT INTO business (id, name, normalized_name, created_at) VALUES (?, ?, ?, ?)",
+                     [(b, f"Business {b}", f"business {b}", now) for b in range(1, 1001)])
+    batch = 100_000
+    for start in range(1, sellers + 1, batch):
+        ids = range(start, min(start + batch, sellers + 1))
+        seller_rows, score_rows, lead_rows = [], [], []
+        for pk in ids:
+            mp = MARKETPLACES[pk % len(MARKETPLACES)]
+            business = pk if pk <= 1000 else None
+            key = f"business:{business}" if business else f"seller:{pk}"
+            name = f"Seller {pk} Ltd"
+            country = COUNTRIES[pk % len(COUNTRIES)]
+            score = round(rng.random() * 100, 2)
+            insufficient = rng.random() < 0.2
+            score = 0.0 if insufficient else score
+            seen = (WHEN - timedelta(days=pk % 30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            count = rng.randint(0, 100_000)
+            seller_rows.append((pk, mp, f"ID{pk}", name, country, business, False, seen, seen))
+            score_rows.append((pk, key, mp, name.lower(), score, insufficient, count, seen, now))
+            lead_rows.append((key, business, pk, name, name.lower(), mp, f"https://example.invalid/{pk}", country,
+                              CATEGORIES[pk % len(CATEGORIES)], score, insufficient, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                              97.5, count, count * 20.0, count * 100.0, "EUR", False, seen, now))
+        conn.executemany("INSERT INTO seller (id, marketplace, seller_id, name, country, business_id, is_platform, "
+                         "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", seller_rows)
+        conn.executemany(
+            "INSERT INTO seller_score (seller_pk, business_key, marketplace, normalized_name, score, insufficient, "
+            "rating_count, volume, quality, momentum, ranking, breadth, fit, ranked_products, marketplaces_count, "
+            "price_count, orders_exact, last_seen, computed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 0.5, 0.5, 0.5, 0, 0, 0.5, 0, 1, 0, 0, ?, ?)", score_rows)
+        conn.executemany(
+            "INSERT INTO lead_score (business_key, business_id, main_seller_pk, name, normalized_name, marketplaces, "
+            "main_url, country, categories, score, insufficient, volume, quality, momentum, ranking, breadth, fit, "
+            "positive_pct, rating_count, revenue_low, revenue_high, currency, revenue_exact, storefronts, "
+            "last_seen, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, "
+            "?, ?)", lead_rows)
+    conn.executemany("INSERT INTO suppression (name, normalized_name, marketplace, seller_id, kind, created_at) "
+                     "VALUES (?, ?, ?, ?, 'do_not_contact', ?)",
+                     [(f"Seller {pk} Ltd", f"seller {pk} ltd", None, None, now) for pk in range(1, 200)]
+                     + [(f"x{pk}", f"x{pk}", MARKETPLACES[pk % 7], f"ID{pk}", now) for pk in range(200, 400)])
+    conn.executemany("INSERT INTO outreach (business_id, status, offer_code, language, free_months, commission_pct, "
+                     "created_at, updated_at) VALUES (?, 'sent', ?, 'en', 3, 5.0, ?, ?)",
+                     [(b, f"CODE{b}", now, now) for b in range(1, 500)])
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """Median wall time of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--per-page", type=int, default=250)
+    parser.add_argument("--sellers", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="folder to keep the databases in (default: a temporary one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        parsed = synthetic_pages(args.pages, args.per_page)
+        timings = {}
+        for name, fn in (("scout store_parsed_page", store_with_scout), ("raw sqlite3 executemany", store_raw)):
+            path = folder / f"ingest-{name.split()[0]}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            start = time.perf_counter()
+            rows = fn(path, parsed)
+            timings[name] = (rows, time.perf_counter() - start)
+        print(f"(1) ingest: {args.pages} pages x {args.per_page} records (SellerProfile / Offer), "
+              "one transaction per page\n")
+        print(f"{'path':<28}{'rows':>10}{'seconds':>10}{'rows/s':>12}")
+        for name, (rows, seconds) in timings.items():
+            print(f"{name:<28}{rows:>10,}{seconds:>10.2f}{rows / seconds:>12,.0f}")
+        scout_rate = timings["scout store_parsed_page"][0] / timings["scout store_parsed_page"][1]
+        raw_rate = timings["raw sqlite3 executemany"][0] / timings["raw sqlite3 executemany"][1]
+        print(f"{'ratio scout / raw':<28}{scout_rate / raw_rate:>32.2f}x  (target >= 0.5x)\n", flush=True)
+
+        db = folder / "leads-1m.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        start = time.perf_counter()
+        build_scored_db(db, args.sellers)
+        print(f"(2) leads over {args.sellers:,} scored sellers (setup {time.perf_counter() - start:.0f} s)\n")
+        engine = make_engine(str(db), write=False, must_exist=True)
+        cases: dict[str, dict[str, object]] = {
+            "--top 50": {}, "--top 50 --marketplace etsy": {"marketplace": "etsy"},
+            "--top 50 --country DE": {"country": "DE"}, "--top 50 --category kitchen": {"category": "kitchen"},
+            "--top 50 --min-score 99.9": {"min_score": 99.9},
+            "--top 50 --include-suppressed": {"include_suppressed": True},
+        }
+        print(f"{'scout leads ...':<36}{'select_leads (ms)':>20}")
+        for label, options in cases.items():
+            def run(options: dict[str, object] = options) -> None:
+                with session_scope(engine) as session:
+                    assert len(select_leads(session, top=50, **options)) > 0  # type: ignore[arg-type]
+            print(f"{label:<36}{best_of(run) * 1000:>20.1f}", flush=True)
+        engine.dispose()
+        cli = best_of(lambda: subprocess.run([sys.executable, "-m", "scout", "--db", str(db), "leads", "--top", "50"],
+                                             check=True, capture_output=True), repeat=3)
+        help_only = best_of(lambda: subprocess.run([sys.executable, "-m", "scout", "--version"], check=True,
+                                                   capture_output=True), repeat=3)
+        lean = best_of(lambda: subprocess.run([sys.executable, "-c", LEAN_PROCESS, str(db)], check=True,
+                                              capture_output=True), repeat=3)
+        print(f"{'whole process: scout leads --top 50':<36}{cli * 1000:>20.1f}  (target <= 1000 ms)")
+        print(f"{'  of which start-up (scout --version)':<36}{help_only * 1000:>20.1f}")
+        print(f"{'process importing only what leads needs':<36}{lean * 1000:>20.1f}  (a lazily registered CLI)")
+
+
+# What `scout leads` would cost if the CLI imported only the modules of the command it runs.
+LEAN_PROCESS = """
+import sys
+from rich.console import Console
+from rich.table import Table
+from db.engine import make_engine, session_scope
+from db.migrate import require_current
+from scout.leads import select_leads
+engine = make_engine(sys.argv[1], write=False, must_exist=True)
+require_current(engine)
+with session_scope(engine) as session:
+    leads = select_leads(session, top=50)
+table = Table()
+for name in ("#", "business", "score"):
+    table.add_column(name)
+for lead in leads:
+    table.add_row(str(lead.rank), lead.name, f"{lead.score:.1f}")
+Console(width=120).print(table)
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""`scout score`, `scout explain` and `scout leads`: explainable scores and the ranked list of businesses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from db.engine import make_engine, session_scope
+from db.migrate import require_current
+from db.models import utcnow
+from scout.cli.console import safe_text, stdout_console
+from scout.export import export_csv, export_xlsx
+from scout.leads import Explanation, Lead, explain, select_leads
+from scout.scoring import score_database
+from scrapers.registry import MARKETPLACES
+
+
+def score(ctx: typer.Context) -> None:
+    """Recompute every seller's and business's score from the database and store them for `scout leads`.
+
+    Example: scout score && scout leads --top 20
+    """
+    settings = ctx.obj.settings
+    settings.scoring.check()
+    engine = make_engine(settings.db, write=True, must_exist=True)
+    require_current(engine)
+    with session_scope(engine) as session:
+        summary = score_database(session, settings.scoring, utcnow())
+    table = Table(title="Scores", title_justify="left")
+    for column in ("marketplace", "storefronts", "insufficient data", "best score"):
+        table.add_column(column, justify="left" if column == "marketplace" else "right")
+    for marketplace, (n, insufficient, best) in summary.by_marketplace.items():
+        table.add_row(marketplace, f"{n:,}", f"{insufficient:,}", f"{best:.1f}")
+    console = stdout_console()
+    console.print(table)
+    console.print(f"{summary.storefronts:,} storefronts scored ({summary.insufficient:,} with insufficient data), "
+                  f"{summary.businesses:,} businesses")
+
+
+def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
+        metavar="BUSINESS_OR_SELLER", help="business:<id>, seller:<pk>, marketplace:seller_id, or a name")],
+        ) -> None:
+    """Show how a business's or storefront's score was made: each component's value and weight, and the
+    assumptions behind its revenue range.
+
+    Example: scout explain amazon:A1EXAMPLE
+    """
+    settings = ctx.obj.settings
+    engine = make_engine(settings.db, write=False, must_exist=True)
+    require_current(engine)
+    with session_scope(engine) as session:
+        result = explain(session, target, settings.scoring)
+    _print_explanation(result)
+
+
+def _print_explanation(result: Explanation) -> None:
+    console = stdout_console()
+    verdict = f"insufficient data ({result.reason})" if result.insufficient else f"score {result.score:.1f} / 100"
+    console.print(safe_text(f"{result.name} [{result.kind} {result.key}]: {verdict}", style="bold"))
+    console.print(safe_text(f"Scored as {result.combination}; computed {result.computed_at:%Y-%m-%d %H:%M} UTC."))
+    if result.stale:
+        console.print("The [scoring] weights changed since then: run `scout score` again.", style="yellow",
+                      markup=False)
+    table = Table(title="Components (each 0-1; score = 100 x sum(weight x value) / sum(weights))",
+                  title_justify="left")
+    for column in ("component", "value", "weight", "points", "what it rests on"):
+        table.add_column(column, justify="right" if column in ("value", "weight", "points") else "left")
+    for line in result.components:
+        table.add_row(line.name, f"{line.value:.3f}", f"{line.weight:g}", f"{line.points:.1f}",
+                      safe_text(line.detail))
+    console.print(table)
+    if len(result.storefronts) > 1 or result.kind == "storefront":
+        console.print("Storefronts of this business:")
+        for marketplace, label, value, insufficient in result.storefronts:
+            shown = "insufficient data" if insufficient else f"{value:.1f}"
+            console.print(safe_text(f"  {label} ({marketplace}): {shown}"))
+    console.print("Revenue estimate:")
+    for text in result.revenue:
+        console.print(safe_text(f"  {text}"))
+
+
+def _short(value: float) -> str:
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.0f}"
+
+
+def _range(low: float | None, high: float | None, currency: str | None, exact: bool = False) -> str:
+    if low is None or high is None:
+        return "-"
+    if exact or _short(low) == _short(high):
+        return f"{_short(low)} {currency or ''}".rstrip()
+    return f"{_short(low)}-{_short(high)} {currency or ''}".rstrip()
+
+
+def _lead_json(lead: Lead) -> dict[str, Any]:
+    data = asdict(lead)
+    data["marketplaces"] = list(lead.marketplaces)
+    data["last_seen"] = lead.last_seen.isoformat()
+    return data
+
+
+def leads(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option("--top", "-n", help="how many businesses")] = 50,
+    marketplace: Annotated[str | None, typer.Option(
+        "--marketplace", "-m", help=f"only businesses selling on one of: {', '.join(MARKETPLACES)}")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="only businesses ranked in a category "
+                                                 "whose name contains this text")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="only businesses in this country (ISO code)")
+                       ] = None,
+    min_score: Annotated[float | None, typer.Option("--min-score", help="only scores of at least this (0-100)")
+                         ] = None,
+    include_suppressed: Annotated[bool, typer.Option(
+        "--include-suppressed", help="also list suppressed businesses, marked")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the leads as one JSON array")] = False,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="also write the leads to this CSV file")] = None,
+    xlsx_path: Annotated[Path | None, typer.Option("--xlsx", help="also write the leads to this XLSX file "
+                                                   "(needs scout[xlsx])")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="write the CSV with a UTF-8 BOM so Excel opens it right")
+               ] = False,
+) -> None:
+    """List the best businesses to approach, one row per business, from the scores of `scout score`.
+
+    Suppressed businesses are left out unless --include-suppressed; businesses with too little data come last.
+
+    Example: scout leads --top 50 --marketplace etsy --country DE --csv leads.csv --bom
+    """
+    engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
+    require_current(engine)
+    with session_scope(engine) as session:
+        found = select_leads(session, top=top, marketplace=marketplace, category=category, country=country,
+                             min_score=min_score, include_suppressed=include_suppressed)
+    if csv_path is not None:
+        export_csv(found, csv_path, bom=bom)
+    if xlsx_path is not None:
+        export_xlsx(found, xlsx_path)
+    if as_json:
+        typer.echo(json.dumps([_lead_json(lead) for lead in found], ensure_ascii=False))
+        return
+    console = stdout_console()
+    console.print(_leads_table(found))
+    for path in (csv_path, xlsx_path):
+        if path is not None:
+            console.print(safe_text(f"wrote {len(found)} leads to {path}"))
+
+
+def _leads_table(found: list[Lead]) -> Table:
+    table = Table(title=f"Top {len(found)} leads", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "revenue", "GMV/month", "growth",
+                   "cc", "status"):
+        wraps = column in ("business", "marketplaces")
+        table.add_column(column, justify="left" if wraps or column == "cc" else "right", no_wrap=not wraps,
+                         overflow="fold" if wraps else "ellipsis", max_width=32 if column == "business" else None,
+                         min_width={"business": 12, "marketplaces": 6}.get(column))
+    for lead in found:
+        name = lead.name + (" (suppressed)" if lead.suppressed else "")
+        table.add_row(
+            str(lead.rank), safe_text(name, style="dim" if lead.suppressed else None),
+            safe_text(", ".join(lead.marketplaces)), "low data" if lead.insufficient else f"{lead.score:.1f}",
+            "-" if lead.positive_pct is None else f"{lead.positive_pct:.1f}",
+            "-" if lead.rating_count is None else f"{lead.rating_count:,}",
+            safe_text(_range(lead.revenue_low, lead.revenue_high, lead.currency, lead.revenue_exact)),
+            safe_text(_range(lead.gmv_month_low, lead.gmv_month_high, lead.currency)),
+            "-" if lead.growth_pct_30d is None else f"{lead.growth_pct_30d:+.1f}%",
+            safe_text(lead.country or "-"), safe_text(lead.status))
+    if any(lead.insufficient for lead in found):
+        table.caption = "low data: too few ratings to score (see scout explain)"
+    return table

@@ -1,0 +1,83 @@
+"""Leads as CSV or XLSX, one row per business; every text cell made inert (OWASP CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from scout.errors import InputError
+from scout.leads import Lead
+from scout.sanitize import csv_safe
+from scout.scoring import COMPONENTS
+
+
+def _note(lead: Lead) -> str:
+    notes = (["suppressed"] if lead.suppressed else []) + ([f"insufficient data: {lead.reason}"]
+                                                           if lead.insufficient else [])
+    return "; ".join(notes)
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
+    ("rank", lambda d: d.rank),
+    ("business", lambda d: d.name),
+    ("marketplaces", lambda d: ", ".join(d.marketplaces)),
+    ("main storefront URL", lambda d: d.main_url),
+    ("score", lambda d: round(d.score, 1)),
+    *((name, (lambda d, n=name: round(d.components[n], 3))) for name in COMPONENTS),
+    ("positive %", lambda d: _rounded(d.positive_pct, 1)),
+    ("rating count", lambda d: d.rating_count),
+    ("revenue low", lambda d: _rounded(d.revenue_low, 0)),
+    ("revenue high", lambda d: _rounded(d.revenue_high, 0)),
+    ("currency", lambda d: d.currency),
+    ("revenue basis", lambda d: None if d.revenue_low is None else
+     f"{'exact sales' if d.revenue_exact else 'ratings / feedback rate'}, {d.revenue_period}"),
+    ("monthly GMV low", lambda d: _rounded(d.gmv_month_low, 0)),
+    ("monthly GMV high", lambda d: _rounded(d.gmv_month_high, 0)),
+    ("growth % per 30 days", lambda d: _rounded(d.growth_pct_30d, 2)),
+    ("country", lambda d: d.country),
+    ("pipeline status", lambda d: d.status),
+    ("last seen", lambda d: d.last_seen.strftime("%Y-%m-%d %H:%M UTC")),
+    ("note", _note),
+)
+HEADERS = tuple(name for name, _ in COLUMNS)
+
+
+def lead_rows(leads: Sequence[Lead]) -> list[list[Any]]:
+    """The export rows (without the header): numbers stay numbers, text is spreadsheet-safe."""
+    return [[csv_safe(value) for value in (get(lead) for _, get in COLUMNS)] for lead in leads]
+
+
+def export_csv(leads: Sequence[Lead], path: Path, *, bom: bool = False) -> int:
+    """Write leads as CSV (UTF-8, with a BOM for Excel when `bom`); how many rows were written."""
+    try:
+        with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADERS)
+            writer.writerows(["" if v is None else v for v in row] for row in lead_rows(leads))
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
+    return len(leads)
+
+
+def export_xlsx(leads: Sequence[Lead], path: Path) -> int:
+    """Write leads as an XLSX workbook (needs the `xlsx` extra); how many rows were written."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise InputError("writing XLSX needs openpyxl: pip install 'scout[xlsx]'") from None
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("leads")
+    sheet.append(list(HEADERS))
+    for row in lead_rows(leads):
+        sheet.append(row)
+    try:
+        workbook.save(path)
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
+    return len(leads)

@@ -1,0 +1,192 @@
+"""Leads are businesses ranked by stored score: filters, suppression, pipeline status, explanations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+from db.models import Business, Outreach, Seller, Suppression
+from db.store import archive_page, store_parsed_page
+from scout.errors import InputError
+from scout.leads import explain, select_leads, suppressed_business_keys
+from scout.scoring import score_database
+from scout.settings import ScoringSettings
+from scrapers.records import Offer, ParsedPage, SellerProfile
+from scrapers.records import RankingEntry as Ranked
+
+DAY1 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+DAY2 = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
+HOSTILE = "=HYPERLINK(\"http://evil.invalid\")\x1b[31m"
+
+
+def _store(engine: Engine, parsed: ParsedPage, when: datetime, url: str, list_name: str | None = None) -> None:
+    with session_scope(engine) as session:
+        page = archive_page(session, url=url, fingerprint=url, body=f"{url}@{when}".encode(), fetched_at=when)
+        store_parsed_page(session, page, parsed, observed_at=when, parser_version="test/1", list_name=list_name)
+
+
+def _seller(engine: Engine, marketplace: str, when: datetime, url: str, **figures: object) -> None:
+    _store(engine, ParsedPage(marketplace, "seller", [SellerProfile(**figures)]), when, url)  # type: ignore[arg-type]
+
+
+def build_leads_db(path: Path, *, scored: bool = True) -> Engine:
+    """A small world: one business on Amazon and eBay, an Etsy shop with exact sales, a tiny shop, a hostile name,
+    a suppressed-by-name and a suppressed-by-id seller, and an outreach already sent."""
+    engine = make_engine(str(path))
+    upgrade(engine)
+    for day, when in enumerate((DAY1, DAY2)):
+        _seller(engine, "amazon", when, f"https://amazon.de/sp?seller=A1&d={day}", seller_id="A1",
+                name="Alpha Küchen", positive_pct=98.0, rating_count=40_000 + 800 * day, rating_window_days=365,
+                lifetime_rating_count=90_000 + 2_000 * day, country="DE")
+        _seller(engine, "amazon", when, f"https://amazon.de/sp?seller=A2&d={day}", seller_id="A2",
+                name="Tiny Shop", positive_pct=100.0, rating_count=3, country="DE")
+    _seller(engine, "ebay", DAY2, "https://ebay.de/usr/alpha", seller_id="alpha-kuechen", name="alpha-kuechen",
+            positive_pct=99.5, rating_count=5_000, country="DE")
+    _seller(engine, "etsy", DAY2, "https://etsy.com/shop/Maker", seller_id="42", name="Maker Studio", stars=4.9,
+            rating_count=800, rating_window_days=365, sales_count=12_000, sales_count_exact=True, country="US",
+            listing_count=120)
+    _seller(engine, "amazon", DAY2, "https://amazon.fr/sp?seller=A3", seller_id="A3", name=HOSTILE,
+            positive_pct=95.0, rating_count=2_000, country="FR")
+    _seller(engine, "walmart", DAY2, "https://walmart.com/seller/9", seller_id="9", name="Blocked Co.",
+            positive_pct=97.0, rating_count=10_000, country="US")
+    _seller(engine, "ebay", DAY2, "https://ebay.com/usr/optout", seller_id="optout", name="Opt Out Store",
+            positive_pct=99.0, rating_count=20_000, country="US")
+    _store(engine, ParsedPage("amazon", "offers", [Offer("A1", "Alpha Küchen", price=Decimal("25.00"),
+                                                         currency="EUR", product_id="P1")]), DAY2, "https://a/o")
+    _store(engine, ParsedPage("amazon", "ranking", [Ranked(1, "P1", title="Chef Knife", price=Decimal("25"),
+                                                           currency="EUR")]), DAY2, "https://a/r", list_name="Kitchen")
+    _store(engine, ParsedPage("etsy", "search", [Offer("42", "Maker Studio", price=Decimal("30"), currency="USD",
+                                                       product_id="L1")]), DAY2, "https://e/s")
+    with session_scope(engine) as session:
+        business = Business(name="Alpha Küchen GmbH", normalized_name="alpha kuchen gmbh", country="DE")
+        session.add(business)
+        session.flush()
+        session.execute(update(Seller).where(Seller.seller_id.in_(["A1", "alpha-kuechen"]))  # type: ignore[attr-defined]
+                        .values(business_id=business.id))
+        session.add(Outreach(business_id=business.id, status="sent", offer_code="SCOUT-1"))
+        session.add(Suppression(name="Blocked Co", normalized_name="blocked co"))
+        session.add(Suppression(name="whatever", normalized_name="whatever", marketplace="ebay", seller_id="optout"))
+    if scored:
+        with session_scope(engine) as session:
+            score_database(session, ScoringSettings(), DAY2)
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return build_leads_db(tmp_path / "leads.db")
+
+
+def _leads(engine: Engine, **options: object) -> list:  # type: ignore[type-arg]
+    with session_scope(engine) as session:
+        return select_leads(session, **options)  # type: ignore[arg-type]
+
+
+def test_leads_are_per_business_best_first_with_insufficient_data_last(engine: Engine) -> None:
+    found = _leads(engine)
+    names = [lead.name for lead in found]
+    assert names[0] == "Alpha Küchen GmbH"
+    assert found[0].marketplaces == ("amazon", "ebay") and found[0].storefronts == 2
+    assert [lead.rank for lead in found] == list(range(1, len(found) + 1))
+    assert [lead.score for lead in found] == sorted((lead.score for lead in found), reverse=True)
+    assert names[-1] == "Tiny Shop" and found[-1].insufficient and found[-1].score == 0
+    assert len(names) == len(set(names)) == 4  # Alpha, Maker, hostile, Tiny; two suppressed left out
+
+
+def test_an_unmatched_storefront_is_its_own_business(engine: Engine) -> None:
+    maker = next(lead for lead in _leads(engine) if lead.name == "Maker Studio")
+    assert maker.business_id is None and maker.business_key.startswith("seller:")
+    assert maker.status == "new"
+
+
+def test_pipeline_status_comes_from_outreach(engine: Engine) -> None:
+    assert _leads(engine)[0].status == "sent"
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"marketplace": "etsy"}, ["Maker Studio"]),
+    ({"marketplace": "ebay"}, ["Alpha Küchen GmbH"]),
+    ({"category": "kitch"}, ["Alpha Küchen GmbH"]),
+    ({"country": "fr"}, [HOSTILE]),
+    ({"top": 1}, ["Alpha Küchen GmbH"]),
+    ({"min_score": 99.9}, []),
+])
+def test_leads_filters(engine: Engine, options: dict[str, object], expected: list[str]) -> None:
+    assert [lead.name for lead in _leads(engine, **options)] == expected
+
+
+def test_min_score_leaves_out_insufficient_data(engine: Engine) -> None:
+    assert all(not lead.insufficient for lead in _leads(engine, min_score=1))
+
+
+def test_suppressed_businesses_match_by_name_and_by_seller_id(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        keys = suppressed_business_keys(session)
+    assert len(keys) == 2
+    assert not {lead.name for lead in _leads(engine)} & {"Blocked Co.", "Opt Out Store"}
+
+
+def test_include_suppressed_lists_them_marked(engine: Engine) -> None:
+    found = {lead.name: lead for lead in _leads(engine, include_suppressed=True)}
+    assert found["Blocked Co."].suppressed and found["Opt Out Store"].suppressed
+    assert not found["Alpha Küchen GmbH"].suppressed
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"top": -5}, "top must be at least 1"),
+    ({"top": 0}, "top must be at least 1"),
+    ({"marketplace": "amazin"}, "unknown marketplace"),
+    ({"country": "Germany"}, "two-letter"),
+    ({"min_score": 120}, "between 0 and 100"),
+])
+def test_bad_filters_are_input_errors(engine: Engine, options: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        _leads(engine, **options)
+
+
+def test_leads_before_scoring_ask_for_scout_score(tmp_path: Path) -> None:
+    engine = build_leads_db(tmp_path / "unscored.db", scored=False)
+    with pytest.raises(InputError, match="scout score"):
+        _leads(engine)
+
+
+@pytest.mark.parametrize("target", ["Alpha Küchen GmbH", "alpha kuchen gmbh", "business:1", "küchen gmbh"])
+def test_explain_a_business(engine: Engine, target: str) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, target, ScoringSettings())
+    assert result.kind == "business" and result.key == "business:1"
+    assert [line.name for line in result.components] == ["volume", "quality", "momentum", "ranking", "breadth",
+                                                         "fit"]
+    assert sum(line.points for line in result.components) == pytest.approx(result.score, abs=0.01)
+    assert "2 marketplace(s): amazon,ebay" in result.components[4].detail
+    assert any("feedback rate 1%-5%" in line for line in result.revenue)
+    assert not result.stale
+
+
+def test_explain_a_storefront_by_marketplace_and_seller_id(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, "etsy:42", ScoringSettings())
+    assert result.kind == "storefront"
+    assert "4.9/5 stars mapped to 97.5% positive" in result.components[1].detail
+    assert any("12,000 orders (exact sales count" in line for line in result.revenue)
+
+
+def test_explain_notices_changed_weights(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, "business:1", ScoringSettings(weight_volume=0.9))
+    assert result.stale
+
+
+@pytest.mark.parametrize(("target", "message"), [("Nobody GmbH", "no business or seller named"),
+                                                 ("seller:999", "no scored storefront"),
+                                                 ("amazon:NOPE", "no scored amazon seller")])
+def test_explain_unknown_targets(engine: Engine, target: str, message: str) -> None:
+    with session_scope(engine) as session, pytest.raises(InputError, match=message):
+        explain(session, target, ScoringSettings())
