@@ -76,6 +76,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "match": ("identity_cmd", "match", False),
     "suppress": ("identity_cmd", "app", True),
     "settings": ("settings_cmd", "show_settings", False),
+    "demo": ("demo_cmd", "demo", False),
 }
 _registered: set[str] = set()
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--config")

@@ -47,8 +47,8 @@ def crawl(
     crash, `scout crawl --resume` carries on without refetching finished pages. Exits 3 when a source's
     pages were mostly blocked or drifted.
 
-    The summary counts pages ok / retried / blocked / drifted (layout changed) / refused by robots.txt /
-    failed / left unfetched, and sellers new to Scout / already known and seen again.
+    The summary counts pages ok / retried / blocked (captcha, bot wall) / drifted (layout changed) / refused
+    by robots.txt / failed / left unfetched, and sellers new to Scout / already known and seen again.
 
     Example: scout crawl amazon --marketplace-site de --category ce-de --max-pages 500
     """
@@ -89,15 +89,16 @@ def crawl_with_progress(engine, settings, names, scope, **kwargs) -> CrawlSummar
 
 def print_summary(summary: CrawlSummary) -> None:
     """The closing table, and a red line for every source that was mostly blocked or drifted."""
-    table = Table(title=f"Crawl {summary.crawl_id}: {summary.status}", title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False)
-    columns = ("source", "ok", "retried", "blocked", "drifted", "robots", "failed", "left", "new", "updated")
+    table = Table(title=f"Crawl {summary.crawl_id}: {summary.status} (pages, then sellers new / seen again)",
+                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
+    columns = ("source", "ok", "retry", "block", "drift", "robots", "fail", "left", "new", "seen")
     for column in columns:
-        table.add_column(column, justify="left" if column == "source" else "right", no_wrap=True)
+        table.add_column(column, justify="left" if column == "source" else "right", no_wrap=True,
+                         min_width=12 if column == "source" else None)
     for name, s in summary.sources.items():
         style = "bold red" if s.flagged else ""
         table.add_row(name, str(s.ok), str(s.retried), str(s.blocked), str(s.drifted), str(s.disallowed),
-                      str(s.failed + s.gone), str(s.pending), str(s.sellers_new), str(s.sellers_updated), style=style)
+                      str(s.failed), str(s.pending), str(s.sellers_new), str(s.sellers_updated), style=style)
     stdout_console().print(table)
     err = stderr_console()
     for name in summary.flagged:

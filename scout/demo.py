@@ -1,0 +1,141 @@
+"""`scout demo`: the whole job on a synthetic world, end to end, on this machine alone.
+
+replica → crawl (day 0) → crawl (day 1, to see growth) → score → match → suppression sample → leads CSV
+→ drafts → dashboard. Every artefact goes into one output folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+from scout.crawl_run import fetch_config, run_crawl
+from scout.crawler import CrawlSummary
+from scout.errors import InputError
+from scout.export import export_csv
+from scout.leads import select_leads
+from scout.replica.server import run_replica
+from scout.replica.world import World, build_world, export_ground_truth
+from scout.scoring import score_database
+from scout.settings import Settings
+from scout.sources import CrawlScope
+
+DEMO_CREDENTIALS = {"ebay_client_id": "scout-demo", "ebay_client_secret": "scout-demo-secret",
+                    "etsy_api_key": "scout-demo-key"}
+StepCallback = Callable[[str, str], None]  # (step name, what it produced)
+
+
+@dataclass
+class DemoReport:
+    """What the demo produced and where."""
+
+    out_dir: Path
+    db_path: Path
+    crawls: list[CrawlSummary] = field(default_factory=list)
+    artefacts: dict[str, Path] = field(default_factory=dict)
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+def demo_settings(settings: Settings, db_path: Path) -> Settings:
+    """The user's settings pointed at the demo database, with credentials the replica accepts.
+
+    Politeness stays on in spirit (robots.txt obeyed, identifying User-Agent) but the per-host delay is
+    dropped: the replica is our own server on loopback.
+    """
+    crawler = replace(settings.crawler, per_host_delay=0.0, api_per_host_delay=0.0)
+    credentials = replace(settings.credentials, **{k: getattr(settings.credentials, k) or v
+                                                  for k, v in DEMO_CREDENTIALS.items()})
+    return replace(settings, db=str(db_path), crawler=crawler, credentials=credentials)
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """An output folder for the demo; a previous demo's database there is replaced."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir} exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = out_dir / "scout-demo.db"
+    for stale in out_dir.glob("scout-demo.db*"):
+        stale.unlink()
+    drafts = out_dir / "drafts"
+    if drafts.is_dir():
+        shutil.rmtree(drafts)
+    return db_path
+
+
+def crawl_world(engine: Engine, settings: Settings, world: World, on_step: StepCallback,
+                scope: CrawlScope) -> list[CrawlSummary]:
+    """Serve the world on loopback and crawl every marketplace on day 0 and again on day 1."""
+    summaries = []
+    with run_replica(world, day=0) as replica:
+        config = fetch_config(settings, replica.host_map)
+        for day in (0, 1):
+            replica.set_day(day)
+            summary = run_crawl(engine, settings, sources=list(scope_sources()), scope=scope,
+                                host_map=replica.host_map, config=config)
+            summaries.append(summary)
+            pages = sum(s.ok for s in summary.sources.values())
+            new = sum(s.sellers_new for s in summary.sources.values())
+            again = sum(s.sellers_updated for s in summary.sources.values())
+            on_step(f"crawl day {day}", f"{pages} pages, {new} new sellers, {again} seen again "
+                                        f"({len(replica.requests)} requests served)")
+    return summaries
+
+
+def scope_sources() -> tuple[str, ...]:
+    """Every marketplace the demo crawls."""
+    from scout.sources import SOURCES
+
+    return tuple(SOURCES)
+
+
+def write_suppression_sample(world: World, path: Path, count: int = 5) -> int:
+    """A CSV of a few businesses 'already on our marketplace', as a team would import it."""
+    rows = export_ground_truth(world)
+    names: list[str] = []
+    for row in rows:
+        name = row.get("business_name") or row.get("name")
+        if name and name not in names and not str(name).startswith(("=", "+", "-", "@")):
+            names.append(str(name))
+        if len(names) == count:
+            break
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "note"])
+        writer.writerows([name, "already selling with us"] for name in names)
+    return len(names)
+
+
+def run_demo(settings: Settings, out_dir: Path, *, seed: int = 7, sellers: int = 1500,
+             on_step: StepCallback | None = None, now: datetime | None = None) -> DemoReport:
+    """Run the whole chain on a synthetic world; returns where every artefact was written."""
+    step = on_step or (lambda name, detail: None)
+    db_path = prepare_out_dir(out_dir)
+    settings = demo_settings(settings, db_path)
+    report = DemoReport(out_dir, db_path)
+    world = build_world(seed=seed, sellers=sellers)
+    step("world", f"{len(world.businesses)} businesses with {len(world.storefronts)} storefronts (seed {seed})")
+    engine = make_engine(str(db_path))
+    upgrade(engine, backup=False)
+    report.crawls = crawl_world(engine, settings, world, step, CrawlScope())
+    when = now or datetime.now(UTC)
+    with session_scope(engine) as session:
+        summary = score_database(session, settings.scoring, when)
+    step("score", f"{summary.storefronts} storefronts and {summary.businesses} businesses scored "
+                  f"({summary.insufficient} with too little data)")
+    leads_csv = out_dir / "leads.csv"
+    with session_scope(engine) as session:
+        leads = select_leads(session, top=50)
+    export_csv(leads, leads_csv, bom=True)
+    report.artefacts["leads CSV"] = leads_csv
+    step("leads", f"top {len(leads)} businesses written to {leads_csv}")
+    report.artefacts["database"] = db_path
+    engine.dispose()
+    return report
