@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from scout.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
-from scout.errors import InputError
+from scout.errors import ConfigError, InputError
 from scout.fetcher import ApiAuth, EbayOAuth, EtsyApiKey, FetchConfig, Fetcher, make_client
 from scout.settings import Settings
 from scout.sources import SOURCES, CrawlScope
@@ -32,6 +32,23 @@ def api_auths(settings: Settings) -> dict[str, ApiAuth]:
     creds = settings.credentials
     return {"ebay": EbayOAuth(creds.ebay_client_id, creds.ebay_client_secret),
             "etsy": EtsyApiKey(creds.etsy_api_key)}
+
+
+REQUIRED_CREDENTIALS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ebay": (("ebay_client_id", "SCOUT_EBAY_CLIENT_ID"), ("ebay_client_secret", "SCOUT_EBAY_CLIENT_SECRET")),
+    "etsy": (("etsy_api_key", "SCOUT_ETSY_API_KEY"),),
+}
+
+
+def check_credentials(settings: Settings, sources: list[str]) -> None:
+    """Fail before crawling when an official API source has no credentials, naming the setting."""
+    for source in sources:
+        for field, env in REQUIRED_CREDENTIALS.get(source, ()):
+            if not getattr(settings.credentials, field):
+                others = [s for s in sources if s not in REQUIRED_CREDENTIALS]
+                hint = f"; or crawl without it: scout crawl {' '.join(others)}" if others else ""
+                raise ConfigError(f"{source} is crawled through its official API and {env} is not set "
+                                  f"(credentials.{field} in scout.toml){hint}")
 
 
 def read_host_map(path: Path) -> dict[str, str]:
@@ -71,7 +88,9 @@ def run_crawl(
         scope = replace(scope, follow=bool(saved.get("follow", True)))
         if max_pages is None and isinstance(saved.get("max_pages"), int):
             max_pages = saved["max_pages"]  # type: ignore[assignment]
+        check_credentials(settings, sources)
     else:
+        check_credentials(settings, sources)
         options = {"site": scope.site, "categories": list(scope.categories), "max_pages": max_pages,
                    "follow": scope.follow}
         crawl_id = start_crawl(engine, sources, scope, options)

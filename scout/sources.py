@@ -2,8 +2,9 @@
 
 Amazon: best-seller lists → product pages → `/sp?seller=` profiles (robots.txt disallows offer listings).
 eBay: Browse API searches → seller profile pages.  Etsy: Open API listing searches → shop API.
-MercadoLibre: search API → users API.  Walmart, Allegro: search pages → seller pages.  Cdiscount: offer pages
-given as seeds → seller pages.  Official APIs are used wherever they exist.
+MercadoLibre: search API → users API.  Walmart, Allegro: search pages → seller pages.  Cdiscount: search
+results → offer pages → shop pages.  Official APIs are used wherever they exist; sellers are always reached
+through the profile link a page gives (Offer.seller_url).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from scrapers import allegro, amazon, cdiscount, ebay, etsy, mercadolibre, walmart
 from scrapers.amazon_ranking import product_url as amazon_product_url
-from scrapers.records import Offer, ParsedPage
+from scrapers.records import Offer, ParsedPage, RankingEntry
 
 CATEGORIES: tuple[str, ...] = ("electronics", "tools", "kitchen", "toys", "beauty", "sports", "office", "pets")
 
@@ -102,34 +104,31 @@ def _amazon_seeds(scope: CrawlScope) -> list[Request]:
 
 
 def _amazon_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    site = parsed.site or amazon_site(request.site)
     if parsed.kind == "ranking":
+        site = parsed.site or amazon_site(request.site)
         return [Request(amazon_product_url(site, r.product_id), "amazon", "product", site=site,
-                        depth=request.depth + 1) for r in parsed.records if getattr(r, "product_id", None)]
-    if parsed.kind in ("product", "offers"):
-        return [Request(amazon.seller_url(site, o.seller_id), "amazon", "seller", site=site, depth=request.depth + 1)
-                for o in _third_party(parsed)]
-    return []
+                        depth=request.depth + 1) for r in parsed.records if isinstance(r, RankingEntry)]
+    return follow_sellers(request, parsed)
 
 
-def _third_party(parsed: ParsedPage) -> list[Offer]:
-    seen: dict[str, Offer] = {}
+def follow_sellers(request: Request, parsed: ParsedPage) -> list[Request]:
+    """The profile page of every third-party seller a page links (Offer.seller_url), once each."""
+    found: dict[str, Request] = {}
     for record in parsed.records:
-        if isinstance(record, Offer) and record.seller_id and not record.is_platform:
-            seen.setdefault(record.seller_id, record)
-    return list(seen.values())
+        if not isinstance(record, Offer) or record.is_platform or not record.seller_url:
+            continue
+        host = urlsplit(record.seller_url).hostname or ""
+        if host not in SOURCES[request.marketplace].hosts:
+            continue
+        found.setdefault(record.seller_url, Request(
+            record.seller_url, request.marketplace, "seller", api=host in API_HOSTS, auth=API_AUTH.get(host),
+            site=parsed.site or request.site, depth=request.depth + 1))
+    return list(found.values())
 
 
 def _ebay_seeds(scope: CrawlScope) -> list[Request]:
     return [Request(ebay.browse_search_url(q, limit=100), "ebay", "search", api=True, auth="ebay", list_name=c,
                     headers=ebay.browse_headers()) for c, q in _queries(scope)]
-
-
-def _ebay_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    if parsed.kind != "search":
-        return []
-    return [Request(ebay.seller_url(o.seller_id), "ebay", "seller", depth=request.depth + 1)
-            for o in _third_party(parsed) if o.seller_id is not None]
 
 
 def _walmart_seeds(scope: CrawlScope) -> list[Request]:
@@ -141,49 +140,24 @@ def _etsy_seeds(scope: CrawlScope) -> list[Request]:
             for c, q in _queries(scope)]
 
 
-def _etsy_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    if parsed.kind != "search":
-        return []
-    return [Request(etsy.shop_api_url(o.seller_id), "etsy", "seller", api=True, auth="etsy",
-                    depth=request.depth + 1) for o in _third_party(parsed) if o.seller_id and o.seller_id.isdigit()]
-
-
 def _allegro_seeds(scope: CrawlScope) -> list[Request]:
     return [Request(allegro.search_url(q), "allegro", "search", list_name=c) for c, q in _queries(scope)]
 
 
-def _allegro_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    if parsed.kind not in ("search", "product", "offers"):
-        return []
-    return [Request(allegro.seller_url(o.seller_id), "allegro", "seller", depth=request.depth + 1)
-            for o in _third_party(parsed) if o.seller_id is not None]
+def _cdiscount_seeds(scope: CrawlScope) -> list[Request]:
+    return [Request(cdiscount.search_url(q), "cdiscount", "ranking", list_name=c) for c, q in _queries(scope)]
 
 
 def _cdiscount_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    if parsed.kind != "offers":
-        return []
-    return [Request(cdiscount.seller_url(o.seller_id), "cdiscount", "seller", depth=request.depth + 1)
-            for o in _third_party(parsed) if o.seller_id is not None]
+    if parsed.kind == "ranking":  # search results → each product's offers page
+        return [Request(r.url, "cdiscount", "offers", depth=request.depth + 1)
+                for r in parsed.records if isinstance(r, RankingEntry) and r.url]
+    return follow_sellers(request, parsed)
 
 
 def _mercadolibre_seeds(scope: CrawlScope) -> list[Request]:
     return [Request(mercadolibre.search_api_url("MLA", q), "mercadolibre", "search", api=True, list_name=c)
             for c, q in _queries(scope)]
-
-
-def _mercadolibre_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    if parsed.kind != "search":
-        return []
-    return [Request(mercadolibre.user_api_url(o.seller_id), "mercadolibre", "seller", api=True,
-                    depth=request.depth + 1) for o in _third_party(parsed) if o.seller_id is not None]
-
-
-def _no_seeds(scope: CrawlScope) -> list[Request]:
-    return []
-
-
-def _no_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    return []
 
 
 @dataclass(frozen=True)
@@ -198,20 +172,20 @@ class Source:
 
 SOURCES: dict[str, Source] = {
     "amazon": Source("amazon", frozenset(f"www.amazon.{s}" for s in AMAZON_SITES), _amazon_seeds, _amazon_follow),
-    "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, _ebay_follow),
-    "walmart": Source("walmart", frozenset({"www.walmart.com"}), _walmart_seeds, _no_follow),
-    "etsy": Source("etsy", frozenset({"www.etsy.com", "openapi.etsy.com"}), _etsy_seeds, _etsy_follow),
-    "allegro": Source("allegro", frozenset({"allegro.pl"}), _allegro_seeds, _allegro_follow),
-    "cdiscount": Source("cdiscount", frozenset({"www.cdiscount.com"}), _no_seeds, _cdiscount_follow),
+    "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, follow_sellers),
+    "walmart": Source("walmart", frozenset({"www.walmart.com"}), _walmart_seeds, follow_sellers),
+    "etsy": Source("etsy", frozenset({"www.etsy.com", "openapi.etsy.com"}), _etsy_seeds, follow_sellers),
+    "allegro": Source("allegro", frozenset({"allegro.pl"}), _allegro_seeds, follow_sellers),
+    "cdiscount": Source("cdiscount", frozenset({"www.cdiscount.com"}), _cdiscount_seeds, _cdiscount_follow),
     "mercadolibre": Source("mercadolibre", frozenset({"api.mercadolibre.com", "www.mercadolibre.com.ar"}),
-                           _mercadolibre_seeds, _mercadolibre_follow),
+                           _mercadolibre_seeds, follow_sellers),
 }
+API_HOSTS = frozenset({"api.ebay.com", "openapi.etsy.com", "api.mercadolibre.com"})
+API_AUTH = {"api.ebay.com": "ebay", "openapi.etsy.com": "etsy"}
 
 
 def seed_requests(source: Source, scope: CrawlScope) -> list[Request]:
     """The source's own seeds plus the user's extra seed URLs that belong to it."""
-    from urllib.parse import urlsplit
-
     from scrapers.registry import marketplace_module
 
     requests = source.seeds(scope)

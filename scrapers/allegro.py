@@ -2,10 +2,13 @@
 
 Offer pages embed their boxes as `<script data-serialize-box-id>` JSON; the seller box carries
 `sellerName`, `sellerRating` ("98,8%"), `isSuperSeller` and `sellerListingUrl`, the price box
-`price.formattedPrice` ("609,00 zł"). That is what scrapfly's allegro-scraper reads, and its outputs
-(offer and search extracts) are parsed here too. No whole Allegro page was captured: the HTML fixtures
-in tests/fixtures/allegro are built from that structure and from the seller ratings page's wording
-("Poleca 98,8% kupujących", "… ocen z ostatnich 12 miesięcy", "Dane sprzedającego").
+`price.formattedPrice` ("609,00 zł"). Listing pages (`/listing?string=`) serialize their whole state as
+`{"__listing_StoreState": {"items": {"elements": [...]}}}`, each offer element carrying `seller.login`,
+`seller.superSeller`, `price.mainPrice.amount/currency`, `eventData.offer_id`, `name` and `url`. That is what
+scrapfly's allegro-scraper (and RSS-Bridge's AllegroBridge) read, and scrapfly's outputs (offer and search
+extracts) are parsed here too. No whole Allegro page was captured: the HTML fixtures in tests/fixtures/allegro
+are built from that structure and from the seller ratings page's wording ("Poleca 98,8% kupujących",
+"… ocen z ostatnich 12 miesięcy", "Dane sprzedającego").
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ _RATING_COUNT = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ocen(?:a|y)?\b
 _TWELVE_MONTHS = re.compile(r"ostatnich\s+12\s+miesi")
 _PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
 _BOT_WALL = ("captcha-delivery.com", "Potwierdź, że jesteś człowiekiem")
+_LISTING_STATE = "__listing_StoreState"
 _REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon)\b", re.IGNORECASE)
 COUNTRIES: dict[str, str] = {
     "Polska": "PL",
@@ -74,6 +78,8 @@ def detect(text: str, url: str | None = None) -> str | None:
         return None
     if any(marker in head for marker in _BOT_WALL):
         return "search" if url and "/listing" in url else "seller" if url and "/uzytkownik/" in url else "product"
+    if _LISTING_STATE in text:
+        return "search"
     canonical = _CANONICAL.search(head)
     page_url = (canonical.group(1) or canonical.group(2)) if canonical else url or ""
     if "allegro.pl/oferta/" in page_url or ("data-serialize-box-id" in text and '"sellerName"' in text):
@@ -91,9 +97,12 @@ def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
     if kind in ("product", "offers"):
         records: list[Any] = parse_offer_extract(data) if data is not None else [parse_offer_page(text, url)]
     elif kind == "search":
-        if not isinstance(data, dict):
-            raise ParseError(MARKETPLACE, kind, "search pages are read from the scraper's JSON extract")
-        records = parse_search_extract(data)
+        if data is None:
+            records = parse_listing_page(text)
+        elif isinstance(data, dict):
+            records = parse_search_extract(data)
+        else:
+            raise ParseError(MARKETPLACE, kind, "search JSON is neither a listing page nor a search extract")
     elif kind == "seller":
         if data is not None:
             raise ParseError(MARKETPLACE, kind, "seller profiles are read from the ratings page HTML")
@@ -165,10 +174,26 @@ def parse_search_extract(data: dict[str, Any]) -> list[Offer]:
                 product_id=str(row["offer_id"]),
                 title=clean_text(row.get("title")),
                 url=row.get("url") or offer_url(str(row["offer_id"])),
+                seller_url=seller_url(str(row["seller"])),
             )
         )
     if not offers:
         raise ParseError(MARKETPLACE, "search", "no search row names a seller")
+    return offers
+
+
+def parse_listing_page(html: str) -> list[Offer]:
+    """Offers from a listing page's `__listing_StoreState.items.elements`; banners without a seller are skipped."""
+    state = _listing_state(html)
+    items = state.get("items") if isinstance(state, dict) else None
+    elements = items.get("elements") if isinstance(items, dict) else None
+    if not isinstance(elements, list):
+        raise ParseError(MARKETPLACE, "search", f"listing page without {_LISTING_STATE}.items.elements")
+    offers = [offer for offer in (_element_offer(e) for e in elements if isinstance(e, dict)) if offer is not None]
+    if not offers:
+        if not elements and _search_total(html) == 0:
+            return []  # the listing says it found nothing
+        raise ParseError(MARKETPLACE, "search", "no listing element names a seller (seller.login)")
     return offers
 
 
@@ -217,7 +242,55 @@ def _seller_box_offer(seller: dict[str, Any], price: dict[str, Any], title: Any,
         title=clean_text(title) if isinstance(title, str) else None,
         badge=SUPER_SELLER if seller.get("isSuperSeller") else None,
         url=url,
+        seller_url=seller_url(str(login)) if login else None,
     )
+
+
+def _element_offer(element: dict[str, Any]) -> Offer | None:
+    seller = element.get("seller")
+    login = seller.get("login") if isinstance(seller, dict) else None
+    if not login or not isinstance(seller, dict):
+        return None
+    event = element.get("eventData")
+    offer_id = (event.get("offer_id") if isinstance(event, dict) else None) or element.get("offerId")
+    page_url = element.get("url") if isinstance(element.get("url"), str) else None
+    if not offer_id:
+        from_url = _OFFER_ID.search(page_url or "")
+        offer_id = from_url.group(1) if from_url else None
+    price = element.get("price")
+    main = price.get("mainPrice") if isinstance(price, dict) else None
+    main = main if isinstance(main, dict) else {}
+    title = element.get("name") or element.get("alt")
+    return Offer(
+        seller_id=str(login),
+        name=str(login),
+        price=_amount(main.get("amount")),
+        currency=main.get("currency") or ("PLN" if main.get("amount") else None),
+        product_id=str(offer_id) if offer_id else None,
+        title=clean_text(title) if isinstance(title, str) else None,
+        badge=SUPER_SELLER if seller.get("superSeller") is True else None,
+        url=page_url or (offer_url(str(offer_id)) if offer_id else None),
+        seller_url=seller_url(str(login)),
+    )
+
+
+def _listing_state(html: str) -> Any:
+    for script in LexborHTMLParser(html).css("script"):
+        raw = script.text(deep=True)
+        if _LISTING_STATE in raw:
+            return _json_object(raw).get(_LISTING_STATE)
+    raise ParseError(MARKETPLACE, "search", f"listing page without a {_LISTING_STATE} script")
+
+
+def _search_total(html: str) -> int | None:
+    for script in LexborHTMLParser(html).css("script[data-serialize-box-id]"):
+        raw = script.text(deep=True)
+        if '"searchMeta"' in raw:
+            props = _json_object(raw).get("props")
+            meta = props.get("searchMeta") if isinstance(props, dict) else None
+            total = meta.get("totalCount") if isinstance(meta, dict) else None
+            return total if isinstance(total, int) else None
+    return None
 
 
 def _company(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:

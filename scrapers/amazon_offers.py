@@ -52,13 +52,15 @@ def _make_offer(locale: Locale, name: str | None, seller_id: str | None, fields:
     if seller_id in AMAZON_SELLER_IDS or is_amazon_name(name):
         own_id = seller_id if seller_id in AMAZON_SELLER_IDS else amazon_seller_id(locale.site)
         return Offer(seller_id=own_id, name="Amazon", is_platform=True, **fields)
+    profile = seller_url(locale.site, seller_id) if locale.site and seller_id else None
     return Offer(
         seller_id=seller_id,
         name=name,
         positive_pct=locale.percent(rating_text),
         rating_count=locale.paren_count(rating_text),
         is_platform=is_amazon_run(name),
-        url=seller_url(locale.site, seller_id) if locale.site and seller_id else None,
+        url=profile,
+        seller_url=profile,
         **fields,
     )
 

@@ -1,8 +1,10 @@
-"""Cdiscount (France, EUR, decimal commas): marketplace offer lists and seller shop pages.
+"""Cdiscount (France, EUR, decimal commas): search results, marketplace offer lists and seller shop pages.
 
 No Cdiscount page was captured. The fixtures in tests/fixtures/cdiscount follow the structure public
-scrapers read: the offers list (`/mp-<node>-<sku>.html`) as `#fpmContent .fpTab` rows with the seller in
-`.fpSlrName a.slrName` linking to `/mpv-<id>-<slug>.html` and the price in `p.price`; the shop page
+scrapers read: search results (`/search/10/<term>.html`) as `ul#lpBloc > li[data-sku]` cards with the
+title in `.prdtBILDetails a .prdtBTit`, the price in `.price` ("1 199€99") and the marketplace offers
+link `a.lpSeeMoreOffers`; the offers list (`/mp-<node>-<sku>.html`) as `#fpmContent .fpTab` rows with the
+seller in `.fpSlrName a.slrName` linking to `/mpv-<id>-<slug>.html` and the price in `p.price`; the shop page
 (`/mpv-<id>-<slug>.html`) by its `TechnicalForm.SellerId` / `TechnicalForm.PageType=MARKETPLACE_SELLERSHOP`
 inputs. Figures are read from their French wording ("4,6/5", "(12 345 avis)", "58 230 ventes").
 """
@@ -12,12 +14,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scout.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_price, parse_stars
-from scrapers.records import Offer, ParsedPage, SellerProfile
+from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
 from scrapers.util import node_text
 
 MARKETPLACE = "cdiscount"
@@ -27,6 +30,8 @@ PLATFORM_NAME = "Cdiscount"
 
 _SELLER_LINK = re.compile(r"/mpv-(\d+)-([^/?#.]+)\.html")
 _PRODUCT = re.compile(r"/(?:mp|f)-\d+-([A-Za-z0-9]+)\.html")
+_NODE = re.compile(r"/(?:mp|f)-(\d+)-[A-Za-z0-9]+\.html")
+_SEARCH_PATH = re.compile(r"/search/10/([^/?#]+)\.html")
 _STARS = re.compile(r"(\d(?:[.,]\d{1,2})?)\s*/\s*5\b")
 _RATINGS = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+avis\b")
 _SALES = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ventes\b")
@@ -58,6 +63,11 @@ def offers_url(product_id: str, node_id: int | str = 0) -> str:
     return f"{BASE}/mp-{node_id}-{product_id}.html"
 
 
+def search_url(term: str) -> str:
+    """The search results of a term (`/search/10/<term>.html`)."""
+    return f"{BASE}/search/10/{quote_plus(term)}.html"
+
+
 def seller_url(seller_id: int | str, slug: str = "") -> str:
     """A seller's shop page (`/mpv-<id>-<slug>.html`)."""
     return f"{BASE}/mpv-{seller_id}-{slug}.html" if slug else f"{BASE}/mpv-{seller_id}.html"
@@ -69,24 +79,44 @@ def detect(text: str, url: str | None = None) -> str | None:
     if "cdiscount" not in head.lower() or head.lstrip()[:1] in ("{", "["):
         return None
     if any(marker in head for marker in _BOT_WALL):
-        return "seller" if url and "/mpv-" in url else "offers"  # claimed so parse() can raise BlockedError
+        return _kind_from_url(url) or "offers"  # claimed so parse() can raise BlockedError
     if 'id="fpmContent"' in text:
         return "offers"
     if "MARKETPLACE_SELLERSHOP" in text or 'value="StoreSeller"' in text:
         return "seller"
+    if 'id="lpBloc"' in text:
+        return "ranking"
+    return None
+
+
+def _kind_from_url(url: str | None) -> str | None:
+    """The page kind a Cdiscount URL addresses (search → ranking, /mp- → offers, /mpv- → seller)."""
+    if not url:
+        return None
+    if "/search/" in url:
+        return "ranking"
+    if "/mpv-" in url:
+        return "seller"
+    if "/mp-" in url:
+        return "offers"
     return None
 
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
-    """Parse a Cdiscount page of `kind` ("offers" or "seller")."""
+    """Parse a Cdiscount page of `kind` ("ranking" for search results, "offers" or "seller")."""
     check_blocked(text)
-    if kind == "offers":
-        records: list[Any] = parse_offer_listing(text, url)
+    list_name = None
+    if kind == "ranking":
+        records: list[Any] = parse_search_page(text, url)
+        term = _SEARCH_PATH.search(url or "")
+        list_name = unquote_plus(term.group(1)) if term else None
+    elif kind == "offers":
+        records = parse_offer_listing(text, url)
     elif kind == "seller":
         records = [parse_seller_page(text, url)]
     else:
-        raise ParseError(MARKETPLACE, kind, "Cdiscount parsers read only 'offers' and 'seller' pages")
-    return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=records, site=SITE)
+        raise ParseError(MARKETPLACE, kind, "Cdiscount parsers read 'ranking' (search), 'offers' and 'seller' pages")
+    return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=records, site=SITE, list_name=list_name)
 
 
 def check_blocked(text: str) -> None:
@@ -105,6 +135,21 @@ def parse_euro_price(text: str | None) -> Decimal | None:
         euros = re.sub(r"\D", "", cents.group(1))
         return Decimal(f"{euros}.{cents.group(2)}")
     return parse_price(text, "EUR", decimal_comma=True)[0]
+
+
+def parse_search_page(html: str, url: str | None = None) -> list[RankingEntry]:
+    """Search results in page order, each linking its marketplace offers list (`/mp-<node>-<sku>.html`)."""
+    tree = LexborHTMLParser(html)
+    results = tree.css_first("ul#lpBloc")
+    cards = results.css("li[data-sku]") if results is not None else []
+    if not cards:
+        if results is not None and "Aucun résultat" in (node_text(tree.body) or ""):
+            return []  # the page says the search found nothing
+        raise ParseError(MARKETPLACE, "ranking", "no search results (ul#lpBloc li[data-sku])")
+    entries = [_card_entry(card, position) for position, card in enumerate(cards, 1)]
+    if not any(entry.title for entry in entries):
+        raise ParseError(MARKETPLACE, "ranking", "search results without titles (.prdtBILDetails .prdtBTit)")
+    return entries
 
 
 def parse_offer_listing(html: str, url: str | None = None) -> list[Offer]:
@@ -192,6 +237,35 @@ def _row_offer(row: LexborNode, product_id: str | None, title: str | None) -> Of
         stars=parse_stars(stars.group(1), decimal_comma=True) if stars else None,
         sales_count=parse_int(sales.group(1)) if sales else None,
         url=seller_url(link.group(1), link.group(2)) if link else None,
+        seller_url=seller_url(link.group(1), link.group(2)) if link else None,
+    )
+
+
+def _card_entry(card: LexborNode, position: int) -> RankingEntry:
+    sku = (card.attributes.get("data-sku") or "").lower()
+    link = card.css_first(".prdtBILDetails a[href]")
+    href = (link.attributes.get("href") or "") if link is not None else ""
+    title = node_text(card.css_first(".prdtBTit")) or (link.attributes.get("title") if link is not None else None)
+    offers = card.css_first("a.lpSeeMoreOffers[href]")
+    node = _NODE.search(href)
+    if offers is not None:
+        url: str | None = urljoin(BASE + "/", offers.attributes.get("href") or "")
+    else:
+        url = offers_url(sku, node.group(1)) if node else (urljoin(BASE + "/", href) if href else None)
+    stars_box = card.css_first(".prdtBStar")
+    stars_text = " ".join(filter(None, [node_text(stars_box)] + [
+        n.attributes.get("title") for n in (stars_box.css("[title]") if stars_box is not None else [])]))
+    stars, ratings = _STARS.search(stars_text), _RATINGS.search(stars_text)
+    price = parse_euro_price(node_text(card.css_first(".prdtPrice .price") or card.css_first(".price")))
+    return RankingEntry(
+        rank=position,
+        product_id=sku,
+        title=title,
+        stars=parse_stars(stars.group(1), decimal_comma=True) if stars else None,
+        rating_count=parse_int(ratings.group(1)) if ratings else None,
+        price=price,
+        currency="EUR" if price is not None else None,
+        url=url,
     )
 
 

@@ -238,6 +238,7 @@ def _browse_offer(item: dict[str, Any], index: int) -> Offer:
         badge=TOP_RATED if item.get("topRatedBuyingExperience") is True else None,
         country=location.get("country"),  # where the item ships from
         url=item.get("itemWebUrl"),
+        seller_url=seller_url(seller["username"]),
     )
 
 
@@ -261,6 +262,7 @@ def _finding_offer(item: dict[str, Any], index: int) -> Offer:
         badge=_finding_badge(seller),
         country=_first(item, "country"),
         url=_first(item, "viewItemURL"),
+        seller_url=seller_url(username) if username else None,
     )
 
 

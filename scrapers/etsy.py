@@ -218,6 +218,7 @@ def parse_search_extract(rows: list[Any]) -> list[Offer]:
                 title=row.get("productTitle"),
                 stars=_float_or_none(row.get("productRate")),
                 url=link or None,
+                seller_url=shop_url(str(row["seller"])),
             )
         )
     if not offers:
@@ -244,6 +245,7 @@ def parse_listings_api(data: dict[str, Any]) -> list[Offer]:
                 product_id=str(listing["listing_id"]) if listing.get("listing_id") else None,
                 title=listing.get("title"),
                 url=listing.get("url"),
+                seller_url=shop_api_url(listing["shop_id"]),
             )
         )
     if not offers:

@@ -89,6 +89,9 @@ def check_blocked(data: dict[str, Any]) -> None:
 def parse_search(data: dict[str, Any]) -> list[Offer]:
     """One Offer per search result, with the seller's reputation."""
     results = data.get("results")
+    total = (data.get("paging") or {}).get("total") if isinstance(data.get("paging"), dict) else None
+    if isinstance(results, list) and not results and total == 0:
+        return []  # the API says plainly that nothing matched: an empty search, not a drifted one
     if not isinstance(results, list) or not results:
         raise ParseError(MARKETPLACE, "search", "search response with no results")
     offers = [_result_offer(r) for r in results if isinstance(r, dict) and isinstance(r.get("seller"), dict)]
@@ -149,6 +152,7 @@ def _result_offer(result: dict[str, Any]) -> Offer:
         badge=reputation.get("power_seller_status"),
         country=country,
         url=result.get("permalink"),
+        seller_url=user_api_url(seller["id"]) if seller.get("id") is not None else None,
     )
 
 

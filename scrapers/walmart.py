@@ -188,16 +188,20 @@ def _item_offer(item: dict[str, Any]) -> Offer:
     name = clean_text(item.get("sellerName"))
     price, currency = _item_price(item)
     canonical = item.get("canonicalUrl")
+    platform = _is_walmart(seller_id, name)
+    catalog_id = str(item.get("catalogSellerId") or "")
     return Offer(
         seller_id=seller_id,
         name=name,
         price=price,
         currency=currency,
-        is_platform=_is_walmart(seller_id, name),
+        is_platform=platform,
         product_id=str(item["usItemId"]),
         title=clean_text(item.get("name")),
         badge=PRO_SELLER if item.get("hasSellerBadge") is True else None,
         url=f"{WEB_BASE}{canonical}" if isinstance(canonical, str) and canonical.startswith("/") else canonical,
+        # Walmart's own items carry catalogSellerId "0"; sellers' pages are addressed by the number.
+        seller_url=seller_url(catalog_id) if catalog_id.isdigit() and catalog_id != "0" and not platform else None,
     )
 
 

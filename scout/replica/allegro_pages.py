@@ -1,14 +1,26 @@
-"""Allegro: offer pages with serialized seller/price boxes, seller ratings pages, listing pages, and the
-DataDome wall, in the markup of the hand-made fixtures (Polish wording, decimal commas).
+"""Allegro: offer pages with serialized seller/price boxes, seller ratings pages, listing pages carrying
+`__listing_StoreState`, and the DataDome wall, in the markup of the hand-made fixtures (Polish wording,
+decimal commas).
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
 from urllib.parse import quote
 
 from scout.replica.catalog import SEARCH_TERMS
-from scout.replica.render import NBSP, dump_json, esc, format_count, format_decimal, format_price, slugify
-from scout.replica.world import Product, Storefront, World
+from scout.replica.render import (
+    NBSP,
+    dump_json,
+    esc,
+    format_count,
+    format_decimal,
+    format_price,
+    script_json,
+    slugify,
+)
+from scout.replica.world import Product, Storefront, World, stable_random
 
 COUNTRY_NAMES = {"PL": "Polska", "DE": "Niemcy", "CN": "Chiny", "US": "Stany Zjednoczone", "GB": "Wielka Brytania",
                  "FR": "Francja", "IT": "Włochy", "ES": "Hiszpania", "AR": "Argentyna"}
@@ -88,16 +100,41 @@ def search_products(world: World, query: str, day: int) -> list[Product]:
             and words and all(w in p.title.lower() for w in words)]
 
 
+def _element(product: Product, day: int) -> dict[str, Any]:
+    """One offer of the listing state, shaped as public scrapers read `__listing_StoreState.items.elements`."""
+    seller = product.seller
+    assert seller is not None
+    uid = str(uuid.UUID(int=stable_random("allegro-product", product.product_id).getrandbits(128), version=4))
+    return {"id": uid, "type": "offer", "context": "REGULAR", "name": product.title, "alt": product.title,
+            "url": f"https://allegro.pl{offer_path(product)}",
+            "mainThumbnail": f"https://a.allegroimg.com/s180/{product.product_id[-6:]}/{slugify(product.title)}",
+            "seller": {"id": str(seller.numeric_id), "login": seller.seller_id, "company": True,
+                       "superSeller": is_super_seller(seller, day)},
+            "price": {"mainPrice": {"amount": f"{product.price:.2f}", "currency": "PLN"}},
+            "deliveryInfo": {"text": "dostawa za darmo"},
+            "eventData": {"offer_id": product.product_id, "product_id": uid}}
+
+
 def render_listing(world: World, query: str, page: int, day: int) -> str:
-    """A listing page (`/listing?string=`): article cards linking offers (no parser reads it: links only)."""
-    products = search_products(world, query, day)[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    """A listing page (`/listing?string=`): article cards plus the serialized `__listing_StoreState`."""
+    found = [p for p in search_products(world, query, day) if p.seller is not None]
+    products = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     cards = "".join(
         f'<article data-analytics-view-value="{p.product_id}"><h2><a href="https://allegro.pl{offer_path(p)}">'
         f"{esc(p.title)}</a></h2><span>{esc(format_price(p.price, 'PLN', 'pl'))}</span></article>"
         for p in products
     )
-    return (f'<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>{esc(query)} - Allegro</title>'
-            f'</head><body><main><div data-box-name="Listing">{cards}</div></main></body></html>')
+    elements = [{"id": "BEST_PRICE_GUARANTEE_BANNER", "type": "banner", "context": "BANNER"}] if products else []
+    state = {"__listing_StoreState": {"items": {"elements": elements + [_element(p, day) for p in products]}}}
+    meta = {"props": {"searchMeta": {"lastAvailablePage": max(1, -(-len(found) // PAGE_SIZE)),
+                                     "totalCount": len(found), "phrase": query}}}
+    return (f'<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>{esc(query)} - Allegro.pl</title>'
+            f'<link rel="canonical" href="https://allegro.pl/listing?string={quote(query)}"></head><body>'
+            f'<div data-box-name="allegro.listing.header" data-box-id="hdr"><h1>{esc(query)}</h1>'
+            f'<script type="application/json" data-serialize-box-id="hdr">{script_json(meta)}</script></div>'
+            f'<div data-box-name="items container" data-box-id="items"><section>{cards}</section>'
+            f'<script type="application/json" data-serialize-box-id="items">{script_json(state)}</script>'
+            "</div></body></html>")
 
 
 def render_captcha() -> str:
@@ -107,4 +144,4 @@ def render_captcha() -> str:
 
 
 DRIFT = {"sellerName": "merchantName", "data-serialize-box-id": "data-box-json", "Poleca": "Rekomenduje",
-         " ocen ": " opinii "}
+         " ocen ": " opinii ", "__listing_StoreState": "__listing_State"}

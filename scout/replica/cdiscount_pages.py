@@ -1,18 +1,21 @@
 """Cdiscount: marketplace offer lists (`/mp-<node>-<sku>.html`), seller shop pages (`/mpv-<id>-<slug>.html`),
-search pages linking offer lists, and the "trafic inhabituel" wall, in the markup of the hand-made fixtures.
+search pages (`ul#lpBloc` cards linking offer lists), and the "trafic inhabituel" wall, in the markup of the
+hand-made fixtures.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote_plus
 
 from scout.replica.catalog import SEARCH_TERMS
-from scout.replica.render import esc, format_count, format_decimal, format_price
+from scout.replica.render import esc, format_count, format_decimal, format_price, slugify
 from scout.replica.world import Product, Storefront, World, stable_random
 
 COUNTRY_NAMES = {"FR": "France", "CN": "Chine", "DE": "Allemagne", "ES": "Espagne", "IT": "Italie",
                  "GB": "Royaume-Uni", "PL": "Pologne", "US": "États-Unis", "AR": "Argentine"}
 NODE = 1062
+SEARCH_PAGE_SIZE = 100
 
 
 def slug(seller: Storefront) -> str:
@@ -120,14 +123,47 @@ def search_products(world: World, query: str, day: int) -> list[Product]:
             and words and all(w in p.title.lower() for w in words)]
 
 
-def render_search(world: World, query: str, day: int) -> str:
-    """A search page (`/search/10/<q>.html`) linking each product's offers list (links only, not parsed)."""
-    items = "".join(
-        f'<li data-sku="{p.product_id}"><a href="https://www.cdiscount.com{offers_path(p)}">'
-        f'<div class="prdtBTit">{esc(p.title)}</div></a></li>' for p in search_products(world, query, day)[:100]
+def product_path(product: Product) -> str:
+    """`/<rayon>/<slug>/f-<node>-<sku>.html`: the product page a search card links."""
+    return f"/{product.category}/{slugify(product.title).lower()}/f-{NODE}-{product.product_id}.html"
+
+
+def _search_card(product: Product, day: int) -> str:
+    url = f"https://www.cdiscount.com{product_path(product)}"
+    count = product.rating_count[day]
+    stars = format_decimal(product.stars, 1, "fr")
+    rating = (f'<div class="prdtBStar"><span class="c-stars-rating" title="Note moyenne {stars}/5">'
+              f'<span class="c-stars-rating__fill" style="width:{round(product.stars * 20)}%"></span></span>'
+              f'<span class="prdtBStCount">({format_count(count, "fr")} avis)</span></div>') if count else ""
+    whole, cents = f"{product.price:.2f}".split(".")
+    sold_by = f"Vendu par {esc(product.seller.name)}" if product.seller else "Vendu et expédié par Cdiscount"
+    return (
+        f'<li data-sku="{product.product_id.upper()}" class="abLabel"><div class="prdtBloc">'
+        '<form method="post" action="/Basket/AddToBasket">'
+        f'<div class="prdtBILImg"><a href="{url}"><img class="prdtBImg" alt="{esc(product.title)}" '
+        f'data-src="https://www.cdiscount.com/pdt2/300x300/{product.product_id}.jpg"></a></div>'
+        f'<div class="prdtBILDetails"><a href="{url}" title="{esc(product.title)}">'
+        f'<div class="prdtBTit">{esc(product.title)}</div></a>{rating}</div>'
+        f'<div class="prdtBILPrice"><div class="prdtPrice"><span class="price priceColor">'
+        f'{format_count(int(whole), "fr")}€<sup>{cents}</sup></span></div>'
+        f'<span class="prdtSoldBy">{sold_by}</span></div>'
+        f'<a class="lpSeeMoreOffers" href="https://www.cdiscount.com{offers_path(product)}">Voir les offres</a>'
+        f'<input type="hidden" name="ProductId" value="{product.product_id.upper()}"></form></div></li>'
     )
-    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(query)} - Cdiscount</title>'
-            f'</head><body><div id="lpContent"><ul>{items}</ul></div></body></html>')
+
+
+def render_search(world: World, query: str, day: int) -> str:
+    """A search page (`/search/10/<q>.html`): `ul#lpBloc` cards, each linking the product's offers list."""
+    products = search_products(world, query, day)
+    cards = "".join(_search_card(p, day) for p in products[:SEARCH_PAGE_SIZE])
+    found = (f'<span class="lpNbResults">{format_count(len(products), "fr")} résultats</span>' if products
+             else "<p>Aucun résultat ne correspond à votre recherche</p>")
+    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{esc(query)} - Achat / Vente pas '
+            f'cher | Cdiscount</title><link rel="canonical" href="https://www.cdiscount.com/search/10/'
+            f'{quote_plus(query)}.html"></head><body>'
+            '<div id="header"><a href="https://www.cdiscount.com/" title="Cdiscount">Cdiscount</a></div>'
+            f'<div id="lpContent"><div class="lpTopBox"><h1 class="lpStTit">{esc(query)}</h1>{found}</div>'
+            f'<div id="sContent" class="jsTab"><ul id="lpBloc">{cards}</ul></div></div></body></html>')
 
 
 def render_captcha() -> str:
@@ -138,4 +174,5 @@ def render_captcha() -> str:
 
 
 DRIFT = {"fpmContent": "offersContainer", "slrName": "sellerLabel", "TechnicalForm.SellerId": "Tech.Seller",
-         " avis)": " évaluations)", " ventes": " commandes", "/5<": "<"}
+         " avis)": " évaluations)", " ventes": " commandes", "/5<": "<",
+         'id="lpBloc"': 'id="lpResults"'}

@@ -19,10 +19,10 @@ from scout.replica import (
 )
 from scout.replica.catalog import SITES
 from scout.replica.faults import apply_drift
-from scout.replica.routes import DRIFTS
+from scout.replica.routes import DRIFTS, route
 from scout.replica.world import Storefront, World, build_world
 from scrapers.ebay import parse_compact_count
-from scrapers.records import Offer, SellerProfile
+from scrapers.records import Offer, RankingEntry, SellerProfile
 from scrapers.registry import parse_page
 
 
@@ -56,9 +56,10 @@ def test_amazon_bestsellers_roundtrip_every_site(world: World, site: str) -> Non
     entries = []
     for page in (1, 2):
         html = amazon_pages.render_bestsellers(world, site, slug, 0, page)
-        assert html is not None
         if page == 2 and len(ranked) <= 50:
+            assert html is None  # a short list has no second page (served as 404)
             break
+        assert html is not None
         entries += parse_page(html, "amazon", "ranking", f"https://www.amazon.{site}/gp/bestsellers/{slug}").records
     assert [(e.rank, e.product_id, e.title, e.stars, e.rating_count, e.price, e.currency) for e in entries] == [
         (i + 1, p.product_id, p.title, p.stars, p.rating_count[0], p.price, p.currency) for i, p in enumerate(ranked)
@@ -177,6 +178,21 @@ def test_walmart_search_page_roundtrip(world: World) -> None:
 
 
 @_needs("walmart")
+def test_walmart_search_seller_urls_resolve_to_the_replica_seller_pages(world: World) -> None:
+    offers = parse_page(walmart_pages.render_search(world, "cordless drill", 1, 0), "walmart", "search").records
+    third_party = [o for o in offers if isinstance(o, Offer) and not o.is_platform]
+    assert third_party and all(o.seller_url for o in third_party)
+    assert all(o.seller_url is None for o in offers if isinstance(o, Offer) and o.is_platform)
+    for offer in third_party[:10]:
+        assert offer.seller_url is not None
+        page = route(world, "walmart", "www.walmart.com", offer.seller_url.removeprefix("https://www.walmart.com"),
+                     {}, 0)
+        assert page.status == 200
+        (profile,) = parse_page(page.body, "walmart", "seller", offer.seller_url).records
+        assert isinstance(profile, SellerProfile) and profile.seller_id == offer.seller_id
+
+
+@_needs("walmart")
 def test_walmart_seller_page_roundtrip(world: World) -> None:
     for seller in _sellers(world, "walmart") + _hostile(world, "walmart"):
         (profile,) = parse_page(walmart_pages.render_seller(world, seller, 1), "walmart", "seller",
@@ -238,6 +254,65 @@ def test_allegro_offer_and_ratings_pages_roundtrip(world: World) -> None:
             seller.seller_id, seller.positive_pct[0], seller.rating_count[0], seller.business.legal_name)
 
 
+@_needs("allegro")
+def test_allegro_listing_page_roundtrip_names_every_seller(world: World) -> None:
+    products = allegro_pages.search_products(world, "yoga mat", 0)[:allegro_pages.PAGE_SIZE]
+    url = "https://allegro.pl/listing?string=yoga+mat"
+    offers = parse_page(allegro_pages.render_listing(world, "yoga mat", 1, 0), "allegro", "search", url).records
+    assert len(products) > 10
+    assert [(o.product_id, o.seller_id, o.price, o.currency, o.title, o.badge) for o in offers] == [
+        (p.product_id, p.seller.seller_id, p.price, "PLN", p.title,
+         "SuperSeller" if allegro_pages.is_super_seller(p.seller, 0) else None)
+        for p in products if p.seller is not None
+    ]
+    for offer in offers[:10]:
+        assert isinstance(offer, Offer) and offer.seller_url is not None
+        path = offer.seller_url.removeprefix("https://allegro.pl")
+        page = route(world, "allegro", "allegro.pl", path, {}, 0)
+        (profile,) = parse_page(page.body, "allegro", "seller", offer.seller_url).records
+        assert isinstance(profile, SellerProfile) and profile.seller_id == offer.seller_id
+
+
+@_needs("allegro")
+def test_allegro_listing_page_of_an_unknown_phrase_is_an_empty_search(world: World) -> None:
+    html = allegro_pages.render_listing(world, "zzzz qqqq", 1, 0)
+    assert parse_page(html, "allegro", "search").records == []
+
+
+@_needs("cdiscount")
+def test_cdiscount_search_page_roundtrip_links_offers_pages(world: World) -> None:
+    products = cdiscount_pages.search_products(world, "desk organizer", 1)[:cdiscount_pages.SEARCH_PAGE_SIZE]
+    url = "https://www.cdiscount.com/search/10/desk+organizer.html"
+    page = parse_page(cdiscount_pages.render_search(world, "desk organizer", 1), "cdiscount", None, url)
+    assert (page.kind, page.list_name) == ("ranking", "desk organizer")
+    assert len(products) > 10
+    assert [(e.rank, e.product_id, e.title, e.price, e.currency, e.stars, e.rating_count) for e in page.records] == [
+        (i + 1, p.product_id, p.title, p.price, "EUR", p.stars if p.rating_count[1] else None,
+         p.rating_count[1] or None) for i, p in enumerate(products)
+    ]
+    for entry in page.records[:8]:
+        assert isinstance(entry, RankingEntry) and entry.url is not None
+        served = route(world, "cdiscount", "www.cdiscount.com", entry.url.removeprefix("https://www.cdiscount.com"),
+                       {}, 1)
+        offers = parse_page(served.body, "cdiscount", "offers", entry.url).records
+        assert {o.product_id for o in offers} == {entry.product_id}
+        for offer in offers:
+            assert isinstance(offer, Offer)
+            if offer.is_platform:
+                assert offer.seller_url is None
+                continue
+            assert offer.seller_url is not None
+            shop = route(world, "cdiscount", "www.cdiscount.com",
+                         offer.seller_url.removeprefix("https://www.cdiscount.com"), {}, 1)
+            (profile,) = parse_page(shop.body, "cdiscount", "seller", offer.seller_url).records
+            assert isinstance(profile, SellerProfile) and profile.seller_id == offer.seller_id
+
+
+@_needs("cdiscount")
+def test_cdiscount_search_without_matches_is_an_empty_ranking(world: World) -> None:
+    assert parse_page(cdiscount_pages.render_search(world, "zzzz qqqq", 0), "cdiscount", "ranking").records == []
+
+
 @_needs("cdiscount")
 def test_cdiscount_offers_and_shop_pages_roundtrip(world: World) -> None:
     for seller in _sellers(world, "cdiscount") + _hostile(world, "cdiscount"):
@@ -289,10 +364,12 @@ def _pages(world: World) -> list[tuple[str, str, str, str | None]]:
         ("cdiscount", "seller", cdiscount_pages.render_seller(world, _sellers(world, "cdiscount", None, 1)[0], 0),
          None),
         ("mercadolibre", "search", mercadolibre_pages.render_search(world, None, "MLA1000", 0, 50, 0), None),
+        ("allegro", "search", allegro_pages.render_listing(world, "yoga mat", 1, 0), None),
+        ("cdiscount", "ranking", cdiscount_pages.render_search(world, "yoga mat", 0), None),
     ]
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(12))
 def test_drifted_layout_raises_parse_error(world: World, index: int) -> None:
     marketplace, kind, text, url = _pages(world)[index]
     if importlib.util.find_spec(f"scrapers.{marketplace}") is None:

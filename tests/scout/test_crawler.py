@@ -246,3 +246,12 @@ def test_resume_with_nothing_to_resume_is_one_clear_line(tmp_path: Path) -> None
     result = run_scout("crawl", "--resume", cwd=tmp_path)
     assert result.returncode != 0
     assert result.stderr.strip() == "error: no interrupted crawl to resume"
+
+
+def test_a_missing_api_credential_is_named_before_anything_is_written(tmp_path: Path) -> None:
+    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
+    result = run_scout("crawl", "ebay", "amazon", cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ebay is crawled through its official API and SCOUT_EBAY_CLIENT_ID")
+    assert "scout crawl amazon" in result.stderr
+    assert _done_pages(tmp_path / "scout.db") == 0

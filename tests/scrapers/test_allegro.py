@@ -15,6 +15,7 @@ from tests.helpers import fixture_text, real_page
 
 OFFER = "allegro/offer_extract_2026.json"
 SEARCH = "allegro/search_extract_2026.json"
+LISTING = "allegro/listing_page.html"
 
 
 def _search_offers() -> list[Offer]:
@@ -63,6 +64,7 @@ def test_search_extract_first_offer() -> None:
         product_id="18023243417",
         title="Deepcool CPU cooler AG400 black, Intel, AMD, CPU A",
         url="https://allegro.pl/oferta/18023243417",
+        seller_url="https://allegro.pl/uzytkownik/GEOINF/oceny",
     )
 
 
@@ -79,8 +81,73 @@ def test_offer_page_html_reads_serialized_boxes() -> None:
             title="Karta graficzna MSI GeForce RTX 4060 VENTUS 2X BLACK 8GB OC",
             badge="SuperSeller",
             url="https://allegro.pl/oferta/karta-graficzna-msi-geforce-rtx-4060-ventus-2x-black-8gb-oc-17508432337",
+            seller_url="https://allegro.pl/uzytkownik/ELEKTRO-BAZA_PL/oceny",
         )
     ]
+
+
+def test_offer_extract_seller_urls_are_ratings_pages() -> None:
+    assert [o.seller_url for o in allegro.parse(real_page(OFFER), "product").records if isinstance(o, Offer)] == [
+        "https://allegro.pl/uzytkownik/X-KOM_PL/oceny",
+        "https://allegro.pl/uzytkownik/Elektromaniak_/oceny",
+    ]
+
+
+# --- listing page HTML (hand-made around __listing_StoreState, as public scrapers read it) -------------------
+
+
+def _listing_offers(html: str) -> list[Offer]:
+    return [r for r in allegro.parse(html, "search").records if isinstance(r, Offer)]
+
+
+def test_listing_page_reads_listing_state_elements() -> None:
+    offers = _listing_offers(fixture_text(LISTING))
+    assert [(o.seller_id, o.product_id, o.price, o.currency, o.badge) for o in offers] == [
+        ("GEOINF", "18023243417", Decimal("92.98"), "PLN", None),
+        ("X-KOM_PL", "15377519821", Decimal("119.00"), "PLN", "SuperSeller"),  # promoted offers are offers too
+        ("Elektromaniak_", "16820098744", Decimal("1049.99"), "PLN", "SuperSeller"),
+        ("GEOINF", "17244011870", Decimal("24.90"), "PLN", None),
+    ]
+
+
+def test_listing_page_first_offer() -> None:
+    assert _listing_offers(fixture_text(LISTING))[0] == Offer(
+        seller_id="GEOINF",
+        name="GEOINF",
+        price=Decimal("92.98"),
+        currency="PLN",
+        product_id="18023243417",
+        title="Deepcool chłodzenie CPU AG400 czarne, Intel, AMD",
+        url="https://allegro.pl/oferta/deepcool-chlodzenie-cpu-ag400-czarne-intel-amd-18023243417",
+        seller_url="https://allegro.pl/uzytkownik/GEOINF/oceny",
+    )
+
+
+def test_listing_page_offer_id_falls_back_to_the_offer_url() -> None:
+    html = fixture_text(LISTING).replace('"eventData":{"offer_id":"18023243417",', '"eventData":{')
+    assert _listing_offers(html)[0].product_id == "18023243417"
+
+
+def test_listing_page_without_seller_logins_is_drift() -> None:
+    html = fixture_text(LISTING).replace('"login":', '"userName":')
+    with pytest.raises(ParseError, match="seller.login"):
+        allegro.parse(html, "search")
+
+
+def test_listing_page_without_listing_state_is_drift() -> None:
+    html = fixture_text(LISTING).replace("__listing_StoreState", "__listing_State")
+    with pytest.raises(ParseError, match="__listing_StoreState"):
+        allegro.parse(html, "search", "https://allegro.pl/listing?string=ch%C5%82odzenie")
+
+
+def test_listing_page_that_found_nothing_is_an_empty_search() -> None:
+    html = fixture_text(LISTING)
+    start = html.index('{"__listing_StoreState"')
+    end = html.index("</script>", start)
+    html = html[:start] + '{"__listing_StoreState":{"items":{"elements":[]}}}' + html[end:]
+    assert allegro.parse(html.replace('"totalCount":6034', '"totalCount":0'), "search").records == []
+    with pytest.raises(ParseError):
+        allegro.parse(html, "search")  # no elements while the header counts 6034 results
 
 
 def test_seller_ratings_page() -> None:
@@ -150,6 +217,7 @@ def test_detect_captures(path: str, kind: str) -> None:
         ("allegro/offer_page.html", "product"),
         ("allegro/seller_ratings_page.html", "seller"),
         ("allegro/datadome_captcha.html", "product"),
+        ("allegro/listing_page.html", "search"),
     ],
 )
 def test_detect_fixtures(path: str, kind: str) -> None:
@@ -175,7 +243,13 @@ def test_detect_ignores_other_marketplaces(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["etsy/datadome_captcha.html", "etsy/shop_page_jsonld.html", "cdiscount/offers_page.html"]
+    "path",
+    [
+        "etsy/datadome_captcha.html",
+        "etsy/shop_page_jsonld.html",
+        "cdiscount/offers_page.html",
+        "cdiscount/search_page.html",
+    ],
 )
 def test_detect_ignores_other_marketplaces_fixtures(path: str) -> None:
     assert allegro.detect(fixture_text(path)) is None

@@ -92,6 +92,7 @@ def test_offer_listing_2020_golden() -> None:
     assert {o.product_id for o in offers} == {"B07L6P7J2M"}
     assert {o.currency for o in offers} == {"USD"}
     assert offers[0].url == "https://www.amazon.com/sp?seller=A1WNZAYT9WQDYM"
+    assert [o.seller_url for o in offers] == [f"https://www.amazon.com/sp?seller={o.seller_id}" for o in offers]
 
 
 def test_offer_listing_2020_ignores_fba_shipping_links_to_amazon() -> None:
@@ -120,7 +121,7 @@ def test_offer_listing_2015_amazon_logo_offer_is_the_platform() -> None:
     amazon_offer, *others = offers_of(real_page(OLP_2015))
     assert amazon_offer.is_platform and amazon_offer.name == "Amazon"
     assert amazon_offer.seller_id == "ATVPDKIKX0DER"
-    assert amazon_offer.url is None
+    assert amazon_offer.url is None and amazon_offer.seller_url is None  # Amazon's own offer: no profile
     assert not any(o.is_platform for o in others)
 
 
@@ -191,6 +192,7 @@ def test_product_com_buy_box_third_party_seller() -> None:
         title="Hearthside Electric Kettle, 1.7L Glass Tea Kettle with LED Indicator, Auto Shut-Off and "
         "Boil-Dry Protection, BPA-Free",
         url="https://www.amazon.com/sp?seller=A2SXMCQ1R7PZ4Y",
+        seller_url="https://www.amazon.com/sp?seller=A2SXMCQ1R7PZ4Y",
     )
 
 

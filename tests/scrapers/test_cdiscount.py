@@ -1,4 +1,4 @@
-"""Cdiscount: marketplace offer lists, seller shop pages, French numbers, and the bot-protection page."""
+"""Cdiscount: search results, marketplace offer lists, seller shop pages, French numbers, and the bot wall."""
 
 from __future__ import annotations
 
@@ -8,10 +8,74 @@ import pytest
 
 from scout.errors import BlockedError, ParseError
 from scrapers import cdiscount
-from scrapers.records import Offer, SellerProfile
+from scrapers.records import Offer, RankingEntry, SellerProfile
 from tests.helpers import fixture_text, real_page
 
 TITLE = "LG OLED65C44LA TV OLED 4K UHD 164 cm (65'') Smart TV - Dolby Vision - 4 x HDMI 2.1"
+SEARCH = "cdiscount/search_page.html"
+SEARCH_URL = "https://www.cdiscount.com/search/10/tv+oled+65+pouces.html"
+
+
+def _entries(html: str) -> list[RankingEntry]:
+    records = cdiscount.parse(html, "ranking", SEARCH_URL).records
+    assert all(isinstance(r, RankingEntry) for r in records)
+    return records  # type: ignore[return-value]
+
+
+def test_search_page_ranks_results_in_page_order() -> None:
+    entries = _entries(fixture_text(SEARCH))
+    assert [(e.rank, e.product_id, e.price, e.currency) for e in entries] == [
+        (1, "lg65c44la", Decimal("1199.99"), "EUR"),
+        (2, "sam65s95dat", Decimal("2149.00"), "EUR"),
+        (3, "phi65oled809", Decimal("1449.00"), "EUR"),  # the advert between them is not a result
+    ]
+
+
+def test_search_page_first_result() -> None:
+    assert _entries(fixture_text(SEARCH))[0] == RankingEntry(
+        rank=1,
+        product_id="lg65c44la",
+        title=TITLE,
+        stars=4.6,
+        rating_count=214,
+        price=Decimal("1199.99"),
+        currency="EUR",
+        url="https://www.cdiscount.com/mp-1062-lg65c44la.html",
+    )
+
+
+def test_search_page_links_each_result_to_its_offers_list() -> None:
+    assert [e.url for e in _entries(fixture_text(SEARCH))] == [
+        "https://www.cdiscount.com/mp-1062-lg65c44la.html",
+        "https://www.cdiscount.com/mp-1062-sam65s95dat.html",  # relative link made absolute
+        "https://www.cdiscount.com/mp-1062-phi65oled809.html",  # no offers link: built from the /f-1062- node
+    ]
+
+
+def test_search_page_unrated_result_has_none_not_zero() -> None:
+    philips = _entries(fixture_text(SEARCH))[2]
+    assert (philips.stars, philips.rating_count) == (None, None)
+
+
+def test_search_page_names_the_list_after_the_search_term() -> None:
+    assert cdiscount.parse(fixture_text(SEARCH), "ranking", SEARCH_URL).list_name == "tv oled 65 pouces"
+
+
+def test_search_page_without_result_list_is_drift() -> None:
+    with pytest.raises(ParseError, match="lpBloc"):
+        cdiscount.parse(fixture_text(SEARCH).replace('id="lpBloc"', 'id="searchResults"'), "ranking")
+
+
+def test_search_page_without_titles_is_drift() -> None:
+    with pytest.raises(ParseError, match="prdtBTit"):
+        cdiscount.parse(fixture_text(SEARCH).replace("prdtBTit", "productTitle").replace(" title=", " data-t="),
+                        "ranking")
+
+
+def test_search_page_with_no_results_is_an_empty_ranking() -> None:
+    html = ('<html><head><title>zzzz - Cdiscount</title></head><body><div id="lpContent"><ul id="lpBloc"></ul>'
+            "<p>Aucun résultat ne correspond à votre recherche</p></div></body></html>")
+    assert cdiscount.parse(html, "ranking").records == []
 
 
 def test_offer_listing_reports_cdiscount_own_offer_as_platform() -> None:
@@ -38,6 +102,11 @@ def test_offer_listing_third_party_sellers() -> None:
     assert len(offers) == len(records)
     assert all(not o.is_platform and o.currency == "EUR" for o in offers)
     assert offers[0].url == "https://www.cdiscount.com/mpv-4617-HIFIVISION.html"
+    assert [o.seller_url for o in offers] == [
+        "https://www.cdiscount.com/mpv-4617-HIFIVISION.html",
+        "https://www.cdiscount.com/mpv-120458-MEDIASTOREFR.html",
+        "https://www.cdiscount.com/mpv-231907-GLOBALTECHHK.html",
+    ]
 
 
 def test_seller_shop_page() -> None:
@@ -105,6 +174,7 @@ def test_unsupported_kind_is_parse_error() -> None:
         ("cdiscount/offers_page.html", "offers"),
         ("cdiscount/seller_shop_page.html", "seller"),
         ("cdiscount/blocked_trafic_inhabituel.html", "offers"),
+        ("cdiscount/search_page.html", "ranking"),
     ],
 )
 def test_detect_fixtures(path: str, kind: str) -> None:
@@ -114,6 +184,9 @@ def test_detect_fixtures(path: str, kind: str) -> None:
 def test_detect_blocked_page_takes_kind_from_url() -> None:
     html = fixture_text("cdiscount/blocked_trafic_inhabituel.html")
     assert cdiscount.detect(html, "https://www.cdiscount.com/mpv-4617-HIFIVISION.html") == "seller"
+    assert cdiscount.detect(html, SEARCH_URL) == "ranking"
+    with pytest.raises(BlockedError):
+        cdiscount.parse(html, "ranking", SEARCH_URL)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +208,13 @@ def test_detect_ignores_other_marketplaces(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["etsy/datadome_captcha.html", "allegro/datadome_captcha.html", "allegro/offer_page.html"]
+    "path",
+    [
+        "etsy/datadome_captcha.html",
+        "allegro/datadome_captcha.html",
+        "allegro/offer_page.html",
+        "allegro/listing_page.html",
+    ],
 )
 def test_detect_ignores_other_marketplaces_fixtures(path: str) -> None:
     assert cdiscount.detect(fixture_text(path)) is None
@@ -144,3 +223,4 @@ def test_detect_ignores_other_marketplaces_fixtures(path: str) -> None:
 def test_url_builders() -> None:
     assert cdiscount.offers_url("lg65c44la", 1062) == "https://www.cdiscount.com/mp-1062-lg65c44la.html"
     assert cdiscount.seller_url(4617, "HIFIVISION") == "https://www.cdiscount.com/mpv-4617-HIFIVISION.html"
+    assert cdiscount.search_url("tv oled 65 pouces") == SEARCH_URL

@@ -72,6 +72,7 @@ def test_browse_search_capture_offer_fields() -> None:
     assert first.badge == "Top Rated"  # topRatedBuyingExperience: a Top Rated Plus listing
     assert first.country == "US"
     assert first.is_platform is False
+    assert first.seller_url == "https://www.ebay.com/usr/cocosprinkles"
 
 
 def test_browse_search_item_without_legacy_id_falls_back_to_item_id() -> None:
@@ -121,6 +122,9 @@ def test_finding_search_capture_sellers() -> None:
         "all_germanparts", 477, 96.2
     )
     assert germanparts.badge == "Turquoise star"  # topRatedSeller false
+    assert (liy.seller_url, germanparts.seller_url) == (
+        "https://www.ebay.com/usr/liy-3761", "https://www.ebay.com/usr/all_germanparts"
+    )
 
 
 def test_finding_search_capture_offer_fields() -> None:

@@ -55,6 +55,7 @@ def test_search_extract_first_row_fields() -> None:
         title=first.title,
         stars=4.6,
         url="https://www.etsy.com/listing/1330259870",
+        seller_url="https://www.etsy.com/shop/WoodTodayEU",
     )
 
 
@@ -125,6 +126,11 @@ def test_find_all_listings_active_yields_offers_by_shop_id() -> None:
         ("27481930", None, Decimal("45.00"), "USD", "1330259870"),
         ("31877204", None, Decimal("6.50"), "USD", "1586319476"),
         ("27481930", None, Decimal("129.99"), "USD", "4356045979"),
+    ]
+    assert [o.seller_url for o in page.records if isinstance(o, Offer)] == [
+        "https://openapi.etsy.com/v3/application/shops/27481930",
+        "https://openapi.etsy.com/v3/application/shops/31877204",
+        "https://openapi.etsy.com/v3/application/shops/27481930",
     ]
 
 

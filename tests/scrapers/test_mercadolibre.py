@@ -58,6 +58,7 @@ def test_search_first_result_fields() -> None:
         badge="platinum",
         country="AR",
         url="https://www.mercadolibre.com.ar/google-chromecast-3rd-generation-full-hd-carbon/p/MLA13841393",
+        seller_url="https://api.mercadolibre.com/users/96270679",
     )
 
 
@@ -170,3 +171,14 @@ def test_url_builders() -> None:
         "https://api.mercadolibre.com/sites/MLA/search?q=televisor+50&offset=0&limit=50"
     )
     assert mercadolibre.user_api_url(13647702) == "https://api.mercadolibre.com/users/13647702"
+
+
+def test_search_with_total_zero_is_an_empty_search_not_drift() -> None:
+    empty = '{"site_id": "MLA", "paging": {"total": 0, "offset": 0, "limit": 50}, "results": []}'
+    page = mercadolibre.parse(empty, "search")
+    assert page.records == []
+
+
+def test_search_without_paging_or_results_is_drift() -> None:
+    with pytest.raises(ParseError):
+        mercadolibre.parse('{"site_id": "MLA", "results": []}', "search")

@@ -59,6 +59,15 @@ def test_search_extract_sellers_with_most_items() -> None:
     assert counts.most_common(3)[2][1] == 8
 
 
+def test_search_extract_seller_url_is_the_catalog_seller_id_page() -> None:
+    offers = _offers(real_page(EXTRACT))
+    by_seller = {(o.name, o.seller_url) for o in offers if o.seller_url}
+    assert ("PCOnline US", "https://www.walmart.com/seller/101032624") in by_seller
+    assert ("VLT Distributor", "https://www.walmart.com/seller/101027287") in by_seller
+    assert len(by_seller) == len({name for name, _ in by_seller})  # one page per seller
+    assert all(o.seller_url is None for o in offers if o.is_platform)  # Walmart.com carries catalogSellerId "0"
+
+
 def test_search_extract_walmart_own_items_are_platform_offers() -> None:
     offers = _offers(real_page(EXTRACT))
     platform = [o for o in offers if o.is_platform]
@@ -107,6 +116,16 @@ def test_search_page_offers() -> None:
         "https://www.walmart.com/ip/Acer-Aspire-3-15-6-FHD-Laptop-Intel-Core-i3-N305-8GB-128GB-SSD-Silver"
         "/5089127734?classType=VARIANT"
     )
+
+
+def test_search_page_seller_urls_follow_catalog_seller_id() -> None:
+    assert [o.seller_url for o in _offers(fixture_text(SEARCH_PAGE))] == [
+        None,
+        None,
+        "https://www.walmart.com/seller/101032624",
+        "https://www.walmart.com/seller/101187520",
+        "https://www.walmart.com/seller/101032624",
+    ]
 
 
 def test_search_page_item_without_price_has_none_not_zero() -> None:
