@@ -53,6 +53,9 @@ def server() -> Iterator[TestServer]:
     with TestServer() as running:
         yield running
 
+# The fetcher spaces request starts; the server sees arrivals, which a loaded machine can bring closer.
+ARRIVAL_JITTER = 0.01
+
 
 def run(
     body: Callable[[Fetcher], Awaitable[Any]],
@@ -189,7 +192,7 @@ def test_robots_crawl_delay_spaces_requests(server: TestServer) -> None:
         return fetcher.host_delay(f"127.0.0.1:{server.port}")
 
     assert run(body, per_host_delay=0.05) == 0.2
-    assert min(gaps(server.requests("/page"))) >= 0.19
+    assert min(gaps(server.requests("/page"))) >= 0.2 - ARRIVAL_JITTER
 
 
 def test_per_host_delay_spaces_concurrent_requests(server: TestServer) -> None:
@@ -201,7 +204,7 @@ def test_per_host_delay_spaces_concurrent_requests(server: TestServer) -> None:
     run(body, per_host_delay=0.05, concurrency=8)
     assert len(server.requests("/page")) == 6
     assert len(server.requests("/robots.txt")) == 1
-    assert min(gaps(server.requests("/page"))) >= 0.045  # robots.txt's arrival lags by its connection setup
+    assert min(gaps(server.requests("/page"))) >= 0.05 - ARRIVAL_JITTER
 
 
 def test_per_host_delay_does_not_hold_back_other_hosts(server: TestServer) -> None:
@@ -214,7 +217,7 @@ def test_per_host_delay_does_not_hold_back_other_hosts(server: TestServer) -> No
 
     run(body, per_host_delay=0.15, host_map=hosts)
     for host in hosts:
-        assert min(gaps(server.requests("/page", host=host))) >= 0.145
+        assert min(gaps(server.requests("/page", host=host))) >= 0.15 - ARRIVAL_JITTER
     first_pages = [server.requests("/page", host=host)[0].at for host in hosts]
     assert abs(first_pages[0] - first_pages[1]) < 0.12
 
