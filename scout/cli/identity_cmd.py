@@ -1,0 +1,120 @@
+"""`scout match` (one business across marketplaces) and `scout suppress` (businesses never to contact)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from db.engine import make_engine, session_scope
+from db.migrate import require_current
+from scout.cli.console import safe_text, stdout_console
+from scout.errors import InputError
+from scout.identity import DEFAULT_THRESHOLD, SINGLE, match_businesses
+from scout.suppression import KINDS, add_suppression, import_suppressions, list_suppressions
+
+app = typer.Typer(help="Businesses never to contact: sellers already on our marketplace, do-not-contact requests."
+                       "\n\nExample: scout suppress import our_sellers.csv", no_args_is_help=True)
+
+
+def _engine(ctx: typer.Context, *, write: bool) -> Engine:
+    engine = make_engine(ctx.obj.settings.db, write=write, must_exist=True)
+    require_current(engine)
+    return engine
+
+
+def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
+        "--threshold", min=0.5, max=1.0, help="name similarity (0-1) a link on names alone needs")] = DEFAULT_THRESHOLD,
+          ) -> None:
+    """Link storefronts of one business across marketplaces and store the businesses.
+
+    Exact evidence first (same business name and address, website or e-mail domain, VAT number), then similar
+    normalised names without conflicting country, business name or address. Re-running keeps business ids.
+
+    Example: scout match
+    """
+    engine = _engine(ctx, write=True)
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        report = match_businesses(session, threshold=threshold)
+    elapsed = time.perf_counter() - started
+    table = Table(title=f"scout match ({elapsed:.1f} s)")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for label, value in (("storefronts matched", report.storefronts), ("businesses", report.businesses),
+                         ("  with several storefronts", report.multi_storefront), ("  new", report.created),
+                         ("  updated", report.updated), ("  unchanged", report.unchanged),
+                         ("businesses removed (no storefront left)", report.removed),
+                         ("storefronts left as decided by hand", report.pinned)):
+        table.add_row(label, f"{value:,}")
+    for kind, count in sorted(report.evidence.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row("businesses of a single storefront" if kind == SINGLE else f"businesses linked by {kind}",
+                      f"{count:,}")
+    stdout_console().print(table)
+
+
+@app.command("import")
+def import_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
+        help="CSV with a name column; optional domain, seller_id, marketplace, reason", show_default=False)],
+               kind: Annotated[str, typer.Option("--kind", help=f"one of: {', '.join(KINDS)}")] = "existing_seller",
+               ) -> None:
+    """Import sellers already on our marketplace from a CSV (UTF-8, header row with a `name` column).
+
+    Importing the same file again adds nothing.
+
+    Example: scout suppress import our_sellers.csv
+    """
+    engine = _engine(ctx, write=True)
+    with session_scope(engine) as session:
+        result = import_suppressions(session, file, kind=kind)
+    typer.echo(f"{file.name}: {result.added:,} added, {result.duplicates:,} already on the list"
+               + (f", {result.blank:,} rows without a name skipped" if result.blank else ""))
+
+
+@app.command("add")
+def add_cmd(ctx: typer.Context, name: Annotated[str, typer.Argument(help="business or store name")],
+            reason: Annotated[str, typer.Option("--reason", help="why (kept with the entry)")],
+            domain: Annotated[str | None, typer.Option("--domain", help="its website or e-mail domain")] = None,
+            seller_id: Annotated[str | None, typer.Option("--seller-id", help="its id on a marketplace")] = None,
+            marketplace: Annotated[str | None, typer.Option("--marketplace", help="where --seller-id is")] = None,
+            ) -> None:
+    """Never contact this business (do-not-contact).
+
+    Example: scout suppress add "Anker Direct" --reason "asked us to stop" --domain anker.com
+    """
+    if not reason.strip():
+        raise InputError("--reason is empty: say why this business must not be contacted")
+    engine = _engine(ctx, write=True)
+    with session_scope(engine) as session:
+        entry = add_suppression(session, name, reason=reason, domain=domain, seller_id=seller_id,
+                                marketplace=marketplace)
+    console = stdout_console()
+    if entry is None:
+        console.print(safe_text(f"{name.strip()} is already on the do-not-contact list"))
+    else:
+        console.print(safe_text(f"added {entry.name} (do_not_contact, #{entry.id})"))
+
+
+@app.command("list")
+def list_cmd(ctx: typer.Context) -> None:
+    """Show the suppression list and how many businesses each entry matches.
+
+    Example: scout suppress list
+    """
+    engine = _engine(ctx, write=False)
+    with session_scope(engine) as session:
+        matches = list_suppressions(session)
+    table = Table(title=f"suppression list ({len(matches):,} entries)")
+    for column in ("#", "name", "kind", "reason", "domain", "seller id", "source", "businesses", "storefronts"):
+        table.add_column(column, justify="right" if column in ("#", "businesses", "storefronts") else "left")
+    for match in matches:
+        e = match.entry
+        seller = f"{e.marketplace}:{e.seller_id}" if e.marketplace and e.seller_id else e.seller_id
+        table.add_row(str(e.id), safe_text(e.name), e.kind, safe_text(e.reason or ""), safe_text(e.domain or ""),
+                      safe_text(seller or ""), safe_text(e.source or ""), f"{len(match.business_ids):,}",
+                      f"{len(match.seller_pks):,}")
+    stdout_console().print(table)

@@ -1,0 +1,87 @@
+"""`scout match` and `scout suppress import | add | list`, run as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.engine import make_engine, session_scope
+from db.models import Seller
+from tests.scout.cli_runner import assert_one_error_line, run_scout
+
+HOSTILE = "\x1b[31mRedAlert\x1b[0m [bold]x[/bold] Deals"
+
+
+@pytest.fixture
+def db_dir(tmp_path: Path) -> Path:
+    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
+    engine = make_engine(str(tmp_path / "scout.db"))
+    with session_scope(engine) as session:
+        session.add_all([
+            Seller(marketplace="amazon", seller_id="A1", site="com", name="Anker Direct", country="US"),
+            Seller(marketplace="walmart", seller_id="W1", name="AnkerDirect-US", country="US"),
+            Seller(marketplace="ebay", seller_id="anker_official", name="anker_official"),
+            Seller(marketplace="amazon", seller_id="A2", site="de", name="Nordic Home", country="DE",
+                   business_name="Nordic Home GmbH", business_address="Hauptstraße 1, 10115 Berlin, DE"),
+            Seller(marketplace="walmart", seller_id="W2", name="Nordic Home", country="US",
+                   business_name="Nordic Home LLC", business_address="1 Main Street, New York NY 10001, US"),
+            Seller(marketplace="etsy", seller_id="red", name=HOSTILE),
+        ])
+    engine.dispose()
+    return tmp_path
+
+
+def _count(stdout: str, label: str) -> int:
+    """The count on the table row whose label is `label`."""
+    for line in stdout.splitlines():
+        cells = [cell.strip() for cell in line.split("│")]
+        if len(cells) == 4 and cells[1] == label:
+            return int(cells[2].replace(",", ""))
+    raise AssertionError(f"no row {label!r} in:\n{stdout}")
+
+
+def test_match_prints_businesses_and_rerun_changes_nothing(db_dir: Path) -> None:
+    first = run_scout("match", cwd=db_dir)
+    assert first.returncode == 0, first.stderr
+    assert (_count(first.stdout, "storefronts matched"), _count(first.stdout, "businesses")) == (6, 4)
+    assert (_count(first.stdout, "new"), _count(first.stdout, "with several storefronts")) == (4, 1)
+    again = run_scout("match", cwd=db_dir)
+    assert again.returncode == 0, again.stderr
+    assert (_count(again.stdout, "new"), _count(again.stdout, "unchanged")) == (0, 4)
+
+
+def test_suppress_import_add_list(db_dir: Path) -> None:
+    assert run_scout("match", cwd=db_dir).returncode == 0
+    (db_dir / "ours.csv").write_text("\ufeffNAME,Domain\nAnker,\nNobody,\n", encoding="utf-8")
+    imported = run_scout("suppress", "import", "ours.csv", cwd=db_dir)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "ours.csv: 2 added, 0 already on the list"
+    again = run_scout("suppress", "import", "ours.csv", cwd=db_dir)
+    assert again.stdout.strip() == "ours.csv: 0 added, 2 already on the list"
+    added = run_scout("suppress", "add", HOSTILE, "--reason", "[red]asked[/red] to stop", cwd=db_dir)
+    assert added.returncode == 0, added.stderr
+    listed = run_scout("suppress", "list", cwd=db_dir)
+    assert listed.returncode == 0, listed.stderr
+    assert "\x1b" not in listed.stdout
+    assert "[bold]x[/bold]" in listed.stdout and "[red]asked[/red]" in listed.stdout
+    rows = {line.split("│")[2].strip(): line.split("│")[-3:-1] for line in listed.stdout.splitlines()
+            if line.count("│") > 5 and line.split("│")[1].strip().isdigit()}
+    assert [cell.strip() for cell in rows["Anker"]] == ["1", "3"]
+    assert [cell.strip() for cell in rows["Nobody"]] == ["0", "0"]
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ("company\nAnker\n", "no 'name' column"),
+    (None, "cannot read"),
+])
+def test_suppress_import_bad_file_is_one_error_line(db_dir: Path, content: str | None, needle: str) -> None:
+    if content is not None:
+        (db_dir / "bad.csv").write_text(content, encoding="utf-8")
+    result = run_scout("suppress", "import", "bad.csv", cwd=db_dir)
+    assert_one_error_line(result, needle, "bad.csv")
+
+
+def test_match_without_database_is_one_error_line(tmp_path: Path) -> None:
+    assert_one_error_line(run_scout("match", cwd=tmp_path), "no database")
+    assert not (tmp_path / "scout.db").exists()
