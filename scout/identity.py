@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from db.models import Business, Outreach, Seller
+from scout.sanitize import strip_control
 
 DEFAULT_THRESHOLD = 0.90  # normalised-name similarity (rapidfuzz Indel, 0-1) a fuzzy link needs
 NO_COUNTRY_PENALTY = 0.03  # more similarity needed when neither storefront says where it is based
@@ -85,7 +86,11 @@ _FOLD = {False: _fold_table(False), True: _fold_table(True)}
 
 
 def fold_text(text: str, *, drop_special: bool = False) -> str:
-    """Accents removed (`Crème` -> `Creme`); ß, ł, ø … spelled out, or dropped as ASCII-only handles do."""
+    """Accents removed (`Crème` -> `Creme`); ß, ł, ø … spelled out, or dropped as ASCII-only handles do.
+
+    ANSI escapes and control characters in scraped names are removed first.
+    """
+    text = strip_control(text)
     if text.isascii():
         return text
     return unicodedata.normalize("NFKD", text).translate(_FOLD[drop_special])

@@ -14,8 +14,10 @@ from sqlmodel import Session, col
 
 from db.models import LeadScore, Outreach, Seller, SellerScore, Suppression
 from scout.errors import InputError
-from scout.scoring import COMPONENTS, business_key, normalize_name, weighted_score
+from scout.identity import normalize_name
+from scout.scoring import COMPONENTS, business_key, weighted_score
 from scout.settings import ScoringSettings
+from scout.suppression import suppressed_names
 from scrapers.registry import MARKETPLACES
 
 NO_SCORES = "no scores yet: run `scout score` first"
@@ -101,10 +103,17 @@ def select_leads(session: Session, *, top: int = 50, marketplace: str | None = N
         query = query.where(col(LeadScore.country) == country.upper())
     if min_score is not None:
         query = query.where(col(LeadScore.score) >= min_score)
-    limit = top if include_suppressed else top + len(suppressed)
-    rows = session.execute(query.order_by(col(LeadScore.score).desc(), col(LeadScore.id).desc()).limit(limit)
-                           ).scalars().all()
-    rows = [r for r in rows if include_suppressed or r.business_key not in suppressed][:top]
+    ordered = query.order_by(col(LeadScore.score).desc(), col(LeadScore.id).desc())
+    limit = top + len(suppressed) + 20
+    while True:  # exact matches are known up front; fuzzy name matches are checked on the candidates only
+        candidates = session.execute(ordered.limit(limit)).scalars().all()
+        fuzzy = suppressed_names(session, [r.name for r in candidates])
+        suppressed |= {candidates[i].business_key for i in fuzzy}
+        kept = [r for r in candidates if include_suppressed or r.business_key not in suppressed]
+        if len(kept) >= top or len(candidates) < limit:
+            break
+        limit *= 2
+    rows = kept[:top]
     ids = [r.business_id for r in rows if r.business_id is not None]
     status = dict(session.execute(select(col(Outreach.business_id), col(Outreach.status))
                                   .where(col(Outreach.business_id).in_(ids))).all()) if ids else {}

@@ -19,7 +19,6 @@ a storefront not matched to a business (no business_id) is its own business, key
 from __future__ import annotations
 
 import math
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, col
 
 from db.models import Business, LeadScore, OfferRecord, RankingEntry, Seller, SellerScore, SellerSnapshot
-from scout.sanitize import strip_control
+from scout.identity import normalize_name as identity_normalize_name
 from scout.settings import ScoringSettings
 
 COMPONENTS = ("volume", "quality", "momentum", "ranking", "breadth", "fit")
@@ -96,12 +95,8 @@ def business_key(business_id: int | None, seller_pk: int) -> str:
 
 
 def normalize_name(text: str | None) -> str | None:
-    """Case-, accent- and punctuation-free name for exact matching ("Müller & Co." → "muller co")."""
-    if not text:
-        return None
-    folded = unicodedata.normalize("NFKD", strip_control(text).casefold())
-    kept = "".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c))
-    return " ".join(kept.split()) or None
+    """The name as identity matching and suppression compare it ("AnkerDirect-US" → "anker"), or None."""
+    return identity_normalize_name(text) or None
 
 
 # Components

@@ -189,6 +189,21 @@ def match_suppressions(session: Session, *, threshold: float = SUPPRESS_THRESHOL
     return results
 
 
+def suppressed_names(session: Session, names: Sequence[str | None], *,
+                     threshold: float = SUPPRESS_THRESHOLD) -> dict[int, str]:
+    """Which of `names` (by position) a suppression entry matches by name, with its reason (cheap for a few)."""
+    entries = list(session.execute(select(Suppression).order_by(col(Suppression.id))).scalars())
+    if not entries or not names:
+        return {}
+    candidates = [(index, key) for index, name in enumerate(names) for key in name_keys(name)]
+    queries = [(entry, key) for entry in entries for key in name_keys(entry.name)]
+    found: dict[int, list[Suppression]] = defaultdict(list)
+    for q, n in similar_pairs([key for _, key in queries], [key for _, key in candidates], cutoff=threshold):
+        found[candidates[n][0]].append(queries[q][0])
+    return {index: describe_entry(min(matched, key=lambda e: KINDS.index(e.kind) if e.kind in KINDS else 99))
+            for index, matched in found.items()}
+
+
 def describe_entry(entry: Suppression) -> str:
     """Why an entry suppresses: `do_not_contact (Anker): asked us to stop`."""
     text = f"{entry.kind} ({entry.name})"

@@ -133,6 +133,14 @@ def test_suppressed_businesses_match_by_name_and_by_seller_id(engine: Engine) ->
     assert not {lead.name for lead in _leads(engine)} & {"Blocked Co.", "Opt Out Store"}
 
 
+def test_a_suppression_entry_under_a_variant_name_still_hides_the_business(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Suppression(name="MakerStudio-US", normalized_name="makerstudio us", kind="onboarded"))
+    assert "Maker Studio" not in {lead.name for lead in _leads(engine)}
+    marked = {lead.name: lead for lead in _leads(engine, include_suppressed=True)}["Maker Studio"]
+    assert marked.suppressed
+
+
 def test_include_suppressed_lists_them_marked(engine: Engine) -> None:
     found = {lead.name: lead for lead in _leads(engine, include_suppressed=True)}
     assert found["Blocked Co."].suppressed and found["Opt Out Store"].suppressed
