@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -77,6 +78,7 @@ def run_crawl(
     engine: Engine, settings: Settings, sources: list[str], scope: CrawlScope, *, resume: bool = False,
     max_pages: int | None = None, host_map: Mapping[str, str] | None = None,
     on_progress: ProgressCallback | None = None, config: FetchConfig | None = None,
+    wall_clock: Callable[[], datetime] | None = None,
 ) -> CrawlSummary:
     """Start (or resume) a crawl and run it to the end; Ctrl-C leaves it resumable."""
     if resume:
@@ -99,7 +101,7 @@ def run_crawl(
 
     async def main() -> CrawlSummary:
         async with make_client(config) as client:
-            fetcher = Fetcher(config, client)
+            fetcher = Fetcher(config, client, **({"wall_clock": wall_clock} if wall_clock else {}))
             crawler = Crawler(engine, fetcher, crawl_id, auths=auths, max_pages=max_pages, on_progress=on_progress,
                               follow=scope.follow)
             return await crawler.run(sources)

@@ -10,7 +10,7 @@ import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -21,13 +21,16 @@ from scout.crawl_run import fetch_config, run_crawl
 from scout.crawler import CrawlSummary
 from scout.errors import InputError
 from scout.export import export_csv
+from scout.identity import match_businesses
 from scout.leads import select_leads
 from scout.replica.server import run_replica
 from scout.replica.world import World, build_world, export_ground_truth
 from scout.scoring import score_database
 from scout.settings import Settings
 from scout.sources import CrawlScope
+from scout.suppression import import_suppressions
 
+DAYS_BETWEEN_CRAWLS = 7
 DEMO_CREDENTIALS = {"ebay_client_id": "scout-demo", "ebay_client_secret": "scout-demo-secret",
                     "etsy_api_key": "scout-demo-key"}
 StepCallback = Callable[[str, str], None]  # (step name, what it produced)
@@ -72,19 +75,26 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 def crawl_world(engine: Engine, settings: Settings, world: World, on_step: StepCallback,
                 scope: CrawlScope) -> list[CrawlSummary]:
-    """Serve the world on loopback and crawl every marketplace on day 0 and again on day 1."""
+    """Serve the world on loopback and crawl every marketplace on day 0 and again on day 1.
+
+    The replica's two days stand for two crawls a week apart, so day 0's fetches are dated a week back
+    (through the fetcher's wall clock): that is what lets momentum show.
+    """
     summaries = []
     with run_replica(world, day=0) as replica:
         config = fetch_config(settings, replica.host_map)
         for day in (0, 1):
             replica.set_day(day)
+            offset = timedelta(days=DAYS_BETWEEN_CRAWLS * (day - 1))
             summary = run_crawl(engine, settings, sources=list(scope_sources()), scope=scope,
-                                host_map=replica.host_map, config=config)
+                                host_map=replica.host_map, config=config,
+                                wall_clock=lambda offset=offset: datetime.now(UTC) + offset)
             summaries.append(summary)
             pages = sum(s.ok for s in summary.sources.values())
             new = sum(s.sellers_new for s in summary.sources.values())
             again = sum(s.sellers_updated for s in summary.sources.values())
-            on_step(f"crawl day {day}", f"{pages} pages, {new} new sellers, {again} seen again "
+            when = "a week ago" if day == 0 else "today"
+            on_step(f"crawl day {day}", f"{when}: {pages} pages, {new} new sellers, {again} seen again "
                                         f"({len(replica.requests)} requests served)")
     return summaries
 
@@ -125,6 +135,16 @@ def run_demo(settings: Settings, out_dir: Path, *, seed: int = 7, sellers: int =
     engine = make_engine(str(db_path))
     upgrade(engine, backup=False)
     report.crawls = crawl_world(engine, settings, world, step, CrawlScope())
+    with session_scope(engine) as session:
+        matched = match_businesses(session)
+    step("match", f"{matched.storefronts} storefronts linked into {matched.businesses} businesses "
+                  f"({matched.multi_storefront} on several marketplaces)")
+    sample = out_dir / "already-onboarded.csv"
+    write_suppression_sample(world, sample)
+    with session_scope(engine) as session:
+        imported = import_suppressions(session, sample)
+    report.artefacts["suppression sample"] = sample
+    step("suppress", f"{imported.added} sellers already on our marketplace imported from {sample}")
     when = now or datetime.now(UTC)
     with session_scope(engine) as session:
         summary = score_database(session, settings.scoring, when)

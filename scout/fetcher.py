@@ -135,9 +135,11 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
+        self.wall_clock = wall_clock or partial(datetime.now, UTC)  # what fetched_at says (demo: a week back)
         self.stats: dict[str, HostStats] = {}
         self._client = client
         self._sleep = sleep
@@ -206,7 +208,7 @@ class Fetcher:
             status=answer.status,
             headers={name: answer.headers[name] for name in answer.headers},  # lower-cased, repeats joined
             body=answer.body,
-            fetched_at=datetime.now(UTC),
+            fetched_at=self.wall_clock(),
             attempts=attempts,
             elapsed=self.clock() - started,
         )
@@ -315,7 +317,7 @@ class Fetcher:
                     return answer, attempt
                 status = answer.status
                 problem = f"HTTP {status}"
-                retry_after = parse_retry_after(answer.headers.get("retry-after"), datetime.now(UTC))
+                retry_after = parse_retry_after(answer.headers.get("retry-after"), self.wall_clock())
                 if status == 429:
                     stats.throttled += 1
                     self._politeness.slow_down(host)

@@ -146,31 +146,37 @@ def leads(
         typer.echo(json.dumps([_lead_json(lead) for lead in found], ensure_ascii=False))
         return
     console = stdout_console()
-    console.print(_leads_table(found))
+    console.print(_leads_table(found, console.width))
     for path in (csv_path, xlsx_path):
         if path is not None:
             console.print(safe_text(f"wrote {len(found)} leads to {path}"))
 
 
-def _leads_table(found: list[Lead]) -> Table:
+WIDE_COLUMNS = ("marketplaces", "pos. %", "GMV/month", "cc")  # shown from 120 columns on
+
+
+def _leads_table(found: list[Lead], width: int = 160) -> Table:
     table = Table(title=f"Top {len(found)} leads", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "revenue", "GMV/month", "growth",
-                   "cc", "status"):
+    columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "revenue", "GMV/month",
+                           "growth", "cc", "status") if width >= 120 or c not in WIDE_COLUMNS]
+    for column in columns:
         wraps = column in ("business", "marketplaces")
         table.add_column(column, justify="left" if wraps or column == "cc" else "right", no_wrap=not wraps,
                          overflow="fold" if wraps else "ellipsis", max_width=32 if column == "business" else None,
-                         min_width={"business": 12, "marketplaces": 6}.get(column))
+                         min_width={"business": 18, "marketplaces": 6}.get(column))
     for lead in found:
         name = lead.name + (" (suppressed)" if lead.suppressed else "")
-        table.add_row(
-            str(lead.rank), safe_text(name, style="dim" if lead.suppressed else None),
-            safe_text(", ".join(lead.marketplaces)), "low data" if lead.insufficient else f"{lead.score:.1f}",
-            "-" if lead.positive_pct is None else f"{lead.positive_pct:.1f}",
-            "-" if lead.rating_count is None else f"{lead.rating_count:,}",
-            safe_text(_range(lead.revenue_low, lead.revenue_high, lead.currency, lead.revenue_exact)),
-            safe_text(_range(lead.gmv_month_low, lead.gmv_month_high, lead.currency)),
-            "-" if lead.growth_pct_30d is None else f"{lead.growth_pct_30d:+.1f}%",
-            safe_text(lead.country or "-"), safe_text(lead.status))
+        cells = {
+            "#": str(lead.rank), "business": safe_text(name, style="dim" if lead.suppressed else None),
+            "marketplaces": safe_text(", ".join(lead.marketplaces)),
+            "score": "low data" if lead.insufficient else f"{lead.score:.1f}",
+            "pos. %": "-" if lead.positive_pct is None else f"{lead.positive_pct:.1f}",
+            "ratings": "-" if lead.rating_count is None else f"{lead.rating_count:,}",
+            "revenue": safe_text(_range(lead.revenue_low, lead.revenue_high, lead.currency, lead.revenue_exact)),
+            "GMV/month": safe_text(_range(lead.gmv_month_low, lead.gmv_month_high, lead.currency)),
+            "growth": "-" if lead.growth_pct_30d is None else f"{lead.growth_pct_30d:+.1f}%",
+            "cc": safe_text(lead.country or "-"), "status": safe_text(lead.status)}
+        table.add_row(*(cells[c] for c in columns))
     if any(lead.insufficient for lead in found):
         table.caption = "low data: too few ratings to score (see scout explain)"
     return table
