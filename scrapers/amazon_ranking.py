@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -21,14 +22,19 @@ from scrapers.amazon_site import (
     descendants,
     first_text,
     is_asin,
+    text_of,
 )
 from scrapers.numbers import parse_int, parse_stars
 from scrapers.records import RankingEntry
 
 _ITEMS = "#gridItemRoot, li.zg-item-immersion, div.zg_itemImmersion, div.zg-item-immersion"
-_RANK = ".zg-bdg-text, .zg-badge-text, .zg_rankNumber"
+_RANK = (".zg-bdg-text", ".zg-badge-text", ".zg_rankNumber")
 _TITLE = ("[class*='line-clamp']", ".p13n-sc-truncate", ".p13n-sc-truncated", ".zg_title")
 _PRICE = ("[class*='p13n-sc-price']", ".a-color-price", ".zg_price .price")
+# One query per item finds what every field reads first; the later choices are queried only when it finds nothing.
+_FIELDS = ", ".join((*_RANK, "[data-asin]", "[data-p13n-asin-metadata]", ".p13n-sc-uncoverable-faceout", _TITLE[0],
+                     ".a-icon-alt", ".a-icon-row", _PRICE[0]))
+_RANK_CLASSES = frozenset(name[1:] for name in _RANK)
 
 
 _LIST_HEADING = re.compile(
@@ -43,20 +49,50 @@ def product_url(site: str, asin: str) -> str:
     return f"https://www.{check_site(site)}/dp/{asin}"
 
 
-def _item_asin(item: LexborNode) -> str | None:
-    for node in item.css("[data-asin]"):
+def _item_fields(item: LexborNode) -> dict[str, list[LexborNode]]:
+    """The nodes of an item that the first choice of each field selects, in document order, from one query."""
+    fields: dict[str, list[LexborNode]] = {}
+    for node in item.css(_FIELDS):
+        attributes = node.attributes
+        value = attributes.get("class") or ""
+        classes = value.split()
+        found = [field for field, hit in (
+            ("rank", not _RANK_CLASSES.isdisjoint(classes)),
+            ("asin", "data-asin" in attributes),
+            ("metadata", "data-p13n-asin-metadata" in attributes),
+            ("faceout", "p13n-sc-uncoverable-faceout" in classes),
+            ("title", "line-clamp" in value),
+            ("stars", "a-icon-alt" in classes),
+            ("row", "a-icon-row" in classes),
+            ("price", "p13n-sc-price" in value),
+        ) if hit]
+        for field in found:
+            fields.setdefault(field, []).append(node)
+    return fields
+
+
+def _first_text_of(nodes: list[LexborNode] | None) -> str | None:
+    for node in nodes or ():
+        value = text_of(node)
+        if value:
+            return value
+    return None
+
+
+def _item_asin(item: LexborNode, fields: dict[str, list[LexborNode]]) -> str | None:
+    for node in fields.get("asin", ()):
         if is_asin(node.attributes.get("data-asin")):
             return node.attributes.get("data-asin")
-    for node in item.css("[data-p13n-asin-metadata]"):
+    for node in fields.get("metadata", ()):
         try:
             asin = json.loads(node.attributes.get("data-p13n-asin-metadata") or "{}").get("asin")
         except (ValueError, AttributeError):
             continue
         if is_asin(asin):
             return str(asin)
-    faceout = item.css_first(".p13n-sc-uncoverable-faceout")
-    if faceout is not None and is_asin(faceout.attributes.get("id")):
-        return faceout.attributes.get("id")
+    faceout = fields.get("faceout")
+    if faceout and is_asin(faceout[0].attributes.get("id")):
+        return faceout[0].attributes.get("id")
     for link in item.css("a[href]"):
         asin = asin_from_href(link.attributes.get("href"))
         if asin:
@@ -64,45 +100,90 @@ def _item_asin(item: LexborNode) -> str | None:
     return None
 
 
-def _item_title(item: LexborNode) -> str | None:
-    title = first_text(item, *_TITLE)
+def _item_title(item: LexborNode, fields: dict[str, list[LexborNode]]) -> str | None:
+    title = _first_text_of(fields.get("title")) or first_text(item, *_TITLE[1:])
     if title:
         return title
     image = item.css_first("img[alt]")
     return (image.attributes.get("alt") or None) if image is not None else None
 
 
-def _rating_count(item: LexborNode) -> int | None:
-    row = item.css_first(".a-icon-row")
-    if row is None:
+def _rating_count(fields: dict[str, list[LexborNode]]) -> int | None:
+    rows = fields.get("row")
+    if not rows:
         return None
-    return parse_int(first_text(row, ".a-size-small"))
+    return parse_int(first_text(rows[0], ".a-size-small"))
 
 
-def _entry(item: LexborNode, locale: Locale, rank: int) -> RankingEntry | None:
-    asin = _item_asin(item)
+@lru_cache(maxsize=512)
+def _rank(text: str | None) -> int | None:
+    return parse_int(text)  # "#1", "12." — a small set of strings every best-seller page repeats
+
+
+@lru_cache(maxsize=512)
+def _stars(text: str | None, decimal_comma: bool | None) -> float | None:
+    return parse_stars(text, decimal_comma)  # "4.6 out of 5 stars": as few strings as there are ratings
+
+
+def _entry(item: LexborNode, locale: Locale, rank: int, fields: dict[str, list[LexborNode]]) -> RankingEntry | None:
+    asin = _item_asin(item, fields)
     if asin is None:
         return None
-    price, currency = locale.price(first_text(item, *_PRICE))
-    link = item.css_first("a[href*='/dp/'], a[href*='/gp/product/']")
-    href = link.attributes.get("href") if link is not None else None
-    url = product_url(locale.site, asin) if locale.site else href
+    price, currency = locale.price(_first_text_of(fields.get("price")) or first_text(item, *_PRICE[1:]))
+    if locale.site:
+        url = product_url(locale.site, asin)
+    else:
+        link = item.css_first("a[href*='/dp/'], a[href*='/gp/product/']")
+        url = link.attributes.get("href") if link is not None else None
     return RankingEntry(
         rank=rank,
         product_id=asin,
-        title=_item_title(item),
-        stars=parse_stars(first_text(item, ".a-icon-alt"), locale.decimal_comma),
-        rating_count=_rating_count(item),
+        title=_item_title(item, fields),
+        stars=_stars(_first_text_of(fields.get("stars")), locale.decimal_comma),
+        rating_count=_rating_count(fields),
         price=price,
         currency=currency,
         url=url,
     )
 
 
+def _holds(node: LexborNode, other: LexborNode) -> bool:
+    """True when `other` lies inside `node`: its walk up meets `node` before any of node's own ancestors."""
+    stops = set()
+    parent = node.parent
+    while parent is not None and len(stops) < 3:
+        stops.add(parent.mem_id)
+        parent = parent.parent
+    own = node.mem_id
+    parent = other.parent
+    while parent is not None:
+        mem = parent.mem_id
+        if mem == own:
+            return True
+        if mem in stops:
+            return False
+        parent = parent.parent
+    return False
+
+
+def _leaf_items(items: list[LexborNode]) -> list[LexborNode]:
+    """The items that hold no other item (an item holding any holds the next one in document order)."""
+    return [item for item, after in zip(items, items[1:], strict=False) if not _holds(item, after)] + items[-1:]
+
+
 def _list_name(tree: LexborHTMLParser) -> str | None:
     """The category a best-seller page ranks ("Tools & Home Improvement"), as the page names it."""
-    heading = first_text(tree, "#zg_banner_text_wrapper .category", "#zg_listTitle .category",
-                         "#zg_banner_text_wrapper", "#zg_listTitle", "h1")
+    # One walk of the tree for the five places the name may be, read in order of preference.
+    found = tree.css("#zg_banner_text_wrapper, #zg_listTitle, h1")
+    banners = [node for node in found if node.id == "zg_banner_text_wrapper"]
+    titles = [node for node in found if node.id == "zg_listTitle"]
+    heading = (
+        _first_text_of([category for node in banners for category in descendants(node, ".category")])
+        or _first_text_of([category for node in titles for category in descendants(node, ".category")])
+        or _first_text_of(banners)
+        or _first_text_of(titles)
+        or _first_text_of([node for node in found if node.tag == "h1"])
+    )
     if not heading:
         return None
     match = _LIST_HEADING.match(heading)
@@ -117,12 +198,13 @@ def read_bestsellers(html: str, locale: Locale) -> list[RankingEntry]:
 def read_ranking(html: str, locale: Locale) -> tuple[list[RankingEntry], str | None]:
     """(every ranked product, the list's category) of a best-seller page."""
     tree = LexborHTMLParser(html)
-    items = [item for item in tree.css(_ITEMS) if not descendants(item, _ITEMS)]
+    items = _leaf_items(tree.css(_ITEMS))
     entries: list[RankingEntry] = []
     for item in items:
-        printed = parse_int(first_text(item, _RANK))
+        fields = _item_fields(item)
+        printed = _rank(_first_text_of(fields.get("rank")))
         rank = printed if printed is not None else (entries[-1].rank + 1 if entries else 1)
-        entry = _entry(item, locale, rank)
+        entry = _entry(item, locale, rank, fields)
         if entry is not None:
             entries.append(entry)
     if not entries:

@@ -569,3 +569,16 @@ def test_bestsellers_list_name_is_the_category_the_page_names(
 
 def test_list_name_only_on_rankings() -> None:
     assert amazon.parse(fixture_text(SELLER_COM), "seller").list_name is None
+
+
+def test_bestsellers_nested_items_read_once_from_the_innermost() -> None:
+    item = ('<div class="zg-item-immersion"><span class="zg-badge-text">#{rank}</span>'
+            '<a href="/dp/{asin}"><div class="p13n-sc-truncate">Item {rank}</div></a>'
+            '<span class="p13n-sc-price">$1{rank}.00</span></div>')
+    html = ('<html lang="en-us"><body><ol id="zg-ordered-list">'
+            f'<li class="zg-item-immersion"><span>{item.format(rank=1, asin="B00I8BICB2")}</span></li>'
+            f'<li class="zg-item-immersion">{item.format(rank=2, asin="B00ZV9RDKK")}</li>'
+            '</ol></body></html>')
+    entries = ranking_of(html)
+    assert [(e.rank, e.product_id, e.title, e.price) for e in entries] == [
+        (1, "B00I8BICB2", "Item 1", Decimal("11.00")), (2, "B00ZV9RDKK", "Item 2", Decimal("12.00"))]
