@@ -76,6 +76,10 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "match": ("identity_cmd", "match", False),
     "suppress": ("identity_cmd", "app", True),
     "settings": ("settings_cmd", "show_settings", False),
+    "outreach": ("outreach_cmd", "app", True),
+    "pipeline": ("outreach_cmd", "pipeline", False),
+    "forget": ("outreach_cmd", "forget_cmd", False),
+    "dashboard": ("dashboard_cmd", "dashboard", False),
     "demo": ("demo_cmd", "demo", False),
 }
 _registered: set[str] = set()

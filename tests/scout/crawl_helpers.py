@@ -42,7 +42,8 @@ def crawl(engine: Engine, host_map: Mapping[str, str], sources: list[str], *, de
           scope: CrawlScope | None = None, **options: Any) -> CrawlSummary:
     """Crawl the replica with short backoffs so retries do not slow the tests down."""
     settings = crawl_settings(delay)
-    config = replace(fetch_config(settings, host_map), backoff_base=0.01, backoff_max=0.05, read_timeout=2.0, max_host_delay=0.1)
+    config = replace(fetch_config(settings, host_map), backoff_base=0.01, backoff_max=0.05, read_timeout=2.0,
+                     max_host_delay=0.1)
     return run_crawl(engine, settings, sources, scope or CrawlScope(categories=("electronics",)),
                      host_map=host_map, config=config, **options)
 

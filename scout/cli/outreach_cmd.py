@@ -1,0 +1,156 @@
+"""`scout outreach draft|mark`, `scout pipeline` and `scout forget`: onboarding offers and where they stand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from db.engine import make_engine, session_scope
+from db.migrate import require_current
+from db.models import utcnow
+from scout.cli.console import safe_text, stdout_console
+from scout.errors import InputError
+from scout.outreach import LANGUAGES
+from scout.outreach_run import FORMATS, DraftReport, draft_offers
+from scout.pipeline import STATUSES, find_forget_target, forget, mark_offer, pipeline_view
+
+app = typer.Typer(help="Onboarding offers: draft them for the top leads, record where each one stands.\n\n"
+                       "Example: scout outreach draft --top 50 --out drafts/", no_args_is_help=True)
+
+
+def _engine(ctx: typer.Context, *, write: bool) -> Engine:
+    engine = make_engine(ctx.obj.settings.db, write=write, must_exist=True)
+    require_current(engine)
+    return engine
+
+
+@app.command("draft")
+def draft_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder to write the drafts to (created if needed)")],
+    top: Annotated[int, typer.Option("--top", "-n", help="draft for the best N leads (as `scout leads --top N`)")
+                   ] = 50,
+    lang: Annotated[str, typer.Option("--lang", help=f"auto (from the marketplace site) or one of: "
+                                                     f"{', '.join(LANGUAGES)}")] = "auto",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"one of: {', '.join(FORMATS)}")] = "md",
+    include_suppressed: Annotated[bool, typer.Option(
+        "--include-suppressed", help="also draft for suppressed businesses, marked DO NOT SEND")] = False,
+) -> None:
+    """Write one personalised offer draft per business (first months free, then the standard commission).
+
+    Nothing is sent. Re-running keeps each business's offer code and refreshes drafts not yet sent.
+
+    Example: scout outreach draft --top 50 --format eml --out drafts/
+    """
+    settings = ctx.obj.settings
+    engine = _engine(ctx, write=True)
+    with session_scope(engine) as session:
+        report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
+                              fmt=fmt, include_suppressed=include_suppressed)
+    _print_drafts(report, out)
+
+
+def _print_drafts(report: DraftReport, out: Path) -> None:
+    console = stdout_console()
+    table = Table(title=f"{len(report.drafted)} draft(s) in {out}", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("business", "lang", "offer code", "expires", "EU notice", "review"):
+        table.add_column(column, overflow="fold", no_wrap=column not in ("business", "review"),
+                         min_width=16 if column == "business" else None)
+    for outcome in report.drafted:
+        draft = outcome.draft
+        flags = list(draft.review) + ([f"SUPPRESSED: {draft.suppressed}"] if draft.suppressed else [])
+        table.add_row(safe_text(f"{draft.business_id} {draft.business_name}"), draft.language, draft.offer.code,
+                      draft.offer.expires_on.isoformat(), "yes" if draft.eu_notice else "no",
+                      safe_text("; ".join(flags) or "-", style="yellow" if flags else None))
+    console.print(table)
+    refreshed = sum(1 for o in report.drafted if o.refreshed)
+    if refreshed:
+        console.print(f"{refreshed} existing offer(s) kept their code; their drafts were refreshed.")
+    for name, why in report.skipped:
+        console.print(safe_text(f"skipped {name}: {why}", style="dim"))
+
+
+@app.command("mark")
+def mark_cmd(
+    ctx: typer.Context,
+    business: Annotated[str, typer.Argument(help="business id, marketplace:seller_id, or name")],
+    status: Annotated[str, typer.Argument(help=f"one of: {', '.join(STATUSES)}")],
+) -> None:
+    """Record where a business's offer stands; opted-out and onboarded also go on the suppression list.
+
+    Example: scout outreach mark amazon:A1EXAMPLE sent
+    """
+    if status not in STATUSES:  # before opening the database: a typo is the commonest mistake
+        raise InputError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+    engine = _engine(ctx, write=True)
+    with session_scope(engine) as session:
+        result = mark_offer(session, business, status, now=utcnow())
+    console = stdout_console()
+    if not result.changed:
+        console.print(safe_text(f"business:{result.business_id} {result.name} is already {result.after}"))
+    else:
+        console.print(safe_text(f"business:{result.business_id} {result.name}: {result.before} -> {result.after}"))
+    if result.suppressions_added:
+        kind = "do-not-contact" if result.after == "opted-out" else "suppression"
+        console.print(f"added {result.suppressions_added} {kind} entry(ies)")
+
+
+def pipeline(ctx: typer.Context) -> None:
+    """Show how many offers are in each status and list the active ones (drafted, sent, replied).
+
+    Example: scout pipeline
+    """
+    engine = _engine(ctx, write=False)
+    now = utcnow()
+    with session_scope(engine) as session:
+        view = pipeline_view(session, today=now.date())
+    console = stdout_console()
+    counts = Table(title="Offers by status", title_justify="left", box=box.SIMPLE_HEAD)
+    for status in STATUSES:
+        counts.add_column(status, justify="right")
+    counts.add_row(*(f"{view.counts[s]:,}" for s in STATUSES))
+    console.print(counts)
+    active = Table(title=f"{len(view.active)} active offer(s)", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("business", "status", "offer code", "lang", "expires", "last change"):
+        active.add_column(column, overflow="fold", no_wrap=column != "business", min_width=16 if column == "business"
+                          else None)
+    for offer in view.active:
+        expires = "-" if offer.expires_on is None else offer.expires_on.isoformat() + (" (expired)" if offer.expired
+                                                                                      else "")
+        active.add_row(safe_text(f"{offer.business_id} {offer.name}"), offer.status, safe_text(offer.offer_code),
+                       offer.language, expires, f"{offer.updated_at:%Y-%m-%d}")
+    console.print(active)
+
+
+def forget_cmd(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="BUSINESS_OR_SELLER",
+                                          help="business id, marketplace:seller_id, or name")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
+) -> None:
+    """Erase a business (or a lone storefront) and everything about it, keeping only a do-not-contact entry.
+
+    Deletes its storefronts, snapshots, offers, scores, outreach records and draft files, and the archived pages
+    only about it; pages shared with other sellers keep their body with its names and ids replaced by [erased].
+
+    Example: scout forget amazon:A1EXAMPLE --yes
+    """
+    engine = _engine(ctx, write=True)
+    with session_scope(engine) as session:
+        found = find_forget_target(session, target)
+        if not yes and not typer.confirm(f"Erase {safe_text(found.label).plain} and everything about it?",
+                                         default=False):
+            raise typer.Exit(1)
+        report = forget(session, found)
+    console = stdout_console()
+    console.print(safe_text(
+        f"forgot {report.name}: {report.storefronts} storefront(s), {report.snapshots} snapshot(s), "
+        f"{report.offers} offer record(s), {report.rankings_unlinked} ranking link(s), {report.scores} score row(s), "
+        f"{report.outreach} outreach record(s), {report.pages_deleted} page(s) deleted, "
+        f"{report.pages_redacted} shared page(s) redacted, {len(report.draft_files)} draft file(s)"))
+    console.print(safe_text(f"kept one do-not-contact entry: {report.name} (data-subject request)"))

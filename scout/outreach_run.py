@@ -1,0 +1,262 @@
+"""`scout outreach draft`: drafts for the top leads, one active offer per business, written as md, eml or csv.
+
+Re-drafting a business whose offer is still `drafted` keeps its offer code and expiry (renewed once past) and
+rewrites its draft with today's figures, language and terms; an offer already sent, replied to or closed is left
+alone. Nothing is ever sent: an .eml is addressed to `undisclosed-recipients:;`, since marketplaces do not publish
+sellers' e-mail addresses, and its internal notes travel in X-Scout-* headers (not shown in the body; strip them if
+a tool sends the file as it is). A .md draft has the message and the internal notes in two separate blocks.
+"""
+
+from __future__ import annotations
+
+import csv
+import email.policy
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
+from scout.errors import DatabaseError, InputError
+from scout.identity import fold_text
+from scout.leads import select_leads
+from scout.outreach import (
+    LANGUAGES,
+    Draft,
+    Economics,
+    Offer,
+    Storefront,
+    check_settings,
+    compose_draft,
+    opt_out_mailto,
+    template_environment,
+)
+from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe
+from scout.settings import OutreachSettings
+from scout.suppression import suppressed_business_ids
+
+FORMATS = ("md", "eml", "csv")
+CSV_NAME = "drafts.csv"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+CSV_HEADERS = ("business_id", "business", "status", "offer_code", "language", "expires_on", "free_months",
+               "commission_pct", "storefronts", "storefront_url", "subject", "body", "monthly_gmv_low",
+               "monthly_gmv_high", "currency", "waived_commission_low", "waived_commission_high", "eu_notice",
+               "review", "suppressed")
+
+
+def new_offer_code() -> str:
+    """A fresh random offer code such as SC-7KQ4-M2XD."""
+    part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"SC-{part[:4]}-{part[4:]}"
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """One draft written."""
+
+    draft: Draft
+    path: Path
+    refreshed: bool  # the business already had this (drafted) offer
+
+
+@dataclass
+class DraftReport:
+    """What `scout outreach draft` did."""
+
+    drafted: list[DraftOutcome] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (business, why)
+
+
+def load_storefronts(session: Session, business_id: int) -> list[Storefront]:
+    """A business's storefronts with their scored figures, best score first."""
+    rows = session.execute(select(Seller, SellerScore).outerjoin(SellerScore, col(SellerScore.seller_pk) == col(
+        Seller.id)).where(col(Seller.business_id) == business_id, col(Seller.is_platform).is_(False))).all()
+    rows = sorted(rows, key=lambda r: (-(r[1].score if r[1] else -1), r[0].id or 0))
+    return [Storefront(marketplace=s.marketplace, seller_id=s.seller_id, site=s.site, url=s.url, name=s.name,
+                       business_name=s.business_name, country=s.country,
+                       stars=score.stars if score else None,
+                       positive_share=score.positive_share if score else None,
+                       rating_count=score.rating_count if score else None,
+                       categories=tuple(c for c in (score.categories or "").split("; ") if c) if score else ())
+            for s, score in rows]
+
+
+def load_ranks(session: Session, business_id: int) -> list[tuple[int, str]]:
+    """(best rank, list name) of the business's products on best-seller lists, best first."""
+    best = func.min(col(RankingEntry.rank))
+    rows = session.execute(select(best, col(RankingEntry.list_name)).join(
+        Seller, col(Seller.id) == col(RankingEntry.seller_pk)).where(
+        col(Seller.business_id) == business_id, col(RankingEntry.list_name).is_not(None))
+        .group_by(col(RankingEntry.list_name)).order_by(best, col(RankingEntry.list_name)).limit(3)).all()
+    return [(int(rank), str(name)) for rank, name in rows]
+
+
+def claim_offer(session: Session, business_id: int, *, new_code: Callable[[], str], now: datetime,
+                settings: OutreachSettings) -> Outreach:
+    """The business's offer record, created when it has none; safe when two people draft at once."""
+    for _ in range(5):
+        record = session.execute(select(Outreach).where(col(Outreach.business_id) == business_id)
+                                 ).scalar_one_or_none()
+        if record is not None:
+            return record
+        record = Outreach(business_id=business_id, status="drafted", offer_code=new_code(),
+                          free_months=settings.free_months, commission_pct=settings.commission_pct,
+                          expires_on=now.date() + timedelta(days=settings.offer_valid_days), created_at=now,
+                          updated_at=now)
+        try:
+            with session.begin_nested():
+                session.add(record)
+                session.flush()
+            return record
+        except IntegrityError:  # another drafter took the business, or the code clashed: look again
+            continue
+    raise DatabaseError(f"could not create an offer for business:{business_id} (offer codes keep clashing)")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(name).lower()).strip("-")[:40].strip("-") or "business"
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def draft_markdown(draft: Draft, settings: OutreachSettings) -> str:
+    """A draft as Markdown: the message and the internal notes in two fenced blocks (nothing in them renders)."""
+    message = (f"From: {settings.sender_name} <{settings.sender_email}>\n"
+               f"To: (no public e-mail address; reach the seller through {draft.storefront_url})\n"
+               f"Subject: {draft.subject}\n\n{draft.body}")
+    notes = "".join(f"{key}: {value}\n" for key, value in draft.notes())
+    fence = _fence(message + notes)
+    title = f"# Offer {draft.offer.code} ({draft.language})" + (" - SUPPRESSED, DO NOT SEND" if draft.suppressed
+                                                                  else "")
+    return (f"{title}\n\n## Message\n\n{fence}text\n{message}{fence}\n\n"
+            f"## Internal notes (for the team, not part of the message)\n\n{fence}text\n{notes}{fence}\n")
+
+
+def draft_email(draft: Draft, settings: OutreachSettings, now: datetime) -> bytes:
+    """A draft as an RFC 5322 message (CRLF, UTF-8), unsent, with a List-Unsubscribe header."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = Address(display_name=settings.sender_name, addr_spec=settings.sender_email)
+    msg["To"] = "undisclosed-recipients:;"
+    msg["Subject"] = draft.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = f"<{draft.offer.code}.{now:%Y%m%d%H%M%S}@{settings.sender_email.rpartition('@')[2]}>"
+    msg["List-Unsubscribe"] = f"<{opt_out_mailto(settings, draft.offer.code)}>"
+    msg["X-Scout-Offer-Code"] = draft.offer.code
+    for key, value in draft.notes():
+        msg["X-Scout-" + "-".join(w.capitalize() for w in re.findall(r"[A-Za-z]+", key))] = value
+    msg.set_content(draft.body)
+    msg["Content-Language"] = draft.language  # after set_content, which replaces the Content-* headers
+    return msg.as_bytes()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: one-line text made inert by csv_safe; the multi-line body keeps its lines, guarded at its start."""
+    if isinstance(value, str) and "\n" in value:
+        return "'" + value if value.lstrip().startswith(FORMULA_PREFIXES + WIDE_PREFIXES) else value
+    return csv_safe(value)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value)
+
+
+def draft_row(draft: Draft) -> list[Any]:
+    """One CSV row (see CSV_HEADERS)."""
+    econ = draft.economics
+    values = (draft.business_id, draft.business_name, draft.status, draft.offer.code, draft.language,
+              draft.offer.expires_on.isoformat(), draft.offer.free_months, draft.offer.commission_pct,
+              ", ".join(draft.sites), draft.storefront_url, draft.subject, draft.body, _rounded(econ.gmv_low),
+              _rounded(econ.gmv_high), econ.currency, _rounded(econ.waived_low), _rounded(econ.waived_high),
+              "yes" if draft.eu_notice else "no", "; ".join(draft.review), draft.suppressed or "")
+    return [_cell(v) for v in values]
+
+
+def write_drafts_csv(drafts: Sequence[Draft], path: Path) -> None:
+    """All drafts of a run in one CSV (UTF-8): the offers, their economics and review flags."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_HEADERS)
+        writer.writerows(draft_row(d) for d in drafts)
+
+
+def _prepare_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir} is a file, not a folder for drafts")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create {out_dir}: {err.strerror or err}") from None
+
+
+def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
+                 language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
+                 new_code: Callable[[], str] = new_offer_code) -> DraftReport:
+    """Draft offers for the top leads (the same businesses as `scout leads --top N`) and write them to `out_dir`."""
+    if language != "auto" and language not in LANGUAGES:
+        raise InputError(f"unknown language {language!r} (known: auto, {', '.join(LANGUAGES)})")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    check_settings(settings)
+    env = template_environment(settings.templates_dir)
+    leads = select_leads(session, top=top, include_suppressed=include_suppressed)
+    suppressed = suppressed_business_ids(session)
+    report = DraftReport()
+    pending: list[tuple[Draft, Outreach, bool]] = []
+    for lead in leads:
+        if lead.business_id is None:
+            report.skipped.append((lead.name, "not matched to a business yet: run `scout match`, then `scout score`"))
+            continue
+        why = suppressed.get(lead.business_id) or ("on the suppression list" if lead.suppressed else None)
+        if why and not include_suppressed:
+            report.skipped.append((lead.name, f"suppressed: {why}"))
+            continue
+        business = session.get(Business, lead.business_id)
+        if business is None:
+            report.skipped.append((lead.name, "its business no longer exists: run `scout score` again"))
+            continue
+        existed = session.execute(select(col(Outreach.id)).where(col(Outreach.business_id) == lead.business_id)
+                                  ).first() is not None
+        record = claim_offer(session, lead.business_id, new_code=new_code, now=now, settings=settings)
+        if record.status != "drafted":
+            report.skipped.append((lead.name, f"offer {record.offer_code} is {record.status}: left alone"))
+            continue
+        if record.expires_on is None or record.expires_on < now.date():
+            record.expires_on = now.date() + timedelta(days=settings.offer_valid_days)
+        offer = Offer(record.offer_code, record.expires_on, settings.free_months, settings.commission_pct)
+        economics = Economics(lead.gmv_month_low, lead.gmv_month_high, lead.currency, settings.free_months,
+                              settings.commission_pct)
+        draft = compose_draft(env, settings, business_id=lead.business_id, business_name=business.name,
+                              business_country=business.country, storefronts=load_storefronts(session, business.id
+                                                                                             or 0),
+                              ranks=load_ranks(session, lead.business_id), offer=offer, economics=economics,
+                              language=language, suppressed=why)
+        pending.append((draft, record, existed))
+    _prepare_out_dir(out_dir)
+    for draft, record, existed in pending:
+        path = out_dir / (CSV_NAME if fmt == "csv" else f"{draft.business_id}-{_slug(draft.business_name)}.{fmt}")
+        if fmt == "md":
+            path.write_text(draft_markdown(draft, settings), encoding="utf-8")
+        elif fmt == "eml":
+            path.write_bytes(draft_email(draft, settings, now))
+        record.language, record.free_months, record.commission_pct = (draft.language, draft.offer.free_months,
+                                                                      draft.offer.commission_pct)
+        record.draft_path, record.updated_at = str(path.resolve()), now
+        session.add(record)
+        report.drafted.append(DraftOutcome(draft, path, existed))
+    if fmt == "csv":
+        write_drafts_csv([d for d, _, _ in pending], out_dir / CSV_NAME)
+    session.flush()
+    return report
