@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from scout.errors import InputError
 from scout.export import export_csv
 from scout.identity import match_businesses
 from scout.leads import select_leads
+from scout.outreach_run import draft_offers
 from scout.replica.server import run_replica
 from scout.replica.world import World, build_world, export_ground_truth
 from scout.scoring import score_database
@@ -31,6 +33,7 @@ from scout.sources import CrawlScope
 from scout.suppression import import_suppressions
 
 DAYS_BETWEEN_CRAWLS = 7
+DRAFTS = 20
 DEMO_CREDENTIALS = {"ebay_client_id": "scout-demo", "ebay_client_secret": "scout-demo-secret",
                     "etsy_api_key": "scout-demo-key"}
 StepCallback = Callable[[str, str], None]  # (step name, what it produced)
@@ -156,6 +159,15 @@ def run_demo(settings: Settings, out_dir: Path, *, seed: int = 7, sellers: int =
     export_csv(leads, leads_csv, bom=True)
     report.artefacts["leads CSV"] = leads_csv
     step("leads", f"top {len(leads)} businesses written to {leads_csv}")
+    drafts_dir = out_dir / "drafts"
+    with session_scope(engine) as session:
+        drafted = draft_offers(session, settings.outreach, out_dir=drafts_dir, now=when, top=DRAFTS, fmt="md")
+    with session_scope(engine) as session:
+        draft_offers(session, settings.outreach, out_dir=drafts_dir, now=when, top=DRAFTS, fmt="csv")
+    languages = Counter(outcome.draft.language for outcome in drafted.drafted)
+    report.artefacts["drafts"] = drafts_dir
+    step("drafts", f"{len(drafted.drafted)} offer drafts ({', '.join(f'{n} {lang}' for lang, n in languages.items())})"
+                   f" with the first {settings.outreach.free_months} months free, in {drafts_dir}")
     report.artefacts["database"] = db_path
     engine.dispose()
     return report

@@ -40,5 +40,5 @@ def demo(
     print_summary(report.crawls[-1])
     console.print(Text("Written:", style="bold"))
     for label, path in report.artefacts.items():
-        console.print(f"  {label:<14} {path}")
+        console.print(f"  {label:<19} {path}")
     console.print(f"Explore: scout --db {report.db_path} leads --top 20")
