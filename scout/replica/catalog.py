@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The real sites' categories, best-seller slugs and search terms are the crawl plan's: one definition.
+from scout.sources import AMAZON_CATEGORY_SLUGS as AMAZON_CATEGORY_SLUGS
+from scout.sources import CATEGORIES as CATEGORIES
+from scout.sources import SEARCH_TERMS as SEARCH_TERMS
+
 SITES: dict[str, tuple[str, ...]] = {
     "amazon": ("com", "co.uk", "de", "fr", "es", "it"),
     "ebay": ("com",),
@@ -24,9 +29,6 @@ PCT_DECIMALS: dict[str, int] = {
     "amazon": 0, "ebay": 1, "walmart": 0, "etsy": 0, "allegro": 1, "cdiscount": 0, "mercadolibre": 0,
 }
 
-CATEGORIES: tuple[str, ...] = (
-    "electronics", "tools", "kitchen", "toys", "beauty", "sports", "office", "pets",
-)
 
 CATEGORY_NOUNS: dict[str, tuple[tuple[str, ...], float]] = {
     "electronics": (("USB-C Charger", "Bluetooth Headphones", "Power Bank", "HDMI Cable", "Smart Plug",
@@ -155,20 +157,6 @@ MARKETPLACE_WEIGHTS: dict[str, dict[tuple[str, str], float]] = {
 }
 
 # Logical category ids per marketplace (and Amazon site): what the replica's URLs use.
-AMAZON_CATEGORY_SLUGS: dict[str, dict[str, str]] = {
-    "com": {"electronics": "electronics", "tools": "hi", "kitchen": "kitchen", "toys": "toys-and-games",
-            "beauty": "beauty", "sports": "sporting-goods", "office": "office-products", "pets": "pet-supplies"},
-    "co.uk": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "kids",
-              "beauty": "beauty", "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
-    "de": {"electronics": "ce-de", "tools": "diy", "kitchen": "kitchen", "toys": "toys", "beauty": "beauty",
-           "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
-    "fr": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
-           "beauty": "beauty", "sports": "sports", "office": "officeproduct", "pets": "pet-supplies"},
-    "es": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
-           "beauty": "beauty", "sports": "sporting-goods", "office": "officeproduct", "pets": "pet-supplies"},
-    "it": {"electronics": "electronics", "tools": "diy", "kitchen": "kitchen", "toys": "toys",
-           "beauty": "beauty", "sports": "sports", "office": "office-products", "pets": "pet-supplies"},
-}
 EBAY_CATEGORY_IDS: dict[str, str] = {
     "electronics": "293", "tools": "631", "kitchen": "20625", "toys": "220", "beauty": "26395",
     "sports": "888", "office": "25298", "pets": "1281",
@@ -176,8 +164,4 @@ EBAY_CATEGORY_IDS: dict[str, str] = {
 MERCADOLIBRE_CATEGORY_IDS: dict[str, str] = {
     "electronics": "MLA1000", "tools": "MLA1500", "kitchen": "MLA1574", "toys": "MLA1132",
     "beauty": "MLA1246", "sports": "MLA1276", "office": "MLA1499", "pets": "MLA1071",
-}
-SEARCH_TERMS: dict[str, str] = {
-    "electronics": "headphones", "tools": "drill", "kitchen": "knife", "toys": "puzzle", "beauty": "serum",
-    "sports": "yoga mat", "office": "desk organizer", "pets": "dog leash",
 }
