@@ -198,7 +198,11 @@ class FrontierEntry(SQLModel, table=True):
     """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash."""
 
     __tablename__ = "frontier"
-    __table_args__ = (UniqueConstraint("crawl_id", "fingerprint", name="uq_frontier_crawl_fp"),)
+    __table_args__ = (
+        UniqueConstraint("crawl_id", "fingerprint", name="uq_frontier_crawl_fp"),
+        # the crawler's claim query: a source's pending pages, shallowest first, without sorting the frontier
+        Index("ix_frontier_claim", "crawl_id", "marketplace", "status", "depth", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     crawl_id: int = Field(foreign_key="crawl.id", index=True)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
@@ -127,7 +128,9 @@ def archive_page(
                   content_type=content_type, body=compress(body), crawl_id=crawl_id)
     stmt = _insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
     session.connection().execute(stmt)
-    return session.execute(select(Page).where(Page.url == url, Page.content_hash == digest)).scalar_one()
+    # the compressed body just written is not read back: callers need the row, not the blob
+    return session.execute(select(Page).options(defer(Page.body)).where(  # type: ignore[arg-type]
+        Page.url == url, Page.content_hash == digest)).scalar_one()
 
 
 def record_parse(session: Session, page: Page, *, marketplace: str | None, kind: str | None, status: str,

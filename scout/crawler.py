@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "fail
 COUNTERS = {DONE: "pages_ok", BLOCKED: "pages_blocked", DRIFTED: "pages_drifted", DISALLOWED: "pages_disallowed",
             FAILED: "pages_failed", GONE: "pages_failed"}
 FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
+CLAIM_BATCH = 64  # frontier rows read per claim query
 
 
 @dataclass
@@ -80,13 +82,19 @@ def _insert(session: Session, table: object) -> object:
     return module.insert(table)
 
 
-def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> None:
-    rows = {url_fingerprint(r.url): dict(crawl_id=crawl_id, url=r.url, fingerprint=url_fingerprint(r.url),
+def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
+    """Add requests to the frontier (once per canonical URL); how many were new."""
+    rows: dict[str, dict[str, object]] = {}
+    for r in requests:
+        fingerprint = url_fingerprint(r.url)
+        rows.setdefault(fingerprint, dict(crawl_id=crawl_id, url=r.url, fingerprint=fingerprint,
                                           marketplace=r.marketplace, kind=r.kind, depth=r.depth, status=PENDING,
-                                          attempts=0, context=r.context()) for r in requests}
-    if rows:
-        session.execute(_insert(session, FrontierEntry).on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["crawl_id", "fingerprint"]), list(rows.values()))
+                                          attempts=0, context=r.context()))
+    if not rows:
+        return 0
+    inserted = session.connection().execute(_insert(session, FrontierEntry).on_conflict_do_nothing(  # type: ignore[attr-defined]
+        index_elements=["crawl_id", "fingerprint"]).returning(FrontierEntry.id), list(rows.values()))
+    return len(inserted.all())
 
 
 def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: Mapping[str, object]) -> int:
@@ -133,10 +141,13 @@ class Crawler:
         self.on_progress = on_progress
         self._budget_used = 0
         self._claimed: set[int] = set()
+        self._queues: dict[str, deque[FrontierEntry]] = {}
+        self._progress: dict[str, list[int]] = {}  # source -> [pages handled, pages known], kept in memory
 
     async def run(self, sources: list[str]) -> CrawlSummary:
         """Crawl until every source's frontier is empty or the page budget is spent."""
         self._budget_used = self._processed_count()
+        self._progress = {name: list(self.progress(name)) for name in sources}
         with session_scope(self.engine) as session:
             session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(status="running"))  # type: ignore[arg-type]
         status = "interrupted"
@@ -160,15 +171,19 @@ class Crawler:
         return self.max_pages is None or self._budget_used < self.max_pages
 
     def _claim(self, source: str, limit: int) -> list[FrontierEntry]:
-        with session_scope(self.engine) as session:
-            rows = session.execute(select(FrontierEntry).where(
-                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source,
-                FrontierEntry.status == PENDING, FrontierEntry.id.not_in(self._claimed))  # type: ignore[union-attr]
-                .order_by(FrontierEntry.depth, FrontierEntry.id).limit(limit)).scalars().all()
-        for row in rows:
-            assert row.id is not None
-            self._claimed.add(row.id)
-        return list(rows)
+        """Up to `limit` pending entries, read from the frontier a few tasks' worth at a time."""
+        queue = self._queues.setdefault(source, deque())
+        if len(queue) < limit:
+            with session_scope(self.engine) as session:
+                rows = session.execute(select(FrontierEntry).where(
+                    FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source,
+                    FrontierEntry.status == PENDING, FrontierEntry.id.not_in(self._claimed))  # type: ignore[union-attr]
+                    .order_by(FrontierEntry.depth, FrontierEntry.id).limit(max(limit, CLAIM_BATCH))).scalars().all()
+            for row in rows:
+                assert row.id is not None
+                self._claimed.add(row.id)  # queued or in flight: pending in the database until stored
+                queue.append(row)
+        return [queue.popleft() for _ in range(min(limit, len(queue)))]
 
     async def _run_source(self, source: str) -> None:
         width = max(1, self.fetcher.config.concurrency)
@@ -222,7 +237,8 @@ class Crawler:
                 status, error = (DONE if outcome.status == OK else outcome.status), outcome.error
                 if outcome.parsed is not None and self.follow:
                     children = SOURCES[request.marketplace].follow(request, outcome.parsed)
-                    _enqueue(session, self.crawl_id, children)
+                    added = _enqueue(session, self.crawl_id, children)
+                    self._progress.setdefault(request.marketplace, [0, 0])[1] += added
             elif result.status in (404, 410):
                 status = GONE
             elif result.status in (403, 429):
@@ -249,9 +265,10 @@ class Crawler:
         self._claimed.discard(entry.id)
 
     def _report(self, source: str, status: str) -> None:
+        counts = self._progress.setdefault(source, [0, 0])
+        counts[0] += 1
         if self.on_progress is not None:
-            done, known = self.progress(source)
-            self.on_progress(source, status, done, known)
+            self.on_progress(source, status, counts[0], max(counts))
 
     def progress(self, source: str) -> tuple[int, int]:
         """(pages handled, pages known) for one source."""
