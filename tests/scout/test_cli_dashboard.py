@@ -1,0 +1,94 @@
+"""`scout dashboard` as a user runs it: plain text when piped, the headline figures, `--watch` stopped by
+Ctrl-C, and bad input as one error line."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from db.models import utcnow
+from tests.scout.cli_runner import assert_one_error_line, run_scout
+from tests.scout.test_dashboard_data import MARKUP, build_dashboard_db
+
+HEADLINE = re.compile(r"│ 9 +7 +6 +1 +3 +1 +│")  # sellers, businesses, new this week, leads ≥60, drafts, onboarded
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-dashboard") / "scout.db"
+    build_dashboard_db(path, now=utcnow()).dispose()
+    return path
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_dashboard_prints_plain_text_with_the_headline_figures(db: Path, columns: str) -> None:
+    result = run_scout("--db", str(db), "dashboard", cwd=db.parent, env={"COLUMNS": columns, "LINES": "24"})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out and HEADLINE.search(out), out
+    assert "Alpha Küchen GmbH" in out and MARKUP in out and "ALARM: ebay, walmart" in out
+    assert max(cell_len(line) for line in out.splitlines()) <= int(columns)
+    assert re.search(r"drafted +7 ", out)
+
+
+def test_dashboard_threshold_changes_the_lead_count(db: Path) -> None:
+    result = run_scout("--db", str(db), "dashboard", "--threshold", "0", cwd=db.parent)
+    assert result.returncode == 0, result.stderr
+    assert "leads ≥0" in result.stdout and re.search(r"│ 9 +7 +6 +5 +3 +1 +│", result.stdout)
+
+
+def test_dashboard_for_one_marketplace(db: Path) -> None:
+    result = run_scout("--db", str(db), "dashboard", "--marketplace", "etsy", cwd=db.parent)
+    assert result.returncode == 0, result.stderr
+    assert "Scout · etsy ·" in result.stdout and "Maker Studio" in result.stdout
+    assert "Alpha Küchen GmbH" not in result.stdout
+
+
+def test_dashboard_on_a_fresh_database(tmp_path: Path) -> None:
+    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
+    result = run_scout("dashboard", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert "no data yet — run scout demo or scout crawl" in result.stdout and "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--watch", "0"), "--watch must be at least 1 second, got 0"),
+    (("--watch", "-2"), "--watch must be at least 1 second"),
+    (("--marketplace", "amazin"), "unknown marketplace 'amazin'"),
+    (("--threshold", "150"), "threshold must be between 0 and 100"),
+])
+def test_bad_input_is_one_error_line(db: Path, args: tuple[str, ...], needle: str) -> None:
+    assert_one_error_line(run_scout("--db", str(db), "dashboard", *args, cwd=db.parent), needle)
+
+
+def test_missing_database_is_one_error_line(tmp_path: Path) -> None:
+    assert_one_error_line(run_scout("--db", str(tmp_path / "none.db"), "dashboard", cwd=tmp_path), "scout db init")
+
+
+def test_watch_stops_cleanly_on_ctrl_c(db: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
+    env.update({"NO_COLOR": "1", "COLUMNS": "80", "PYTHONWARNINGS": "ignore"})
+    out_path = tmp_path / "watch.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "scout", "--db", str(db), "dashboard", "--watch", "1"],
+                                cwd=db.parent, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while out_path.read_text().count("Crawl health") < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    frames = out_path.read_text()
+    assert proc.returncode == 0, stderr
+    assert frames.count("every 1s, Ctrl-C to stop") >= 2 and "\x1b" not in frames and "Traceback" not in stderr
