@@ -87,7 +87,7 @@ class Seller(SQLModel, table=True):
     business_address: str | None = None
     is_platform: bool = False
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
-    first_seen: datetime = Field(default_factory=utcnow)
+    first_seen: datetime = Field(default_factory=utcnow, index=True)
     last_seen: datetime = Field(default_factory=utcnow)
 
 
@@ -222,6 +222,12 @@ class SellerScore(SQLModel, table=True):
     """A storefront's score as `scout score` last computed it: components, the figures behind them, revenue."""
 
     __tablename__ = "seller_score"
+    # the dashboard's per-marketplace medians, top sellers and movers read these without a full scan
+    __table_args__ = (
+        Index("ix_seller_score_mp_ratings", "marketplace", "rating_count"),
+        Index("ix_seller_score_mp_score", "marketplace", "score"),
+        Index("ix_seller_score_growth", "growth_per_30d"),
+    )
 
     seller_pk: int = Field(primary_key=True, foreign_key="seller.id")
     business_key: str = Field(index=True)  # "business:<id>", or "seller:<pk>" for a storefront not yet matched

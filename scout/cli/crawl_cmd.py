@@ -90,7 +90,7 @@ def crawl_with_progress(engine, settings, names, scope, **kwargs) -> CrawlSummar
 def print_summary(summary: CrawlSummary) -> None:
     """The closing table, and a red line for every source that was mostly blocked or drifted."""
     table = Table(title=f"Crawl {summary.crawl_id}: {summary.status} (pages, then sellers new / seen again)",
-                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
+                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))
     columns = ("source", "ok", "retry", "block", "drift", "robots", "fail", "left", "new", "seen")
     for column in columns:
         table.add_column(column, justify="left" if column == "source" else "right", no_wrap=True,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
+from db.engine import make_engine, session_scope
 from scout.cli.console import stdout_console
 from scout.cli.crawl_cmd import print_summary
+from scout.dashboard import print_dashboard
+from scout.dashboard_data import load_dashboard
 from scout.demo import run_demo
 
 
@@ -38,7 +42,11 @@ def demo(
 
     report = run_demo(ctx.obj.settings, out, seed=seed, sellers=sellers, on_step=on_step)
     print_summary(report.crawls[-1])
+    engine = make_engine(str(report.db_path), write=False, must_exist=True)
+    with session_scope(engine) as session:
+        print_dashboard(console, load_dashboard(session, now=datetime.now(UTC)))
+    engine.dispose()
     console.print(Text("Written:", style="bold"))
     for label, path in report.artefacts.items():
         console.print(f"  {label:<19} {path}")
-    console.print(f"Explore: scout --db {report.db_path} leads --top 20")
+    console.print(f"Explore: scout --db {report.db_path} leads --top 20   (or dashboard, explain, pipeline)")

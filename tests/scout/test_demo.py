@@ -21,7 +21,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_demo_reports_every_step_and_where_outputs_went(demo: tuple[Path, str]) -> None:
     out, stdout = demo
-    for step in ("world", "crawl day 0", "crawl day 1", "match", "suppress", "score", "leads", "drafts"):
+    for step in ("world", "crawl day 0", "crawl day 1", "match", "suppress", "score", "leads", "drafts",
+                 "Top ", "Crawl health"):
         assert step in stdout, step
     for artefact in ("leads.csv", "drafts", "scout-demo.db", "already-onboarded.csv"):
         assert str(out / artefact) in stdout.replace("\n", ""), artefact
