@@ -30,8 +30,22 @@ PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "fail
 # frontier status -> the crawl counter it adds to
 COUNTERS = {DONE: "pages_ok", BLOCKED: "pages_blocked", DRIFTED: "pages_drifted", DISALLOWED: "pages_disallowed",
             FAILED: "pages_failed", GONE: "pages_failed"}
+FLUSH_PAGES = 16  # pages stored per transaction at most
+FLUSH_SECONDS = 0.2  # and no fetched page waits longer than this to be stored
 FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
 CLAIM_BATCH = 64  # frontier rows read per claim query
+
+
+@dataclass
+class Fetched:
+    """A frontier entry's fetch: the response, or the status and error it ended with."""
+
+    entry: FrontierEntry
+    request: Request
+    result: FetchResult | None
+    status: str = DONE
+    error: str | None = None
+    attempts: int = 0
 
 
 @dataclass
@@ -187,7 +201,10 @@ class Crawler:
 
     async def _run_source(self, source: str) -> None:
         width = max(1, self.fetcher.config.concurrency)
-        in_flight: set[asyncio.Task[None]] = set()
+        in_flight: set[asyncio.Task[Fetched]] = set()
+        fetched: list[Fetched] = []
+        oldest = 0.0
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 room = width - len(in_flight)
@@ -197,18 +214,25 @@ class Crawler:
                 for entry in entries:
                     self._budget_used += 1
                     in_flight.add(asyncio.create_task(self._process(entry)))
+                if fetched and (not in_flight or len(fetched) >= FLUSH_PAGES or loop.time() - oldest > FLUSH_SECONDS):
+                    self._flush(fetched)
+                    fetched = []
+                    continue  # the flush may have discovered new pages to claim
                 if not in_flight:
                     return
-                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                done, in_flight = await asyncio.wait(in_flight, timeout=FLUSH_SECONDS,
+                                                     return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
-                    task.result()
-        finally:
+                    if not fetched:
+                        oldest = loop.time()
+                    fetched.append(task.result())
+        finally:  # fetched but unflushed pages stay pending in the database: a resumed crawl fetches them again
             for task in in_flight:
                 task.cancel()
             if in_flight:
                 await asyncio.gather(*in_flight, return_exceptions=True)
 
-    async def _process(self, entry: FrontierEntry) -> None:
+    async def _process(self, entry: FrontierEntry) -> Fetched:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
         auth = self.auths.get(request.auth) if request.auth else None
         try:
@@ -216,40 +240,46 @@ class Crawler:
                                               allowed_hosts=SOURCES[request.marketplace].hosts,
                                               headers=request.headers)
         except DisallowedError as err:
-            self._finish(entry, DISALLOWED, error=str(err), attempts=0)
-            return
+            return Fetched(entry, request, None, DISALLOWED, str(err), 0)
         except FetchError as err:
-            self._finish(entry, FAILED, error=str(err), attempts=entry.attempts + 1)
-            return
-        self._store(entry, request, result)
+            return Fetched(entry, request, None, FAILED, str(err), entry.attempts + 1)
+        return Fetched(entry, request, result)
 
-    def _store(self, entry: FrontierEntry, request: Request, result: FetchResult) -> None:
+    def _flush(self, fetched: list[Fetched]) -> None:
+        """Store several fetched pages in one transaction (each page wholly or, after a crash, not at all)."""
+        statuses = []
+        with session_scope(self.engine) as session:
+            for item in fetched:
+                if item.result is None:
+                    self._mark(session, item.entry, item.status, item.error, item.attempts, None)
+                    statuses.append((item.entry.marketplace, item.status))
+                else:
+                    statuses.append((item.entry.marketplace,
+                                     self._store(session, item.entry, item.request, item.result)))
+        for source, status in statuses:
+            self._report(source, status)
+
+    def _store(self, session: Session, entry: FrontierEntry, request: Request, result: FetchResult) -> str:
         status, error, children, page_id = FAILED, f"HTTP {result.status}", [], None
-        with session_scope(self.engine) as session:
-            if result.status == 200:
-                page = archive_page(session, url=result.url, fingerprint=url_fingerprint(result.url), body=result.body,
-                                    fetched_at=result.fetched_at, status=result.status,
-                                    content_type=result.headers.get("content-type"), crawl_id=self.crawl_id)
-                page_id = page.id
-                outcome = extract_page(session, page, result.text, observed_at=result.fetched_at,
-                                       marketplace=request.marketplace, kind=request.kind, url=result.final_url,
-                                       crawl_id=self.crawl_id, list_name=request.list_name)
-                status, error = (DONE if outcome.status == OK else outcome.status), outcome.error
-                if outcome.parsed is not None and self.follow:
-                    children = SOURCES[request.marketplace].follow(request, outcome.parsed)
-                    added = _enqueue(session, self.crawl_id, children)
-                    self._progress.setdefault(request.marketplace, [0, 0])[1] += added
-            elif result.status in (404, 410):
-                status = GONE
-            elif result.status in (403, 429):
-                status = BLOCKED
-            self._mark(session, entry, status, error, result.attempts, page_id)
-        self._report(request.marketplace, status)
-
-    def _finish(self, entry: FrontierEntry, status: str, *, error: str, attempts: int) -> None:
-        with session_scope(self.engine) as session:
-            self._mark(session, entry, status, error, attempts, None)
-        self._report(entry.marketplace, status)
+        if result.status == 200:
+            page = archive_page(session, url=result.url, fingerprint=url_fingerprint(result.url), body=result.body,
+                                fetched_at=result.fetched_at, status=result.status,
+                                content_type=result.headers.get("content-type"), crawl_id=self.crawl_id)
+            page_id = page.id
+            outcome = extract_page(session, page, result.text, observed_at=result.fetched_at,
+                                   marketplace=request.marketplace, kind=request.kind, url=result.final_url,
+                                   crawl_id=self.crawl_id, list_name=request.list_name)
+            status, error = (DONE if outcome.status == OK else outcome.status), outcome.error
+            if outcome.parsed is not None and self.follow:
+                children = SOURCES[request.marketplace].follow(request, outcome.parsed)
+                added = _enqueue(session, self.crawl_id, children)
+                self._progress.setdefault(request.marketplace, [0, 0])[1] += added
+        elif result.status in (404, 410):
+            status = GONE
+        elif result.status in (403, 429):
+            status = BLOCKED
+        self._mark(session, entry, status, error, result.attempts, page_id)
+        return status
 
     def _mark(self, session: Session, entry: FrontierEntry, status: str, error: str | None, attempts: int,
               page_id: int | None) -> None:
