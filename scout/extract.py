@@ -28,17 +28,6 @@ class Outcome:
     counts: StoreCounts = field(default_factory=StoreCounts)
 
 
-def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Text of a fetched or saved body: the declared charset, else UTF-8 (undecodable bytes replaced)."""
-    charset = "utf-8"
-    if content_type and "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"') or "utf-8"
-    try:
-        return body.decode(charset, errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
-
-
 def extract_page(
     session: Session, page: Page, text: str, *, observed_at: datetime, marketplace: str | None = None,
     kind: str | None = None, url: str | None = None, crawl_id: int | None = None, list_name: str | None = None,

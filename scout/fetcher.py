@@ -11,7 +11,6 @@ import asyncio
 import base64
 import json
 import random
-import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,6 +28,7 @@ from httpx_aiohttp import AiohttpTransport
 
 from scout import __version__
 from scout.backoff import RetryPolicy, parse_retry_after
+from scout.charset import decode_body
 from scout.errors import ConfigError, DisallowedError, FetchError
 from scout.politeness import Politeness
 from scout.robots import RobotsPolicy, parse_robots, product_token, robots_url
@@ -398,23 +398,6 @@ def _content_length(headers: httpx.Headers) -> int | None:
     return int(value) if value.strip().isdigit() else None
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def decode_body(body: bytes, content_type: str) -> str:
-    """Decode a body by the charset in its Content-Type, else a <meta> charset in its first 4 KB, else UTF-8."""
-    charset = None
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    if match:
-        charset = match.group(1)
-    elif (meta := _META_CHARSET.search(body[:4096])) is not None:
-        charset = meta.group(1).decode("ascii")
-    if body.startswith(b"\xef\xbb\xbf"):
-        charset = "utf-8-sig"
-    try:
-        return body.decode(charset or "utf-8", errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
 
 
 class _RejectAllCookies(DefaultCookiePolicy):

@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 
 from db.engine import session_scope
 from db.store import StoreCounts, archive_page
+from scout.charset import decode_body
 from scout.errors import InputError
-from scout.extract import Outcome, decode_body, extract_page
+from scout.extract import Outcome, extract_page
 from scout.urls import url_fingerprint
 
 

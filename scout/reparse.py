@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
 from db.store import StoreCounts, decompress
-from scout.extract import decode_body, extract_page
+from scout.charset import decode_body
+from scout.extract import extract_page
 
 BATCH = 200
 

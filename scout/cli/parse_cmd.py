@@ -12,9 +12,9 @@ from rich.table import Table
 
 from db.engine import make_engine
 from db.migrate import require_current
+from scout.charset import decode_body
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError, ScoutError
-from scout.extract import decode_body
 from scout.ingest import expand_paths, ingest_files
 from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
 from scrapers.registry import MARKETPLACES, parse_page
