@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import defer
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
@@ -44,7 +44,7 @@ class StoreCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _insert(session: Session, model: Any) -> Any:
+def dialect_insert(session: Session, model: Any) -> Any:
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model.__table__)
@@ -126,11 +126,11 @@ def archive_page(
     digest = content_hash(body)
     values = dict(url=url, fingerprint=fingerprint, status=status, fetched_at=fetched_at, content_hash=digest,
                   content_type=content_type, body=compress(body), crawl_id=crawl_id)
-    stmt = _insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
+    stmt = dialect_insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
     session.connection().execute(stmt)
     # the compressed body just written is not read back: callers need the row, not the blob
     return session.execute(select(Page).options(defer(Page.body)).where(  # type: ignore[arg-type]
-        Page.url == url, Page.content_hash == digest)).scalar_one()
+        col(Page.url) == url, col(Page.content_hash) == digest)).scalar_one()
 
 
 def record_parse(session: Session, page: Page, *, marketplace: str | None, kind: str | None, status: str,

@@ -101,7 +101,7 @@ def run_crawl(
 
     async def main() -> CrawlSummary:
         async with make_client(config) as client:
-            fetcher = Fetcher(config, client, **({"wall_clock": wall_clock} if wall_clock else {}))
+            fetcher = Fetcher(config, client, wall_clock=wall_clock)
             crawler = Crawler(engine, fetcher, crawl_id, auths=auths, max_pages=max_pages, on_progress=on_progress,
                               follow=scope.follow)
             return await crawler.run(sources)

@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.engine import session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
-from db.store import archive_page
+from db.store import archive_page, dialect_insert
 from scout.errors import DisallowedError, FetchError
 from scout.extract import BLOCKED, DRIFTED, OK, extract_page
 from scout.fetcher import ApiAuth, Fetcher, FetchResult
@@ -91,11 +90,6 @@ class CrawlSummary:
 ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)
 
 
-def _insert(session: Session, table: object) -> object:
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(table)
-
-
 def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
     """Add requests to the frontier (once per canonical URL); how many were new."""
     rows: dict[str, dict[str, object]] = {}
@@ -106,7 +100,7 @@ def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
                                           attempts=0, context=r.context()))
     if not rows:
         return 0
-    inserted = session.connection().execute(_insert(session, FrontierEntry).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    inserted = session.connection().execute(dialect_insert(session, FrontierEntry).on_conflict_do_nothing(
         index_elements=["crawl_id", "fingerprint"]).returning(FrontierEntry.id), list(rows.values()))
     return len(inserted.all())
 

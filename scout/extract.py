@@ -11,7 +11,7 @@ from db.models import Page
 from db.store import StoreCounts, record_parse, store_parsed_page
 from scout.errors import BlockedError, ParseError
 from scrapers.records import ParsedPage
-from scrapers.registry import parse_page, parser_version
+from scrapers.registry import MARKETPLACES, parse_page, parser_version
 
 OK, BLOCKED, DRIFTED = "ok", "blocked", "drifted"
 
@@ -43,7 +43,7 @@ def extract_page(
     except ParseError as err:
         known = err.marketplace if err.marketplace not in ("unknown", "?") else marketplace
         record_parse(session, page, marketplace=known, kind=kind or err.page_type, status=DRIFTED, error=str(err),
-                     parser_version=parser_version(known) if known in _known() else None)
+                     parser_version=parser_version(known) if known in MARKETPLACES else None)
         return Outcome(DRIFTED, known, kind or err.page_type, str(err))
     version = parser_version(parsed.marketplace)
     counts = store_parsed_page(session, page, parsed, observed_at=observed_at, parser_version=version,
@@ -51,9 +51,3 @@ def extract_page(
     record_parse(session, page, marketplace=parsed.marketplace, kind=parsed.kind, status=OK, error=None,
                  parser_version=version)
     return Outcome(OK, parsed.marketplace, parsed.kind, None, parsed, counts)
-
-
-def _known() -> tuple[str, ...]:
-    from scrapers.registry import MARKETPLACES
-
-    return MARKETPLACES
