@@ -12,9 +12,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Exists, func, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
@@ -101,7 +101,7 @@ def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
     if not rows:
         return 0
     inserted = session.connection().execute(dialect_insert(session, FrontierEntry).on_conflict_do_nothing(
-        index_elements=["crawl_id", "fingerprint"]).returning(FrontierEntry.id), list(rows.values()))
+        index_elements=["crawl_id", "fingerprint"]).returning(col(FrontierEntry.id)), list(rows.values()))
     return len(inserted.all())
 
 
@@ -121,10 +121,10 @@ def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: 
 def find_resumable(engine: Engine, source: str | None = None) -> int | None:
     """The newest crawl that did not finish (interrupted, or killed while running)."""
     with session_scope(engine) as session:
-        query = select(Crawl.id).where(Crawl.status.in_(("running", "interrupted")))  # type: ignore[attr-defined]
+        query = select(col(Crawl.id)).where(col(Crawl.status).in_(("running", "interrupted")))
         if source is not None:
-            query = query.where(Crawl.source == source)
-        return session.execute(query.order_by(Crawl.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+            query = query.where(col(Crawl.source) == source)
+        return session.execute(query.order_by(col(Crawl.id).desc()).limit(1)).scalar()
 
 
 def crawl_options(engine: Engine, crawl_id: int) -> dict[str, object]:
@@ -157,7 +157,7 @@ class Crawler:
         self._budget_used = self._processed_count()
         self._progress = {name: list(self.progress(name)) for name in sources}
         with session_scope(self.engine) as session:
-            session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(status="running"))  # type: ignore[arg-type]
+            session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(status="running"))
         status = "interrupted"
         try:
             await asyncio.gather(*(self._run_source(name) for name in sources))
@@ -165,7 +165,7 @@ class Crawler:
         finally:
             sellers = seller_counts(self.engine, self.crawl_id)
             with session_scope(self.engine) as session:
-                session.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(  # type: ignore[arg-type]
+                session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(
                     status=status, finished_at=utcnow(), sellers_new=sum(n for n, _ in sellers.values()),
                     sellers_updated=sum(u for _, u in sellers.values())))
         return self.summary(sources, status)
@@ -173,10 +173,7 @@ class Crawler:
     def _processed_count(self) -> int:
         with session_scope(self.engine) as session:
             return session.execute(select(func.count()).select_from(FrontierEntry).where(
-                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.status != PENDING)).scalar_one()
-
-    def _budget_left(self) -> bool:
-        return self.max_pages is None or self._budget_used < self.max_pages
+                col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.status) != PENDING)).scalar_one()
 
     def _claim(self, source: str, limit: int) -> list[FrontierEntry]:
         """Up to `limit` pending entries, read from the frontier a few tasks' worth at a time."""
@@ -184,9 +181,10 @@ class Crawler:
         if len(queue) < limit:
             with session_scope(self.engine) as session:
                 rows = session.execute(select(FrontierEntry).where(
-                    FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source,
-                    FrontierEntry.status == PENDING, FrontierEntry.id.not_in(self._claimed))  # type: ignore[union-attr]
-                    .order_by(FrontierEntry.depth, FrontierEntry.id).limit(max(limit, CLAIM_BATCH))).scalars().all()
+                    col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.marketplace) == source,
+                    col(FrontierEntry.status) == PENDING, col(FrontierEntry.id).not_in(self._claimed))
+                    .order_by(col(FrontierEntry.depth), col(FrontierEntry.id)).limit(max(limit, CLAIM_BATCH))
+                ).scalars().all()
             for row in rows:
                 assert row.id is not None
                 self._claimed.add(row.id)  # queued or in flight: pending in the database until stored
@@ -254,7 +252,8 @@ class Crawler:
             self._report(source, status)
 
     def _store(self, session: Session, entry: FrontierEntry, request: Request, result: FetchResult) -> str:
-        status, error, children, page_id = FAILED, f"HTTP {result.status}", [], None
+        status, page_id = FAILED, None
+        error: str | None = f"HTTP {result.status}"
         if result.status == 200:
             page = archive_page(session, url=result.url, fingerprint=url_fingerprint(result.url), body=result.body,
                                 fetched_at=result.fetched_at, status=result.status,
@@ -279,12 +278,12 @@ class Crawler:
               page_id: int | None) -> None:
         # Core statements on the session's connection: the ORM's bulk-update bookkeeping costs ~1 ms a page.
         connection = session.connection()
-        connection.execute(update(FrontierEntry).where(FrontierEntry.id == entry.id).values(  # type: ignore[arg-type]
+        connection.execute(update(FrontierEntry).where(col(FrontierEntry.id) == entry.id).values(
             status=status, error=error, attempts=attempts, page_id=page_id))
         counters = {COUNTERS[status]: getattr(Crawl, COUNTERS[status]) + 1}
         if attempts > 1:
-            counters["pages_retried"] = Crawl.pages_retried + 1  # type: ignore[assignment]
-        connection.execute(update(Crawl).where(Crawl.id == self.crawl_id).values(**counters))  # type: ignore[arg-type]
+            counters["pages_retried"] = col(Crawl.pages_retried) + 1
+        connection.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(**counters))
         # No longer pending, so _claim's status filter excludes it: keep the NOT IN list to the pages in flight.
         self._claimed.discard(entry.id)
 
@@ -297,18 +296,19 @@ class Crawler:
     def progress(self, source: str) -> tuple[int, int]:
         """(pages handled, pages known) for one source."""
         with session_scope(self.engine) as session:
-            rows = dict(session.execute(select(FrontierEntry.status, func.count()).where(
-                FrontierEntry.crawl_id == self.crawl_id, FrontierEntry.marketplace == source)
-                .group_by(FrontierEntry.status)).all())
+            rows = dict(session.execute(select(col(FrontierEntry.status), func.count()).where(
+                col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.marketplace) == source)
+                .group_by(col(FrontierEntry.status))).all())
         return sum(n for s, n in rows.items() if s != PENDING), sum(rows.values())
 
     def summary(self, sources: list[str], status: str) -> CrawlSummary:
         """Per-source page and seller counts for this crawl."""
         summary = CrawlSummary(self.crawl_id, status, {name: SourceSummary() for name in sources})
         with session_scope(self.engine) as session:
-            rows = session.execute(select(FrontierEntry.marketplace, FrontierEntry.status, func.count(),
-                                          func.sum(FrontierEntry.attempts > 1)).where(
-                FrontierEntry.crawl_id == self.crawl_id).group_by(FrontierEntry.marketplace, FrontierEntry.status))
+            rows = session.execute(select(col(FrontierEntry.marketplace), col(FrontierEntry.status), func.count(),
+                                          func.sum(col(FrontierEntry.attempts) > 1)).where(
+                col(FrontierEntry.crawl_id) == self.crawl_id).group_by(col(FrontierEntry.marketplace),
+                                                                       col(FrontierEntry.status)))
             for source, page_status, count, retried in rows.all():
                 s = summary.sources.setdefault(source, SourceSummary())
                 attr = {DONE: "ok", PENDING: "pending"}.get(page_status, page_status)
@@ -322,16 +322,18 @@ class Crawler:
 
 def seller_counts(engine: Engine, crawl_id: int) -> dict[str, tuple[int, int]]:
     """Per marketplace: (sellers this crawl saw for the first time, sellers also seen by another crawl or ingest)."""
-    def seen_elsewhere(table):  # type: ignore[no-untyped-def]
-        return select(table.seller_pk).where(table.seller_pk == Seller.id, or_(
-            table.crawl_id.is_(None), table.crawl_id != crawl_id)).exists()
+    def seen_elsewhere(table: type[SellerSnapshot] | type[OfferRecord]) -> Exists:
+        seller_pk, other_crawl = col(table.seller_pk), col(table.crawl_id)
+        return select(seller_pk).where(seller_pk == col(Seller.id), or_(
+            other_crawl.is_(None), other_crawl != crawl_id)).exists()
 
     with session_scope(engine) as session:
-        this_crawl = select(SellerSnapshot.seller_pk.label("pk")).where(SellerSnapshot.crawl_id == crawl_id).union(
-            select(OfferRecord.seller_pk.label("pk")).where(OfferRecord.crawl_id == crawl_id)).subquery()
+        this_crawl = select(col(SellerSnapshot.seller_pk).label("pk")).where(
+            col(SellerSnapshot.crawl_id) == crawl_id).union(select(col(OfferRecord.seller_pk).label("pk")).where(
+                col(OfferRecord.crawl_id) == crawl_id)).subquery()
         again = or_(seen_elsewhere(SellerSnapshot), seen_elsewhere(OfferRecord))
-        rows = session.execute(select(Seller.marketplace, again, func.count()).where(
-            Seller.id.in_(select(this_crawl.c.pk))).group_by(Seller.marketplace, again)).all()  # type: ignore[union-attr]
+        rows = session.execute(select(col(Seller.marketplace), again, func.count()).where(
+            col(Seller.id).in_(select(this_crawl.c.pk))).group_by(col(Seller.marketplace), again)).all()
     counts: dict[str, tuple[int, int]] = {}
     for marketplace, seen_before, n in rows:
         new, updated = counts.get(marketplace, (0, 0))

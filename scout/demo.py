@@ -91,7 +91,7 @@ def crawl_world(engine: Engine, settings: Settings, world: World, on_step: StepC
             offset = timedelta(days=DAYS_BETWEEN_CRAWLS * (day - 1))
             summary = run_crawl(engine, settings, sources=list(scope_sources()), scope=scope,
                                 host_map=replica.host_map, config=config,
-                                wall_clock=lambda offset=offset: datetime.now(UTC) + offset)
+                                wall_clock=shifted_clock(offset))
             summaries.append(summary)
             pages = sum(s.ok for s in summary.sources.values())
             new = sum(s.sellers_new for s in summary.sources.values())
@@ -100,6 +100,11 @@ def crawl_world(engine: Engine, settings: Settings, world: World, on_step: StepC
             on_step(f"crawl day {day}", f"{when}: {pages} pages, {new} new sellers, {again} seen again "
                                         f"({len(replica.requests)} requests served)")
     return summaries
+
+
+def shifted_clock(offset: timedelta) -> Callable[[], datetime]:
+    """A wall clock that reads `offset` away from now."""
+    return lambda: datetime.now(UTC) + offset
 
 
 def scope_sources() -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
@@ -30,15 +31,15 @@ def reparse_pages(engine: Engine, *, marketplace: str | None = None, only_failed
     """Re-parse every archived page (of one marketplace, or only those that were blocked/drifted)."""
     report = ReparseReport()
     with session_scope(engine) as session:
-        query = select(Page.id).where(Page.status.in_((0, 200)))  # type: ignore[attr-defined]
+        query = select(col(Page.id)).where(col(Page.status).in_((0, 200)))
         if marketplace:
-            query = query.where(Page.marketplace == marketplace)
+            query = query.where(col(Page.marketplace) == marketplace)
         if only_failed:
-            query = query.where(Page.parse_status != "ok")
-        ids = list(session.execute(query.order_by(Page.id)).scalars())
+            query = query.where(col(Page.parse_status) != "ok")
+        ids = list(session.execute(query.order_by(col(Page.id))).scalars())
     for start in range(0, len(ids), BATCH):
         with session_scope(engine) as session:
-            pages = session.execute(select(Page).where(Page.id.in_(ids[start:start + BATCH]))).scalars().all()  # type: ignore[union-attr]
+            pages = session.execute(select(Page).where(col(Page.id).in_(ids[start:start + BATCH]))).scalars().all()
             hints = _frontier_hints(session, [p.id for p in pages if p.id is not None])
             for page in pages:
                 kind, list_name = hints.get(page.id or 0, (None, None))
@@ -51,7 +52,7 @@ def reparse_pages(engine: Engine, *, marketplace: str | None = None, only_failed
     return report
 
 
-def _frontier_hints(session, page_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:  # type: ignore[no-untyped-def]
-    rows = session.execute(select(FrontierEntry.page_id, FrontierEntry.kind, FrontierEntry.context).where(
-        FrontierEntry.page_id.in_(page_ids))).all()  # type: ignore[union-attr]
+def _frontier_hints(session: Session, page_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    rows = session.execute(select(col(FrontierEntry.page_id), col(FrontierEntry.kind),
+                                  col(FrontierEntry.context)).where(col(FrontierEntry.page_id).in_(page_ids))).all()
     return {page_id: (kind, json.loads(context or "{}").get("list_name")) for page_id, kind, context in rows}

@@ -130,6 +130,7 @@ def _entry(item: LexborNode, locale: Locale, rank: int, fields: dict[str, list[L
     if asin is None:
         return None
     price, currency = locale.price(_first_text_of(fields.get("price")) or first_text(item, *_PRICE[1:]))
+    url: str | None
     if locale.site:
         url = product_url(locale.site, asin)
     else:
@@ -149,7 +150,7 @@ def _entry(item: LexborNode, locale: Locale, rank: int, fields: dict[str, list[L
 
 def _holds(node: LexborNode, other: LexborNode) -> bool:
     """True when `other` lies inside `node`: its walk up meets `node` before any of node's own ancestors."""
-    stops = set()
+    stops: set[int] = set()
     parent = node.parent
     while parent is not None and len(stops) < 3:
         stops.add(parent.mem_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.engine import Engine
 
 from db.engine import make_engine
 from db.migrate import require_current
@@ -18,6 +19,7 @@ from scout.cli.console import stderr_console, stdout_console
 from scout.crawl_run import read_host_map, resolve_sources, run_crawl
 from scout.crawler import CrawlSummary
 from scout.reparse import reparse_pages
+from scout.settings import Settings
 from scout.sources import SOURCES, CrawlScope
 
 FLAGGED_EXIT = 3
@@ -57,7 +59,8 @@ def crawl(
         settings.crawler.per_host_delay = delay
     names = resolve_sources(list(sources or []))
     env_map = os.environ.get("SCOUT_HOST_MAP")
-    mapping = read_host_map(host_map or Path(env_map)) if (host_map or env_map) else None
+    map_file = host_map or (Path(env_map) if env_map else None)
+    mapping = read_host_map(map_file) if map_file else None
     engine = make_engine(settings.db, write=True, must_exist=True)
     require_current(engine)
     scope = CrawlScope(site=site, categories=tuple(category or ()), seeds=tuple(seed or ()), follow=not no_follow)
@@ -67,7 +70,8 @@ def crawl(
         raise typer.Exit(FLAGGED_EXIT)
 
 
-def crawl_with_progress(engine, settings, names, scope, **kwargs) -> CrawlSummary:  # type: ignore[no-untyped-def]
+def crawl_with_progress(engine: Engine, settings: Settings, names: list[str], scope: CrawlScope,
+                        **kwargs: Any) -> CrawlSummary:
     """Run a crawl with a live progress bar per source, then print its summary."""
     err = stderr_console()
     columns = (TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(),

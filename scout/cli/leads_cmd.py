@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from db.engine import make_engine, session_scope
 from db.migrate import require_current
@@ -166,7 +167,7 @@ def _leads_table(found: list[Lead], width: int = 160) -> Table:
                          min_width={"business": 18, "marketplaces": 6}.get(column))
     for lead in found:
         name = lead.name + (" (suppressed)" if lead.suppressed else "")
-        cells = {
+        cells: dict[str, str | Text] = {
             "#": str(lead.rank), "business": safe_text(name, style="dim" if lead.suppressed else None),
             "marketplaces": safe_text(", ".join(lead.marketplaces)),
             "score": "low data" if lead.insufficient else f"{lead.score:.1f}",
