@@ -2,22 +2,26 @@
 
 Every write is an INSERT … ON CONFLICT on a natural key, so storing the same page twice changes nothing,
 and a figure missing from a page never overwrites one already known (COALESCE on update).
+
+Writes come in batches (a crawl stores up to 16 pages per transaction): each table gets one executemany per
+batch, not one statement per page or per row, because per-statement overhead (SQLAlchemy's and SQLite's) is
+most of what storing costs (benchmarks/leads.py, benchmarks/crawl.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import defer
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
@@ -26,6 +30,11 @@ from scrapers.records import RankingEntry as RankedRecord
 SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
                     "sales_count", "listing_count", "followers")
 SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address")
+SQLITE_CHUNK = 900  # values per IN (…) list, under SQLite's oldest bound-parameter limit
+
+PAGE = Page.__table__  # type: ignore[attr-defined]
+SELLER = Seller.__table__  # type: ignore[attr-defined]
+SNAPSHOT = SellerSnapshot.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -44,54 +53,88 @@ class StoreCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+@dataclass(frozen=True)
+class PageBody:
+    """A fetched (or saved) body to archive."""
+
+    url: str
+    fingerprint: str
+    body: bytes
+    fetched_at: datetime
+    status: int = 200
+    content_type: str | None = None
+    crawl_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """An archived page's row without its body: what storing its records needs."""
+
+    id: int
+    url: str
+    fetched_at: datetime
+    crawl_id: int | None = None
+    new: bool = False  # archived just now, so nothing can have been stored from it yet
+
+
+@dataclass(frozen=True)
+class PageRecords:
+    """What one parsed page showed, to be stored with provenance back to `page`."""
+
+    page: ArchivedPage
+    parsed: ParsedPage
+    observed_at: datetime
+    parser_version: str
+    crawl_id: int | None = None
+    list_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ParseVerdict:
+    """How parsing an archived page went (noted on the page row)."""
+
+    page_id: int
+    status: str
+    marketplace: str | None = None
+    kind: str | None = None
+    error: str | None = None
+    parser_version: str | None = None
+
+
 def dialect_insert(session: Session, model: Any) -> Any:
+    """INSERT for `model`'s table in the session's dialect (for ON CONFLICT clauses)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model.__table__)
 
 
-def _build_statement(dialect: str, name: str) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    if name == "upsert_sellers":
-        stmt = module.insert(Seller.__table__)  # type: ignore[attr-defined]
-        updates: dict[str, Any] = {field: func.coalesce(getattr(stmt.excluded, field), stmt.table.c[field])
-                                   for field in SELLER_FIELDS}
-        later, earlier = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
-        updates["last_seen"] = later(stmt.excluded.last_seen, stmt.table.c.last_seen)
-        updates["first_seen"] = earlier(stmt.excluded.first_seen, stmt.table.c.first_seen)
-        return stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates)
-    model, key = {"snapshots": (SellerSnapshot, ["seller_pk", "page_id", "observed_at"]),
-                  "offers": (OfferRecord, ["page_id", "seller_pk", "product_id", "observed_at"]),
-                  "rankings": (RankingEntry, ["page_id", "rank", "observed_at"])}[name]
-    return module.insert(model.__table__).on_conflict_do_nothing(index_elements=key)  # type: ignore[attr-defined]
+# --- one executemany per statement, compiled once ------------------------------------------------------------
 
-
-_STATEMENTS: dict[tuple[str, str], Any] = {}
+StatementBuilder = Callable[[str], Any]  # dialect name -> Core statement
+_STATEMENTS: dict[tuple[str, StatementBuilder], Any] = {}
 _COMPILED: dict[tuple[Any, ...], tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]] = {}
 
 
-def _insert_many(conn: Connection, name: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Run the INSERT … ON CONFLICT statement `name` for many rows (all with the same keys).
+def execute_many(conn: Connection, build: StatementBuilder, rows: Sequence[dict[str, Any]]) -> int:
+    """Run the statement `build(dialect)` once per row (all rows with the same keys); rows it affected.
 
     Statements are built once per dialect. On SQLite each is compiled once per key set, and the rows go to the
-    driver's executemany with the columns' bind processors (datetimes) applied here, memoised: SQLAlchemy's own
-    per-row parameter handling, and the ORM bulk layer before it, cost several times what SQLite spends writing
-    the rows (benchmarks/leads.py).
+    driver's executemany with the bind processors (datetimes) applied here, memoised: SQLAlchemy's own per-row
+    parameter handling, and the ORM bulk layer before it, cost several times what SQLite spends writing the rows.
     """
     if not rows:
-        return
+        return 0
     dialect = conn.dialect.name
-    stmt = _STATEMENTS.get((dialect, name))
+    stmt = _STATEMENTS.get((dialect, build))
     if stmt is None:
-        stmt = _STATEMENTS[dialect, name] = _build_statement(dialect, name)
+        stmt = _STATEMENTS[dialect, build] = build(dialect)
     if dialect != "sqlite":
-        conn.execute(stmt, list(rows))
-        return
-    cache_key = (name, tuple(rows[0]), id(conn.dialect))
+        return int(conn.execute(stmt, list(rows)).rowcount)
+    cache_key = (stmt, tuple(rows[0]), id(conn.dialect))
     if cache_key not in _COMPILED:
         compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
         order = tuple(compiled.positiontup or ())
-        found = [(i, stmt.table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
+        found = [(i, compiled.binds[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
                  for i, key in enumerate(order)]
         _COMPILED[cache_key] = (str(compiled), order, tuple((i, proc) for i, proc in found if proc))
     sql, order, processors = _COMPILED[cache_key]
@@ -99,8 +142,64 @@ def _insert_many(conn: Connection, name: str, rows: Sequence[dict[str, Any]]) ->
     for i, proc in processors:
         memo: dict[Any, Any] = {None: None}
         columns[i] = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in columns[i]]
-    params = list(zip(*columns, strict=True))
-    conn.exec_driver_sql(sql, params)
+    return int(conn.exec_driver_sql(sql, list(zip(*columns, strict=True))).rowcount)
+
+
+def _module(dialect: str) -> Any:
+    return postgresql if dialect == "postgresql" else sqlite
+
+
+def _upsert_sellers(dialect: str) -> Any:
+    stmt = _module(dialect).insert(SELLER)
+    updates: dict[str, Any] = {name: func.coalesce(getattr(stmt.excluded, name), stmt.table.c[name])
+                               for name in SELLER_FIELDS}
+    later, earlier = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
+    updates["last_seen"] = later(stmt.excluded.last_seen, stmt.table.c.last_seen)
+    updates["first_seen"] = earlier(stmt.excluded.first_seen, stmt.table.c.first_seen)
+    return stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates)
+
+
+def _insert_pages(dialect: str) -> Any:
+    return _module(dialect).insert(PAGE).on_conflict_do_nothing(index_elements=["url", "content_hash"])
+
+
+def _insert_snapshots(dialect: str) -> Any:
+    return _module(dialect).insert(SNAPSHOT).on_conflict_do_nothing(
+        index_elements=["seller_pk", "page_id", "observed_at"])
+
+
+def _insert_offers(dialect: str) -> Any:
+    return _module(dialect).insert(OfferRecord.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+        index_elements=["page_id", "seller_pk", "product_id", "observed_at"])
+
+
+def _insert_rankings(dialect: str) -> Any:
+    return _module(dialect).insert(RankingEntry.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+        index_elements=["page_id", "rank", "observed_at"])
+
+
+def _update_verdicts(dialect: str) -> Any:
+    # bind names differ from the column names: SQLAlchemy reserves those for its own SET parameters
+    return update(PAGE).where(PAGE.c.id == bindparam("v_page")).values(
+        marketplace=bindparam("v_marketplace"), kind=bindparam("v_kind"), parse_status=bindparam("v_status"),
+        parse_error=bindparam("v_error"), parser_version=bindparam("v_version"))
+
+
+def _select_in(conn: Connection, columns: Sequence[Any], key: Any, values: Sequence[Any], *where: Any) -> list[Any]:
+    """Rows of `columns` whose `key` is one of `values` (queried a chunk at a time)."""
+    found: list[Any] = []
+    for start in range(0, len(values), SQLITE_CHUNK):
+        found.extend(conn.execute(select(*columns).where(
+            key.in_(values[start:start + SQLITE_CHUNK]), *where)).all())
+    return found
+
+
+def _max_id(conn: Connection, table: Any) -> int:
+    # plain SQL: building and caching the Core statement costs more than SQLite answering it from the index
+    return int(conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0)
+
+
+# --- archived pages -------------------------------------------------------------------------------------------
 
 
 def compress(body: bytes) -> bytes:
@@ -118,31 +217,65 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def archive_pages(session: Session, bodies: Sequence[PageBody]) -> list[ArchivedPage]:
+    """The archived page of each (url, body), created once: archiving the same content again returns its row.
+
+    The compressed bodies just written are not read back: callers need the rows, not the blobs.
+    """
+    if not bodies:
+        return []
+    session.flush()
+    conn = session.connection()
+    digests = [content_hash(b.body) for b in bodies]
+    before = _max_id(conn, PAGE)
+    execute_many(conn, _insert_pages, [
+        dict(url=b.url, fingerprint=b.fingerprint, status=b.status, fetched_at=b.fetched_at, content_hash=digest,
+             content_type=b.content_type, body=compress(b.body), crawl_id=b.crawl_id)
+        for b, digest in zip(bodies, digests, strict=True)])
+    rows = _select_in(conn, (PAGE.c.id, PAGE.c.url, PAGE.c.content_hash, PAGE.c.fetched_at, PAGE.c.crawl_id),
+                      PAGE.c.url, sorted({b.url for b in bodies}))
+    by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in rows}
+    archived = []
+    for b, digest in zip(bodies, digests, strict=True):
+        pk, fetched_at, crawl_id = by_key[b.url, digest]
+        # new: written by this transaction (on PostgreSQL a concurrent writer's page may be taken for new;
+        # that only skips the look-up of snapshots already stored, which ON CONFLICT DO NOTHING makes safe)
+        archived.append(ArchivedPage(pk, b.url, fetched_at, crawl_id, new=pk > before))
+    return archived
+
+
 def archive_page(
     session: Session, *, url: str, fingerprint: str, body: bytes, fetched_at: datetime, status: int = 200,
     content_type: str | None = None, crawl_id: int | None = None,
-) -> Page:
+) -> ArchivedPage:
     """The archived page for (url, body), created once: archiving the same content again returns the same row."""
-    digest = content_hash(body)
-    values = dict(url=url, fingerprint=fingerprint, status=status, fetched_at=fetched_at, content_hash=digest,
-                  content_type=content_type, body=compress(body), crawl_id=crawl_id)
-    stmt = dialect_insert(session, Page).values(**values).on_conflict_do_nothing(index_elements=["url", "content_hash"])
-    session.connection().execute(stmt)
-    # the compressed body just written is not read back: callers need the row, not the blob
-    return session.execute(select(Page).options(defer(Page.body)).where(  # type: ignore[arg-type]
-        col(Page.url) == url, col(Page.content_hash) == digest)).scalar_one()
+    return archive_pages(session, [PageBody(url, fingerprint, body, fetched_at, status, content_type, crawl_id)])[0]
 
 
-def record_parse(session: Session, page: Page, *, marketplace: str | None, kind: str | None, status: str,
-                 error: str | None, parser_version: str | None) -> None:
-    """Note on the archived page how parsing it went."""
-    page.marketplace, page.kind, page.parse_status = marketplace, kind, status
-    page.parse_error, page.parser_version = error, parser_version
-    session.add(page)
+def record_parses(session: Session, verdicts: Sequence[ParseVerdict]) -> None:
+    """Note on each archived page how parsing it went."""
+    execute_many(session.connection(), _update_verdicts, [
+        dict(v_page=v.page_id, v_marketplace=v.marketplace, v_kind=v.kind, v_status=v.status, v_error=v.error,
+             v_version=v.parser_version) for v in verdicts])
 
 
-_FIGURES_OF = {kind: tuple(name for name in SNAPSHOT_FIGURES if name in {f.name for f in fields(kind)})
-               for kind in (Offer, SellerProfile)}
+# --- sellers, snapshots, offers, rankings ---------------------------------------------------------------------
+
+
+_FIGURES_OF = {kind: (names, attrgetter(*names)) for kind in (Offer, SellerProfile)
+               for names in [tuple(name for name in SNAPSHOT_FIGURES if name in {f.name for f in fields(kind)})]}
+_NO_FIGURES = dict.fromkeys(SNAPSHOT_FIGURES)
+
+
+@dataclass
+class _PageRows:
+    """One page's records as table rows (sellers keyed by seller id, not yet by primary key)."""
+
+    item: PageRecords
+    sellers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    offers: list[tuple[str, Offer]] = field(default_factory=list)
+    rankings: list[RankedRecord] = field(default_factory=list)
 
 
 def _seller_key(marketplace: str, record: Offer | SellerProfile) -> str | None:
@@ -153,133 +286,177 @@ def _seller_key(marketplace: str, record: Offer | SellerProfile) -> str | None:
     return None
 
 
-def upsert_sellers(
-    session: Session, marketplace: str, rows: Sequence[dict[str, Any]]
-) -> tuple[dict[str, int], set[str]]:
-    """Insert or refresh sellers; ({seller_id: pk}, ids that were new). Known values are never blanked."""
+def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, defaults: dict[str, Any],
+                      values: dict[str, Any]) -> dict[str, Any]:
+    """The page's row for seller `key`, filled in with `values` where it has no value yet."""
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = {**defaults, "seller_id": key}
+    for name, value in values.items():
+        if value is not None and row[name] is None:
+            row[name] = value
+    return row
+
+
+def _page_rows(item: PageRecords) -> _PageRows:
+    """Sellers (merged: the first value a page shows for a field wins), snapshots, offers and rankings of a page."""
+    out = _PageRows(item)
+    parsed, observed_at = item.parsed, item.observed_at
+    site = parsed.site
+    defaults = {**dict.fromkeys(SELLER_FIELDS), "marketplace": parsed.marketplace, "first_seen": observed_at,
+                "last_seen": observed_at, "is_platform": False}
+    for record in parsed.records:
+        if isinstance(record, RankedRecord):
+            out.rankings.append(record)
+            if record.seller_id:
+                _merge_seller_row(out.sellers, record.seller_id, defaults, {"name": record.seller_name, "site": site})
+            continue
+        key = _seller_key(parsed.marketplace, record)
+        if key is None:
+            continue
+        values = {"name": record.name, "site": site, "country": record.country}
+        if isinstance(record, SellerProfile):
+            values.update(url=record.url, business_name=record.business_name, business_address=record.business_address)
+        row = _merge_seller_row(out.sellers, key, defaults, values)
+        if isinstance(record, Offer):
+            row["is_platform"] = record.is_platform
+            out.offers.append((key, record))
+        names, read = _FIGURES_OF[type(record)]
+        figures = [(name, value) for name, value in zip(names, read(record), strict=True) if value is not None]
+        if figures:
+            snap = out.snapshots.get(key)
+            if snap is None:
+                snap = out.snapshots[key] = {**_NO_FIGURES, **dict(figures)}
+            else:
+                for name, value in figures:
+                    if snap[name] is None:
+                        snap[name] = value
+            if getattr(record, "sales_count_exact", False):
+                snap["sales_count_exact"] = True
+    return out
+
+
+def upsert_sellers(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[dict[tuple[str, str], int], set[int]]:
+    """Insert or refresh sellers, rows applied in order; ({(marketplace, seller_id): pk}, pks that are new).
+
+    Known values are never blanked.
+    """
     if not rows:
         return {}, set()
-    ids = [row["seller_id"] for row in rows]
-    conn = session.connection()
-    existing = set(_seller_pks(conn, marketplace, ids))
-    _insert_many(conn, "upsert_sellers", [dict(row, marketplace=marketplace) for row in rows])
-    return _seller_pks(conn, marketplace, ids), set(ids) - existing
+    keys = {(row["marketplace"], row["seller_id"]) for row in rows}
+    by_marketplace: dict[str, list[str]] = {}
+    for marketplace, seller_id in keys:
+        by_marketplace.setdefault(marketplace, []).append(seller_id)
+    if conn.dialect.name == "sqlite":  # the transaction holds SQLite's write lock: higher ids are this batch's
+        before = _max_id(conn, SELLER)
+    else:
+        existing = {pk for marketplace, ids in by_marketplace.items()
+                    for _, pk in _seller_pks(conn, marketplace, ids)}
+    execute_many(conn, _upsert_sellers, rows)
+    pks = {(marketplace, seller_id): pk for marketplace, ids in by_marketplace.items()
+           for seller_id, pk in _seller_pks(conn, marketplace, ids)}
+    if conn.dialect.name == "sqlite":
+        return pks, {pk for pk in pks.values() if pk > before}
+    return pks, set(pks.values()) - existing
 
 
-def _seller_pks(conn: Connection, marketplace: str, ids: Sequence[str]) -> dict[str, int]:
-    """{seller_id: pk} of the given sellers that exist (plain SQL on SQLite: an expanding IN costs more to build)."""
+def _seller_pks(conn: Connection, marketplace: str, ids: Sequence[str]) -> list[tuple[str, int]]:
+    """(seller_id, pk) of the given sellers that exist (plain SQL on SQLite: an expanding IN costs more to build)."""
     if conn.dialect.name != "sqlite":
-        table = Seller.__table__  # type: ignore[attr-defined]
-        return dict(conn.execute(select(table.c.seller_id, table.c.id).where(
-            table.c.marketplace == marketplace, table.c.seller_id.in_(ids))).all())
-    found: dict[str, int] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        found.update(conn.exec_driver_sql(
+        return [(sid, pk) for sid, pk in _select_in(conn, (SELLER.c.seller_id, SELLER.c.id), SELLER.c.seller_id,
+                                                    ids, SELLER.c.marketplace == marketplace)]
+    found: list[tuple[str, int]] = []
+    for start in range(0, len(ids), SQLITE_CHUNK):
+        chunk = ids[start:start + SQLITE_CHUNK]
+        found.extend(conn.exec_driver_sql(
             f"SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({', '.join('?' * len(chunk))})",
             (marketplace, *chunk)).all())
     return found
 
 
-def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, values: dict[str, Any]) -> None:
-    row = rows.setdefault(key, {"seller_id": key})
-    for name, value in values.items():
-        if value is not None and row.get(name) is None:
-            row[name] = value
+def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refresh: bool = False) -> list[StoreCounts]:
+    """Store what each parsed page showed, with provenance back to its page; idempotent per page.
 
-
-def store_parsed_page(
-    session: Session, page: Page, parsed: ParsedPage, *, observed_at: datetime, parser_version: str,
-    crawl_id: int | None = None, list_name: str | None = None, refresh: bool = False,
-) -> StoreCounts:
-    """Store what one parsed page showed, with provenance back to `page`. Idempotent per page.
-
-    `refresh` (for re-parsing archived pages) lets a newer parser fill in or correct a page's snapshot figures;
-    a figure the newer parser cannot read still never blanks one already stored.
+    Each table gets one executemany for the whole batch, rows in page order, so the result is the same as
+    storing the pages one after another. `refresh` (for re-parsing archived pages) lets a newer parser fill in or
+    correct a page's snapshot figures; a figure it cannot read still never blanks one already stored.
     """
-    counts = StoreCounts()
-    session.flush()  # the inserts below go straight to the connection
+    session.flush()  # the statements below go straight to the connection
     conn = session.connection()
-    mp = parsed.marketplace
-    seller_rows: dict[str, dict[str, Any]] = {}
-    snapshots: dict[str, dict[str, Any]] = {}
-    offers: list[tuple[str, Offer]] = []
-    rankings: list[RankedRecord] = []
-    for record in parsed.records:
-        if isinstance(record, RankedRecord):
-            rankings.append(record)
-            if record.seller_id:
-                _merge_seller_row(seller_rows, record.seller_id, {"name": record.seller_name, "site": parsed.site})
-            continue
-        key = _seller_key(mp, record)
-        if key is None:
-            continue
-        base = {"name": record.name, "site": parsed.site, "country": record.country,
-                "first_seen": observed_at, "last_seen": observed_at}
-        if isinstance(record, SellerProfile):
-            base.update(url=record.url, business_name=record.business_name, business_address=record.business_address)
-        _merge_seller_row(seller_rows, key, base)
-        if isinstance(record, Offer):
-            seller_rows[key]["is_platform"] = record.is_platform
-            offers.append((key, record))
-        figures = [(name, value) for name in _FIGURES_OF[type(record)]
-                   if (value := getattr(record, name)) is not None]
-        if figures:
-            snap = snapshots.get(key)
-            if snap is None:
-                snap = snapshots[key] = dict.fromkeys(SNAPSHOT_FIGURES)
-            for name, value in figures:
-                if snap[name] is None:
-                    snap[name] = value
-            if getattr(record, "sales_count_exact", False):
-                snap["sales_count_exact"] = True
-    for row in seller_rows.values():
-        row.setdefault("first_seen", observed_at)
-        row.setdefault("last_seen", observed_at)
-        row.setdefault("is_platform", False)
-        for name in SELLER_FIELDS:
-            row.setdefault(name, None)
-    pks, new_ids = upsert_sellers(session, mp, list(seller_rows.values()))
-    counts.sellers_new = len(new_ids)
-    if snapshots:
-        rows = [dict(values, seller_pk=pks[key], page_id=page.id, crawl_id=crawl_id, source_url=page.url,
-                     observed_at=observed_at, parser_version=parser_version,
-                     sales_count_exact=values.get("sales_count_exact", False))
-                for key, values in snapshots.items()]
-        table = SellerSnapshot.__table__  # type: ignore[attr-defined]
-        known = set(conn.execute(select(table.c.seller_pk).where(
-            table.c.page_id == page.id, table.c.observed_at == observed_at)).scalars())
-        _insert_many(conn, "snapshots", rows)
-        inserted = {row["seller_pk"] for row in rows} - known
-        if refresh:
-            _refresh_snapshots(session, page, rows)
-        counts.snapshots = len(inserted)
-        new_pks = {pks[key] for key in new_ids}
-        counts.sellers_updated = len(inserted - new_pks)
-    if offers:
-        offer_rows = {(pks[key], o.product_id or ""): dict(
-            page_id=page.id, crawl_id=crawl_id, seller_pk=pks[key], product_id=o.product_id or "", title=o.title,
-            price=float(o.price) if o.price is not None else None, currency=o.currency, observed_at=observed_at)
-            for key, o in offers}
-        _insert_many(conn, "offers", list(offer_rows.values()))
-        counts.offers = len(offer_rows)
-    if rankings:
-        rows = [dict(page_id=page.id, crawl_id=crawl_id, marketplace=mp, site=parsed.site, list_name=list_name,
-                     rank=r.rank, product_id=r.product_id, title=r.title, stars=r.stars, rating_count=r.rating_count,
-                     price=float(r.price) if r.price is not None else None, currency=r.currency,
-                     seller_pk=pks.get(r.seller_id) if r.seller_id else None, observed_at=observed_at)
-                for r in rankings]
-        _insert_many(conn, "rankings", _unique_by(rows, "rank"))
-        counts.rankings = len(rows)
+    pages = [_page_rows(item) for item in items]
+    pks, new_pks = upsert_sellers(conn, [row for page in pages for row in page.sellers.values()])
+    counts = [StoreCounts() for _ in pages]
+    seen: set[int] = set()  # sellers an earlier page of this batch showed
+    snapshots: list[dict[str, Any]] = []
+    offers: list[dict[str, Any]] = []
+    rankings: list[dict[str, Any]] = []
+    for page, count in zip(pages, counts, strict=True):
+        item, mp = page.item, page.item.parsed.marketplace
+        page_pks = {pks[mp, key] for key in page.sellers}
+        count.sellers_new = len((page_pks & new_pks) - seen)
+        seen |= page_pks
+        snapshots.extend(dict(values, seller_pk=pks[mp, key], page_id=item.page.id, crawl_id=item.crawl_id,
+                              source_url=item.page.url, observed_at=item.observed_at,
+                              parser_version=item.parser_version,
+                              sales_count_exact=values.get("sales_count_exact", False))
+                         for key, values in page.snapshots.items())
+        page_offers = {(pks[mp, key], o.product_id or ""): dict(
+            page_id=item.page.id, crawl_id=item.crawl_id, seller_pk=pks[mp, key], product_id=o.product_id or "",
+            title=o.title, price=float(o.price) if o.price is not None else None, currency=o.currency,
+            observed_at=item.observed_at) for key, o in page.offers}
+        offers.extend(page_offers.values())
+        count.offers = len(page_offers)
+        page_rankings = _unique_by((dict(
+            page_id=item.page.id, crawl_id=item.crawl_id, marketplace=mp, site=item.parsed.site,
+            list_name=item.list_name, rank=r.rank, product_id=r.product_id, title=r.title, stars=r.stars,
+            rating_count=r.rating_count, price=float(r.price) if r.price is not None else None, currency=r.currency,
+            seller_pk=pks.get((mp, r.seller_id)) if r.seller_id else None, observed_at=item.observed_at)
+            for r in page.rankings), "rank")
+        rankings.extend(page_rankings)
+        count.rankings = len(page.rankings)
+    known = _stored_snapshots(conn, [p.item for p in pages if p.snapshots and not p.item.page.new])
+    execute_many(conn, _insert_snapshots, snapshots)
+    execute_many(conn, _insert_offers, offers)
+    execute_many(conn, _insert_rankings, rankings)
+    for page, count in zip(pages, counts, strict=True):
+        item, mp = page.item, page.item.parsed.marketplace
+        inserted = {pks[mp, key] for key in page.snapshots} - known.get((item.page.id, item.observed_at), set())
+        count.snapshots = len(inserted)
+        count.sellers_updated = len(inserted - ({pks[mp, key] for key in page.sellers} & new_pks))
+    if refresh:
+        _refresh_snapshots(session, snapshots)
     return counts
 
 
-def _refresh_snapshots(session: Session, page: Page, rows: list[dict[str, Any]]) -> None:
-    """Let a newer parser fill in or correct every observation of this page; known figures are never blanked."""
+def store_parsed_page(
+    session: Session, page: ArchivedPage, parsed: ParsedPage, *, observed_at: datetime, parser_version: str,
+    crawl_id: int | None = None, list_name: str | None = None, refresh: bool = False,
+) -> StoreCounts:
+    """Store what one parsed page showed, with provenance back to `page` (see store_parsed_pages)."""
+    return store_parsed_pages(session, [PageRecords(page, parsed, observed_at, parser_version, crawl_id, list_name)],
+                              refresh=refresh)[0]
+
+
+def _stored_snapshots(conn: Connection, items: Sequence[PageRecords]) -> dict[tuple[int, datetime], set[int]]:
+    """{(page id, observed at): seller pks} of the snapshots already stored from these pages."""
+    if not items:
+        return {}
+    wanted = {(item.page.id, item.observed_at) for item in items}
+    found: dict[tuple[int, datetime], set[int]] = {}
+    for page_id, observed_at, seller_pk in _select_in(
+            conn, (SNAPSHOT.c.page_id, SNAPSHOT.c.observed_at, SNAPSHOT.c.seller_pk), SNAPSHOT.c.page_id,
+            sorted({page_id for page_id, _ in wanted})):
+        if (page_id, observed_at) in wanted:
+            found.setdefault((page_id, observed_at), set()).add(seller_pk)
+    return found
+
+
+def _refresh_snapshots(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Let a newer parser fill in or correct every observation of these pages; known figures are never blanked."""
     for row in rows:
         changes: dict[str, Any] = {name: row[name] for name in SNAPSHOT_FIGURES if row[name] is not None}
         changes["parser_version"] = row["parser_version"]
-        session.execute(update(SellerSnapshot).where(SellerSnapshot.page_id == page.id,  # type: ignore[arg-type]
+        session.execute(update(SellerSnapshot).where(SellerSnapshot.page_id == row["page_id"],
                                                       SellerSnapshot.seller_pk == row["seller_pk"]).values(**changes))
 
 

@@ -1,14 +1,18 @@
-"""Parse an archived page and store what it shows: shared by `scout ingest`, `scout crawl` and `scout reparse`."""
+"""Parse a page, then store what it shows: shared by `scout ingest`, `scout crawl` and `scout reparse`.
+
+Parsing (`parse_outcome`) touches no database, so a crawl can parse each page as it arrives and store a batch
+of pages in one transaction (`store_outcomes`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
-from db.models import Page
-from db.store import StoreCounts, record_parse, store_parsed_page
+from db.store import ArchivedPage, PageRecords, ParseVerdict, StoreCounts, record_parses, store_parsed_pages
 from scout.errors import BlockedError, ParseError
 from scrapers.records import ParsedPage
 from scrapers.registry import MARKETPLACES, parse_page, parser_version
@@ -28,26 +32,58 @@ class Outcome:
     counts: StoreCounts = field(default_factory=StoreCounts)
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """A parsed page ready to store: the archived page, its outcome, and the provenance of its records."""
+
+    page: ArchivedPage
+    outcome: Outcome
+    observed_at: datetime
+    crawl_id: int | None = None
+    list_name: str | None = None
+
+
+def parse_outcome(text: str, *, marketplace: str | None = None, kind: str | None = None,
+                  url: str | None = None) -> Outcome:
+    """Parse `text`: ok with its records, blocked, or drifted (a page of a known type that yielded nothing)."""
+    try:
+        parsed = parse_page(text, marketplace=marketplace, kind=kind, url=url)
+    except BlockedError as err:
+        return Outcome(BLOCKED, err.marketplace, kind, err.reason)
+    except ParseError as err:
+        known = err.marketplace if err.marketplace not in ("unknown", "?") else marketplace
+        return Outcome(DRIFTED, known, kind or err.page_type, str(err))
+    return Outcome(OK, parsed.marketplace, parsed.kind, None, parsed)
+
+
+def store_outcomes(session: Session, items: Sequence[Extracted], *, refresh: bool = False) -> None:
+    """Store the records of the ok pages and note every page's verdict; fills in each ok outcome's counts.
+
+    A page that failed to parse stores nothing but its verdict, so it never blanks a figure already known.
+    """
+    stored: list[tuple[Outcome, PageRecords]] = []
+    verdicts: list[ParseVerdict] = []
+    for item in items:
+        outcome = item.outcome
+        version = parser_version(outcome.marketplace) \
+            if outcome.status != BLOCKED and outcome.marketplace in MARKETPLACES else None
+        if outcome.parsed is not None:
+            stored.append((outcome, PageRecords(item.page, outcome.parsed, item.observed_at, version or "",
+                                                item.crawl_id, item.list_name or outcome.parsed.list_name)))
+        verdicts.append(ParseVerdict(item.page.id, outcome.status, outcome.marketplace, outcome.kind, outcome.error,
+                                     version))
+    counts = store_parsed_pages(session, [records for _, records in stored], refresh=refresh)
+    for (outcome, _), page_counts in zip(stored, counts, strict=True):
+        outcome.counts = page_counts
+    record_parses(session, verdicts)
+
+
 def extract_page(
-    session: Session, page: Page, text: str, *, observed_at: datetime, marketplace: str | None = None,
+    session: Session, page: ArchivedPage, text: str, *, observed_at: datetime, marketplace: str | None = None,
     kind: str | None = None, url: str | None = None, crawl_id: int | None = None, list_name: str | None = None,
     refresh: bool = False,
 ) -> Outcome:
     """Parse `text` (the body of `page`) and store its records; a failed parse stores nothing but the verdict."""
-    try:
-        parsed = parse_page(text, marketplace=marketplace, kind=kind, url=url)
-    except BlockedError as err:
-        record_parse(session, page, marketplace=err.marketplace, kind=kind, status=BLOCKED, error=err.reason,
-                     parser_version=None)
-        return Outcome(BLOCKED, err.marketplace, kind, err.reason)
-    except ParseError as err:
-        known = err.marketplace if err.marketplace not in ("unknown", "?") else marketplace
-        record_parse(session, page, marketplace=known, kind=kind or err.page_type, status=DRIFTED, error=str(err),
-                     parser_version=parser_version(known) if known in MARKETPLACES else None)
-        return Outcome(DRIFTED, known, kind or err.page_type, str(err))
-    version = parser_version(parsed.marketplace)
-    counts = store_parsed_page(session, page, parsed, observed_at=observed_at, parser_version=version,
-                               crawl_id=crawl_id, list_name=list_name or parsed.list_name, refresh=refresh)
-    record_parse(session, page, marketplace=parsed.marketplace, kind=parsed.kind, status=OK, error=None,
-                 parser_version=version)
-    return Outcome(OK, parsed.marketplace, parsed.kind, None, parsed, counts)
+    outcome = parse_outcome(text, marketplace=marketplace, kind=kind, url=url)
+    store_outcomes(session, [Extracted(page, outcome, observed_at, crawl_id, list_name)], refresh=refresh)
+    return outcome

@@ -206,7 +206,7 @@ class Fetcher:
             url=url,
             final_url=final_url,
             status=answer.status,
-            headers={name: answer.headers[name] for name in answer.headers},  # lower-cased, repeats joined
+            headers=dict(answer.headers.items()),  # lower-cased names, repeats joined with commas
             body=answer.body,
             fetched_at=self.wall_clock(),
             attempts=attempts,

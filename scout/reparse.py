@@ -12,9 +12,9 @@ from sqlmodel import Session, col
 
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
-from db.store import StoreCounts, decompress
+from db.store import ArchivedPage, StoreCounts, decompress
 from scout.charset import decode_body
-from scout.extract import extract_page
+from scout.extract import Extracted, parse_outcome, store_outcomes
 
 BATCH = 200
 
@@ -41,14 +41,19 @@ def reparse_pages(engine: Engine, *, marketplace: str | None = None, only_failed
         with session_scope(engine) as session:
             pages = session.execute(select(Page).where(col(Page.id).in_(ids[start:start + BATCH]))).scalars().all()
             hints = _frontier_hints(session, [p.id for p in pages if p.id is not None])
+            extracted = []
             for page in pages:
-                kind, list_name = hints.get(page.id or 0, (None, None))
-                outcome = extract_page(session, page, decode_body(decompress(page.body), page.content_type),
-                                       observed_at=page.fetched_at, marketplace=page.marketplace,
-                                       kind=kind or (page.kind if page.parse_status == "ok" else None),
-                                       url=page.url, crawl_id=page.crawl_id, list_name=list_name, refresh=True)
-                report.statuses[outcome.status] += 1
-                report.totals.add(outcome.counts)
+                assert page.id is not None
+                kind, list_name = hints.get(page.id, (None, None))
+                outcome = parse_outcome(decode_body(decompress(page.body), page.content_type),
+                                        marketplace=page.marketplace,
+                                        kind=kind or (page.kind if page.parse_status == "ok" else None), url=page.url)
+                archived = ArchivedPage(page.id, page.url, page.fetched_at, page.crawl_id)
+                extracted.append(Extracted(archived, outcome, page.fetched_at, page.crawl_id, list_name))
+            store_outcomes(session, extracted, refresh=True)
+            for item in extracted:
+                report.statuses[item.outcome.status] += 1
+                report.totals.add(item.outcome.counts)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = re.compile(
@@ -26,6 +27,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+@lru_cache(maxsize=65536)  # a crawl meets the same links again and again (a seller on every page of its offers)
 def url_fingerprint(url: str) -> str:
     """A short stable id of the canonical URL."""
     return hashlib.sha1(canonical_url(url).encode()).hexdigest()
