@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
@@ -63,6 +64,7 @@ def search_url(query: str, page: int = 1) -> str:
     return f"{BASE}/listing?{urlencode(params)}"
 
 
+@lru_cache(maxsize=4096)  # one call per record, and pages list a few sellers many times
 def seller_url(login: str) -> str:
     """A seller's ratings page (`/uzytkownik/<login>/oceny`)."""
     return f"{BASE}/uzytkownik/{quote(login)}/oceny"

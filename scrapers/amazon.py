@@ -48,6 +48,7 @@ _AMAZON_HOST = re.compile(r"amazon\.(?:com|co\.uk|de|fr|es|it)\b")
 # Amazon's own page machinery: its client-side metrics globals, its AUI class names, its image hosts.
 _AMAZON_MARK = re.compile(r"\bue_(?:id|sn)\s*=|class=[\"'][^\"']*\ba-(?:section|container|row)\b|"
                           r"images-amazon\.com/|media-amazon\.com/|/errors/validateCaptcha")
+_LEADING_SPACE = re.compile(r"\s+")  # re's \s and str.lstrip() agree on whitespace
 _RETURN_PATH = re.compile(r"name=[\"']amzn-r[\"'][^>]*value=[\"']([^\"']*)")
 _URL_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"/gp/bestsellers|/zgbs/|/Best-Sellers"), "ranking"),
@@ -66,8 +67,7 @@ def _kind_from_url(url: str | None) -> str | None:
 
 def detect(text: str, url: str | None = None) -> str | None:
     """The kind of an Amazon page ("ranking", "offers", "product", "seller"), or None if not an Amazon page."""
-    head = text.lstrip()[:1]
-    if head in ("{", "["):
+    if _first_visible(text) in ("{", "["):
         return None  # Amazon pages are HTML; JSON belongs to API parsers
     from_url = site_from_url(url) is not None
     if not from_url and not (_AMAZON_HOST.search(text) and _AMAZON_MARK.search(text)):
@@ -82,6 +82,12 @@ def detect(text: str, url: str | None = None) -> str | None:
         back = _RETURN_PATH.search(text)
         return (_kind_from_url(unescape(back.group(1))) if back else None) or "product"
     return None
+
+
+def _first_visible(text: str) -> str:
+    """`text.lstrip()[:1]` without copying a page that starts with whitespace."""
+    match = _LEADING_SPACE.match(text)
+    return text[match.end():match.end() + 1] if match else text[:1]
 
 
 def bestsellers_url(site: str, category: str) -> str:

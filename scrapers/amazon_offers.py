@@ -110,12 +110,16 @@ def _olp_offer(node: LexborNode, locale: Locale, asin: str | None, title: str | 
         return _make_offer(locale, name or "Amazon", merchant_id, fields)
     href = link.attributes.get("href")
     fields["product_id"] = asin_from_href(href) or asin
-    logo = link.css_first("img[alt]")
-    name = text_of(link) or (logo.attributes.get("alt") if logo is not None else None)
+    name = text_of(link) or _logo_alt(link)
     # The rating line follows the name in the seller column; the name itself may hold digits ("100% Books").
     column = text_of(node.css_first(".olpSellerColumn")) or text_of(name_node.parent) or ""
     rating_text = column.replace(name, "", 1) if name else column
     return _make_offer(locale, name, seller_id_from_href(href), fields, rating_text)
+
+
+def _logo_alt(link: LexborNode) -> str | None:
+    logo = link.css_first("img[alt]")
+    return logo.attributes.get("alt") if logo is not None else None
 
 
 def read_offer_listing(html: str, locale: Locale, url: str | None = None) -> list[Offer]:

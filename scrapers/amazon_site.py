@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -157,8 +158,14 @@ def query_param(href: str | None, name: str) -> str | None:
     """One query parameter of a link (`seller=…`), or None."""
     if not href:
         return None
-    values = parse_qs(urlsplit(href).query).get(name)
+    values = _query(href).get(name)
     return values[0].strip() if values and values[0].strip() else None
+
+
+@lru_cache(maxsize=256)
+def _query(href: str) -> dict[str, list[str]]:
+    # Several parameters are read from each seller link (seller, me, asin): parse_qs once per link.
+    return parse_qs(urlsplit(href).query)
 
 
 def seller_id_from_href(href: str | None) -> str | None:

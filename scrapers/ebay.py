@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode, urlparse
 
@@ -86,6 +87,7 @@ def store_url(store: str, site: str = "ebay.com") -> str:
     return f"https://www.{site}/str/{quote(store, safe='')}"
 
 
+@lru_cache(maxsize=4096)  # one call per record, and pages list a few sellers many times
 def seller_url(username: str, site: str = "ebay.com") -> str:
     """A member's public profile (`/usr/<username>`)."""
     return f"https://www.{site}/usr/{quote(username, safe='')}"
@@ -371,10 +373,17 @@ def _iso_date(text: str | None) -> str | None:
 
 
 def _detect_json(text: str) -> str | None:
-    if not any(marker in text for marker in ('"itemSummaries"', "api.ebay.com", '"sellerUserName"', '"ack"')) \
-            and not ('"errorId"' in text and '"domain"' in text):
+    kind = _json_kind(load_json(text))
+    # The markers are read after the shape: the parsed JSON is needed anyway, each marker is a scan of the text.
+    if kind is None or not (
+        any(marker in text for marker in ('"itemSummaries"', "api.ebay.com", '"sellerUserName"', '"ack"'))
+        or ('"errorId"' in text and '"domain"' in text)
+    ):
         return None
-    data = load_json(text)
+    return kind
+
+
+def _json_kind(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
     if "itemSummaries" in data or "api.ebay.com/buy/browse" in str(data.get("href", "")):

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -54,6 +55,7 @@ def listings_active_url(keywords: str, limit: int = 100, offset: int = 0) -> str
     return f"{API_BASE}/listings/active?{urlencode({'keywords': keywords, 'limit': limit, 'offset': offset})}"
 
 
+@lru_cache(maxsize=4096)  # one call per record, and pages list a few sellers many times
 def shop_url(shop_name: str) -> str:
     """The public shop page, whose JSON-LD lists the shop's items."""
     return f"{WEB_BASE}/shop/{quote(shop_name)}"
@@ -271,9 +273,21 @@ def _detect_json(data: Any) -> str | None:
         first = data[0]
         if _SEARCH_ROW_KEYS <= first.keys() and "etsy.com/listing" in str(first.get("productLink")):
             return "search"
-        if first.get("@type") == "ItemList" and "etsy.com/" in json.dumps(first)[:20_000]:
+        if first.get("@type") == "ItemList" and _serialised_head_contains(first, "etsy.com/", 20_000):
             return "seller"
     return None
+
+
+def _serialised_head_contains(value: Any, needle: str, limit: int) -> bool:
+    """`needle in json.dumps(value)[:limit]`, serialising only as far as it takes to tell."""
+    head = ""
+    for chunk in json.JSONEncoder().iterencode(value):
+        head += chunk
+        if needle in head[-len(chunk) - len(needle):]:
+            return head.find(needle) + len(needle) <= limit
+        if len(head) >= limit:
+            return False
+    return False
 
 
 def _kind_from_url(url: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _NUMBER = re.compile(r"\d[\d.,\u00a0\u202f\u2009\u2007 '’]*")
@@ -40,8 +41,11 @@ def parse_int(text: str | None) -> int | None:
     return int(digits) if digits else None
 
 
+_DROP_SPACES = str.maketrans("", "", _SPACES)
+
+
 def _normalise(raw: str, decimal_comma: bool | None) -> str:
-    raw = raw.translate({ord(c): None for c in _SPACES})
+    raw = raw.translate(_DROP_SPACES)
     has_dot, has_comma = "." in raw, "," in raw
     if has_dot and has_comma:
         decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
@@ -85,6 +89,11 @@ def parse_float(text: str | None, decimal_comma: bool | None = None) -> float | 
 
 def parse_percent(text: str | None, decimal_comma: bool | None = None) -> float | None:
     """A percentage in 0–100 (`97% positive`, `98,8%`), or None when out of range."""
+    return _percent(text, decimal_comma) if text else None
+
+
+@lru_cache(maxsize=1024)  # API responses repeat each seller's figure on every listing
+def _percent(text: str, decimal_comma: bool | None) -> float | None:
     value = parse_float(text, decimal_comma)
     return value if value is not None and 0 <= value <= 100 else None
 
@@ -97,8 +106,11 @@ def parse_stars(text: str | None, decimal_comma: bool | None = None) -> float | 
 
 def detect_currency(text: str | None, default: str | None = None) -> str | None:
     """The ISO code of the currency written in `text` (symbol or code), else `default`."""
-    if not text:
-        return default
+    return _currency_in(text, default) if text else default
+
+
+@lru_cache(maxsize=1024)  # called for every price, and pages repeat their currency strings
+def _currency_in(text: str, default: str | None) -> str | None:
     iso = _ISO.search(text)
     if iso:
         return iso.group(1)

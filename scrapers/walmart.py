@@ -57,9 +57,10 @@ def detect(text: str, url: str | None = None) -> str | None:
     """The kind of a Walmart page, extract or API response, or None when it is not Walmart's."""
     head = text.lstrip("\ufeff \t\r\n")[:1]
     if head in ("{", "["):
-        if not any(marker in text for marker in ('"usItemId"', '"salePrice"', '"responseGroup"')):
-            return None
-        return _detect_json(load_json(text))
+        # The shape first: the parsed JSON is needed anyway, each marker is a scan of the whole text.
+        kind = _detect_json(load_json(text))
+        markers = ('"usItemId"', '"salePrice"', '"responseGroup"')
+        return kind if kind is not None and any(marker in text for marker in markers) else None
     if _is_bot_wall(text, url):
         return _kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
     if "__NEXT_DATA__" not in text or not ("walmart" in text.lower() or (url and "walmart." in url)):
