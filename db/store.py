@@ -387,13 +387,15 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
     pks, new_pks = upsert_sellers(conn, [row for page in pages for row in page.sellers.values()])
     counts = [StoreCounts() for _ in pages]
     seen: set[int] = set()  # sellers an earlier page of this batch showed
+    new_on: list[set[int]] = []  # per page: the sellers it is the first to show
     snapshots: list[dict[str, Any]] = []
     offers: list[dict[str, Any]] = []
     rankings: list[dict[str, Any]] = []
     for page, count in zip(pages, counts, strict=True):
         item, mp = page.item, page.item.parsed.marketplace
         page_pks = {pks[mp, key] for key in page.sellers}
-        count.sellers_new = len((page_pks & new_pks) - seen)
+        new_on.append((page_pks & new_pks) - seen)
+        count.sellers_new = len(new_on[-1])
         seen |= page_pks
         snapshots.extend(dict(values, seller_pk=pks[mp, key], page_id=item.page.id, crawl_id=item.crawl_id,
                               source_url=item.page.url, observed_at=item.observed_at,
@@ -418,11 +420,11 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
     execute_many(conn, _insert_snapshots, snapshots)
     execute_many(conn, _insert_offers, offers)
     execute_many(conn, _insert_rankings, rankings)
-    for page, count in zip(pages, counts, strict=True):
+    for page, count, page_new in zip(pages, counts, new_on, strict=True):
         item, mp = page.item, page.item.parsed.marketplace
         inserted = {pks[mp, key] for key in page.snapshots} - known.get((item.page.id, item.observed_at), set())
         count.snapshots = len(inserted)
-        count.sellers_updated = len(inserted - ({pks[mp, key] for key in page.sellers} & new_pks))
+        count.sellers_updated = len(inserted - page_new)
     if refresh:
         _refresh_snapshots(session, snapshots)
     return counts

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from db.engine import session_scope
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
-from db.store import archive_page, decompress, store_parsed_page
+from db.store import (
+    PageBody,
+    PageRecords,
+    StoreCounts,
+    archive_page,
+    archive_pages,
+    decompress,
+    store_parsed_page,
+    store_parsed_pages,
+)
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
 
@@ -111,3 +122,64 @@ def test_rankings_are_stored_per_page_and_rank(engine: Engine) -> None:
     with session_scope(engine) as session:
         rows = session.execute(select(RankingEntry).order_by(RankingEntry.rank)).scalars().all()
     assert [(r.rank, r.product_id, r.list_name) for r in rows] == [(1, "B08N5NQ869", "hi"), (2, "B089DR29T6", "hi")]
+
+
+def _snapshot_rows(engine: Engine) -> list[tuple[object, ...]]:
+    with session_scope(engine) as session:
+        return [tuple(row) for row in session.execute(select(
+            Seller.seller_id, Seller.name, Seller.business_name, SellerSnapshot.rating_count, SellerSnapshot.page_id)
+            .join(Seller, Seller.id == SellerSnapshot.seller_pk).order_by(SellerSnapshot.id)).all()]
+
+
+BATCH = [  # (url, body, page): the same seller on two pages, the second with a newer name and count
+    (URL, b"<html>a</html>", _profile(rating_count=1720, business_name=None)),
+    ("https://www.amazon.de/gp/offer-listing/B01", b"<html>b</html>", ParsedPage("amazon", "offers", [
+        Offer(seller_id="A1EXAMPLE", name="Beispiel Shop", positive_pct=96.0, rating_count=1725,
+              price=Decimal("9.99"), currency="EUR", product_id="B01"),
+        Offer(seller_id="A2OTHER", name="Other GmbH", positive_pct=90.0, rating_count=12, price=Decimal("10.49"),
+              currency="EUR", product_id="B01"),
+    ], site="amazon.de")),
+]
+
+
+def _store_batch(engine: Engine) -> list[StoreCounts]:
+    with session_scope(engine) as session:
+        pages = archive_pages(session, [PageBody(url, url, body, DAY1) for url, body, _ in BATCH])
+        return store_parsed_pages(session, [PageRecords(page, parsed, DAY1, "amazon/1")
+                                            for page, (_, _, parsed) in zip(pages, BATCH, strict=True)])
+
+
+def _store_one_by_one(engine: Engine) -> list[StoreCounts]:
+    counts = []
+    for url, body, parsed in BATCH:
+        with session_scope(engine) as session:
+            page = archive_page(session, url=url, fingerprint=url, body=body, fetched_at=DAY1)
+            counts.append(store_parsed_page(session, page, parsed, observed_at=DAY1, parser_version="amazon/1"))
+    return counts
+
+
+def test_a_batch_of_pages_stores_what_storing_them_one_by_one_stores(engine: Engine, tmp_path: Path) -> None:
+    batch_counts = _store_batch(engine)
+    other = make_engine(str(tmp_path / "one-by-one.db"))
+    upgrade(other)
+    assert batch_counts == _store_one_by_one(other)
+    assert _snapshot_rows(engine) == _snapshot_rows(other)
+    assert batch_counts[0] == StoreCounts(sellers_new=1, snapshots=1)
+    assert batch_counts[1] == StoreCounts(sellers_new=1, sellers_updated=1, snapshots=2, offers=2)
+
+
+def test_storing_a_batch_again_adds_nothing_and_counts_nothing(engine: Engine) -> None:
+    _store_batch(engine)
+    first = _counts(engine)
+    assert _store_batch(engine) == [StoreCounts(), StoreCounts(offers=2)]  # offers: rows of the page, not new rows
+    assert _counts(engine) == first
+
+
+def test_archiving_tells_new_pages_from_pages_already_archived(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        first = archive_pages(session, [PageBody(URL, URL, b"v1", DAY1)])
+    with session_scope(engine) as session:
+        again = archive_pages(session, [PageBody(URL, URL, b"v1", DAY2), PageBody(URL, URL, b"v2", DAY2)])
+    assert first[0].new and not again[0].new and again[1].new
+    assert again[0].id == first[0].id and again[0].fetched_at == DAY1  # the archived page keeps its own time
+    assert again[1].id != first[0].id
