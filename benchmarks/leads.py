@@ -241,13 +241,13 @@ LEAN_PROCESS = """
 import sys
 from rich.console import Console
 from rich.table import Table
-from db.engine import make_engine, session_scope
+from db.engine import connection_scope, make_engine
 from db.migrate import require_current
 from scout.leads import select_leads
 engine = make_engine(sys.argv[1], write=False, must_exist=True)
 require_current(engine)
-with session_scope(engine) as session:
-    leads = select_leads(session, top=50)
+with connection_scope(engine) as conn:
+    leads = select_leads(conn, top=50)
 table = Table()
 for name in ("#", "business", "score"):
     table.add_column(name)

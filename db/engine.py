@@ -9,13 +9,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, exc
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from scout.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 DEFAULT_DB = "scout.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -135,6 +137,8 @@ def translate_error(engine: Engine, err: exc.DBAPIError) -> DatabaseError:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session committed on success and rolled back on error; driver errors become DatabaseError."""
+    from sqlmodel import Session  # the ORM: only commands that need it pay for importing it
+
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
@@ -147,3 +151,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in one transaction, for reads that need no ORM; driver errors become DatabaseError."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except exc.DBAPIError as err:
+        raise translate_error(engine, err) from None

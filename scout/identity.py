@@ -6,6 +6,9 @@ registered names, normalised ("AnkerDirect-US", "anker_official", "Anker Direct"
 with rapidfuzz inside blocks (a shared prefix or suffix of the normalised name), never all against all. A fuzzy link
 is refused when the two sides disagree on country, registered name or address, and it never puts two storefronts
 of the same marketplace into one business: only exact evidence may do that.
+
+The ORM models are imported by the functions that persist businesses only: `scout leads` compares names with this
+module and should not pay ~0.3 s for importing SQLModel.
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 from sqlalchemy import delete, func, select, update
-from sqlmodel import Session, col
 
-from db.models import Business, Outreach, Seller
 from scout.sanitize import strip_control
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 DEFAULT_THRESHOLD = 0.90  # normalised-name similarity (rapidfuzz Indel, 0-1) a fuzzy link needs
+SUPPRESS_THRESHOLD = 0.92  # name similarity at which a suppression entry suppresses a business
 NO_COUNTRY_PENALTY = 0.03  # more similarity needed when neither storefront says where it is based
 CATEGORY_BONUS = 0.02  # less needed when both sell in the same category (more when they differ: twice this)
 SAME_ADDRESS = 0.75  # share of the shorter address found in the other: the same place written two ways
@@ -491,6 +497,10 @@ class MatchReport:
 
 def load_seller_facts(session: Session) -> tuple[list[SellerFacts], dict[int, int | None], set[int]]:
     """Storefronts to match, their current business ids, and the businesses decided by hand (left alone)."""
+    from sqlmodel import col
+
+    from db.models import Business, Seller
+
     pinned = set(session.execute(select(col(Business.id)).where(
         col(Business.match_evidence).startswith(MANUAL_PREFIX))).scalars())
     rows = session.execute(select(
@@ -528,6 +538,10 @@ def match_businesses(session: Session, *, threshold: float = DEFAULT_THRESHOLD) 
     starting with "manual") and their storefronts are left alone; businesses left without storefronts are deleted
     unless an outreach record refers to them.
     """
+    from sqlmodel import col
+
+    from db.models import Business, Seller
+
     facts, current, pinned = load_seller_facts(session)
     by_pk = {f.pk: f for f in facts}
     clusters = sorted(link_storefronts(facts, threshold=threshold), key=lambda c: (-len(c.pks), c.pks))
@@ -574,6 +588,10 @@ def match_businesses(session: Session, *, threshold: float = DEFAULT_THRESHOLD) 
 
 def _delete_orphans(session: Session, orphans: set[int]) -> int:
     """Delete businesses no storefront belongs to any more, except those an outreach record refers to."""
+    from sqlmodel import col
+
+    from db.models import Business, Outreach
+
     if not orphans:
         return 0
     kept = set(session.execute(select(col(Outreach.business_id)).where(

@@ -1,24 +1,31 @@
 """Leads: businesses ranked by their stored score, filtered, with suppression and pipeline status; explanations.
 
 Reads what `scout score` stored (`lead_score`, `seller_score`), so listing leads stays fast on large databases.
+Listing reads through db.queries' Core tables; explanations need the ORM models, imported where they are used.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, literal, or_, select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Connection
 
-from db.models import LeadScore, Outreach, Seller, SellerScore, Suppression
+from db.queries import as_utc, lead_score, outreach, seller, seller_score, suppression
 from scout.errors import InputError
-from scout.identity import normalize_name
+from scout.identity import SUPPRESS_THRESHOLD, name_keys, normalize_name, similar_pairs
 from scout.scoring import COMPONENTS, business_key, weighted_score
 from scout.settings import ScoringSettings
-from scout.suppression import suppressed_names
 from scrapers.registry import MARKETPLACES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.models import SellerScore
 
 NO_SCORES = "no scores yet: run `scout score` first"
 
@@ -55,23 +62,33 @@ class Lead:
     suppressed: bool = False
 
 
-def suppressed_business_keys(session: Session) -> set[str]:
+def suppressed_business_keys(session: Connection | Session) -> set[str]:
     """Keys of businesses on the suppression list: by marketplace + seller id, or by exact normalized name."""
-    by_id = select(col(Seller.business_id), col(Seller.id)).join(
-        Suppression, (col(Suppression.marketplace) == col(Seller.marketplace))
-        & (col(Suppression.seller_id) == col(Seller.seller_id)))
+    by_id = select(seller.c.business_id, seller.c.id).join(
+        suppression, (suppression.c.marketplace == seller.c.marketplace)
+        & (suppression.c.seller_id == seller.c.seller_id))
     keys = {business_key(bid, pk) for bid, pk in session.execute(by_id)}
     names: set[str] = set()
-    for stored, raw in session.execute(select(col(Suppression.normalized_name), col(Suppression.name))):
+    for stored, raw in session.execute(select(suppression.c.normalized_name, suppression.c.name)):
         names.update(n for n in (stored, normalize_name(raw)) if n)
     if names:
         wanted = list(names)
-        keys.update(session.execute(select(col(LeadScore.business_key))
-                                    .where(col(LeadScore.normalized_name).in_(wanted))).scalars())
-        for column in (SellerScore.normalized_name, SellerScore.normalized_legal_name):  # one index each
-            keys.update(session.execute(select(col(SellerScore.business_key)).where(col(column).in_(wanted))
-                                        ).scalars())
+        keys.update(session.execute(select(lead_score.c.business_key)
+                                    .where(lead_score.c.normalized_name.in_(wanted))).scalars())
+        for column in (seller_score.c.normalized_name, seller_score.c.normalized_legal_name):  # one index each
+            keys.update(session.execute(select(seller_score.c.business_key).where(column.in_(wanted))).scalars())
     return keys
+
+
+def suppressed_by_name(session: Connection | Session, names: Sequence[str | None], *,
+                       threshold: float = SUPPRESS_THRESHOLD) -> set[int]:
+    """Which of `names` (by position) a suppression entry's name matches, as `scout suppress` matches names."""
+    entries = session.execute(select(suppression.c.name).order_by(suppression.c.id)).scalars().all()
+    if not entries or not names:
+        return set()
+    candidates = [(index, key) for index, name in enumerate(names) for key in name_keys(name)]
+    queries = [key for entry in entries for key in name_keys(entry)]
+    return {candidates[n][0] for _, n in similar_pairs(queries, [key for _, key in candidates], cutoff=threshold)}
 
 
 def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None) -> None:
@@ -86,28 +103,28 @@ def check_lead_filters(top: int, marketplace: str | None, country: str | None, m
         raise InputError(f"min score must be between 0 and 100, got {min_score:g}")
 
 
-def select_leads(session: Session, *, top: int = 50, marketplace: str | None = None, category: str | None = None,
-                 country: str | None = None, min_score: float | None = None, include_suppressed: bool = False,
-                 ) -> list[Lead]:
+def select_leads(session: Connection | Session, *, top: int = 50, marketplace: str | None = None,
+                 category: str | None = None, country: str | None = None, min_score: float | None = None,
+                 include_suppressed: bool = False) -> list[Lead]:
     """The best `top` businesses by stored score (insufficient data last); suppressed ones only if asked, marked."""
     check_lead_filters(top, marketplace, country, min_score)
-    if session.execute(select(col(LeadScore.id)).limit(1)).first() is None:
+    if session.execute(select(lead_score.c.id).limit(1)).first() is None:
         raise InputError(NO_SCORES)
     suppressed = suppressed_business_keys(session)
-    query = select(LeadScore)
+    query = select(lead_score)
     if marketplace is not None:
-        query = query.where((literal(",") + col(LeadScore.marketplaces) + literal(",")).contains(f",{marketplace},"))
+        query = query.where((literal(",") + lead_score.c.marketplaces + literal(",")).contains(f",{marketplace},"))
     if category:
-        query = query.where(func.lower(col(LeadScore.categories)).contains(category.lower()))
+        query = query.where(func.lower(lead_score.c.categories).contains(category.lower()))
     if country is not None:
-        query = query.where(col(LeadScore.country) == country.upper())
+        query = query.where(lead_score.c.country == country.upper())
     if min_score is not None:
-        query = query.where(col(LeadScore.score) >= min_score)
-    ordered = query.order_by(col(LeadScore.score).desc(), col(LeadScore.id).desc())
+        query = query.where(lead_score.c.score >= min_score)
+    ordered = query.order_by(lead_score.c.score.desc(), lead_score.c.id.desc())
     limit = top + len(suppressed) + 20
     while True:  # exact matches are known up front; fuzzy name matches are checked on the candidates only
-        candidates = session.execute(ordered.limit(limit)).scalars().all()
-        fuzzy = suppressed_names(session, [r.name for r in candidates])
+        candidates = session.execute(ordered.limit(limit)).all()
+        fuzzy = suppressed_by_name(session, [r.name for r in candidates])
         suppressed |= {candidates[i].business_key for i in fuzzy}
         kept = [r for r in candidates if include_suppressed or r.business_key not in suppressed]
         if len(kept) >= top or len(candidates) < limit:
@@ -115,8 +132,8 @@ def select_leads(session: Session, *, top: int = 50, marketplace: str | None = N
         limit *= 2
     rows = kept[:top]
     ids = [r.business_id for r in rows if r.business_id is not None]
-    status = dict(session.execute(select(col(Outreach.business_id), col(Outreach.status))
-                                  .where(col(Outreach.business_id).in_(ids))).all()) if ids else {}
+    status = dict(session.execute(select(outreach.c.business_id, outreach.c.status)
+                                  .where(outreach.c.business_id.in_(ids))).all()) if ids else {}
     return [Lead(
         rank=i, business_key=r.business_key, business_id=r.business_id, name=r.name,
         marketplaces=tuple(r.marketplaces.split(",")), storefronts=r.storefronts, main_url=r.main_url, score=r.score,
@@ -124,7 +141,7 @@ def select_leads(session: Session, *, top: int = 50, marketplace: str | None = N
         rating_count=r.rating_count, revenue_low=r.revenue_low, revenue_high=r.revenue_high, currency=r.currency,
         revenue_exact=r.revenue_exact, revenue_period=r.revenue_period, gmv_month_low=r.gmv_month_low,
         gmv_month_high=r.gmv_month_high, growth_pct_30d=r.growth_pct_30d, country=r.country,
-        categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
+        categories=r.categories, status=status.get(r.business_id, "new"), last_seen=as_utc(r.last_seen),
         insufficient=r.insufficient, reason=r.reason, suppressed=r.business_key in suppressed)
         for i, r in enumerate(rows, start=1)]
 
@@ -220,30 +237,30 @@ def revenue_assumptions(row: SellerScore, label: str) -> list[str]:
 def _resolve(session: Session, target: str) -> tuple[str, int | None]:
     """(business key, seller pk when the target names one storefront)."""
     text = target.strip()
+    stored = select(seller_score.c.business_key, seller_score.c.seller_pk)
     keyed = re.fullmatch(r"(business|seller):(\d+)", text)
     if keyed:
         if keyed.group(1) == "business":
             return text, None
-        found = session.get(SellerScore, int(keyed.group(2)))
+        found = session.execute(stored.where(seller_score.c.seller_pk == int(keyed.group(2)))).first()
         if found is None:
             raise InputError(f"no scored storefront {text!r}")
-        return found.business_key, found.seller_pk
+        return found[0], found[1]
     mp, sep, seller_id = text.partition(":")
     if sep and mp in MARKETPLACES:
-        row = session.execute(select(col(SellerScore.business_key), col(SellerScore.seller_pk)).join(
-            Seller, col(Seller.id) == col(SellerScore.seller_pk)).where(
-            col(Seller.marketplace) == mp, col(Seller.seller_id) == seller_id)).first()
+        row = session.execute(stored.join(seller, seller.c.id == seller_score.c.seller_pk).where(
+            seller.c.marketplace == mp, seller.c.seller_id == seller_id)).first()
         if row is None:
             raise InputError(f"no scored {mp} seller with id {seller_id!r}")
         return row[0], row[1]
     name = normalize_name(text)
-    leads = session.execute(select(col(LeadScore.business_key)).where(col(LeadScore.normalized_name) == name)
+    leads = session.execute(select(lead_score.c.business_key).where(lead_score.c.normalized_name == name)
                             ).scalars().all()
-    stores = session.execute(select(col(SellerScore.business_key), col(SellerScore.seller_pk)).where(or_(
-        col(SellerScore.normalized_name) == name, col(SellerScore.normalized_legal_name) == name))).all()
+    stores = session.execute(stored.where(or_(
+        seller_score.c.normalized_name == name, seller_score.c.normalized_legal_name == name))).all()
     if not leads and not stores:  # no exact match: a unique business whose name contains the text
-        leads = session.execute(select(col(LeadScore.business_key)).where(
-            func.lower(col(LeadScore.name)).contains(text.lower())).limit(6)).scalars().all()
+        leads = session.execute(select(lead_score.c.business_key).where(
+            func.lower(lead_score.c.name).contains(text.lower())).limit(6)).scalars().all()
     if len(leads) == 1:
         return leads[0], None
     if not leads and len(stores) == 1:
@@ -257,7 +274,11 @@ def _resolve(session: Session, target: str) -> tuple[str, int | None]:
 
 def explain(session: Session, target: str, settings: ScoringSettings) -> Explanation:
     """Explain a business's or storefront's stored score: components, weights, revenue assumptions."""
-    if session.execute(select(col(LeadScore.id)).limit(1)).first() is None:
+    from sqlmodel import col
+
+    from db.models import LeadScore, Seller, SellerScore  # the ORM: only explanations need whole rows
+
+    if session.execute(select(lead_score.c.id).limit(1)).first() is None:
         raise InputError(NO_SCORES)
     key, seller_pk = _resolve(session, target)
     lead = session.execute(select(LeadScore).where(col(LeadScore.business_key) == key)).scalar_one_or_none()

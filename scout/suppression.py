@@ -19,10 +19,9 @@ from sqlmodel import Session, col
 
 from db.models import Business, Seller, Suppression
 from scout.errors import InputError
-from scout.identity import name_keys, normalize_domain, normalize_name, similar_pairs
+from scout.identity import SUPPRESS_THRESHOLD, name_keys, normalize_domain, normalize_name, similar_pairs
 from scout.sanitize import strip_control
 
-SUPPRESS_THRESHOLD = 0.92  # name similarity (rapidfuzz Indel, 0-1) at which an entry suppresses a business
 KINDS = ("do_not_contact", "onboarded", "existing_seller")  # strongest first: a business shows the first that applies
 COLUMNS = ("name", "domain", "seller_id", "marketplace", "reason")
 
@@ -187,21 +186,6 @@ def match_suppressions(session: Session, *, threshold: float = SUPPRESS_THRESHOL
             match.seller_pks |= members.get(business_id, set())
         results.append(match)
     return results
-
-
-def suppressed_names(session: Session, names: Sequence[str | None], *,
-                     threshold: float = SUPPRESS_THRESHOLD) -> dict[int, str]:
-    """Which of `names` (by position) a suppression entry matches by name, with its reason (cheap for a few)."""
-    entries = list(session.execute(select(Suppression).order_by(col(Suppression.id))).scalars())
-    if not entries or not names:
-        return {}
-    candidates = [(index, key) for index, name in enumerate(names) for key in name_keys(name)]
-    queries = [(entry, key) for entry in entries for key in name_keys(entry.name)]
-    found: dict[int, list[Suppression]] = defaultdict(list)
-    for q, n in similar_pairs([key for _, key in queries], [key for _, key in candidates], cutoff=threshold):
-        found[candidates[n][0]].append(queries[q][0])
-    return {index: describe_entry(min(matched, key=lambda e: KINDS.index(e.kind) if e.kind in KINDS else 99))
-            for index, matched in found.items()}
 
 
 def describe_entry(entry: Suppression) -> str:

@@ -12,9 +12,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from db.engine import make_engine, session_scope
+from db.engine import connection_scope, make_engine, session_scope
 from db.migrate import require_current
-from db.models import utcnow
 from scout.cli.console import safe_text, stdout_console
 from scout.export import export_csv, export_xlsx
 from scout.leads import Explanation, Lead, explain, select_leads
@@ -27,6 +26,8 @@ def score(ctx: typer.Context) -> None:
 
     Example: scout score && scout leads --top 20
     """
+    from db.models import utcnow  # the ORM models: `scout leads` does without them
+
     settings = ctx.obj.settings
     settings.scoring.check()
     engine = make_engine(settings.db, write=True, must_exist=True)
@@ -136,8 +137,8 @@ def leads(
     """
     engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
     require_current(engine)
-    with session_scope(engine) as session:
-        found = select_leads(session, top=top, marketplace=marketplace, category=category, country=country,
+    with connection_scope(engine) as conn:
+        found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
                              min_score=min_score, include_suppressed=include_suppressed)
     if csv_path is not None:
         export_csv(found, csv_path, bom=bom)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,14 @@ def test_leads_without_a_database_is_one_error_line(tmp_path: Path) -> None:
 def test_bad_scoring_settings_are_one_error_line(db: Path) -> None:
     result = run_scout("--db", str(db), "score", cwd=db.parent, env={"SCOUT_SCORING_FEEDBACK_RATE_LOW": "0.9"})
     assert_one_error_line(result, "feedback_rate_low/high")
+
+
+def test_leads_does_not_import_the_orm_models(db: Path) -> None:
+    _scored(db)
+    code = ("import sys\nfrom scout.cli import main\nsys.argv = ['scout', '--db', sys.argv[1], 'leads']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('sqlmodel', 'db.models', 'sqlalchemy.orm', 'alembic') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(db)], cwd=db.parent, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"  # SQLModel and pydantic models take ~0.3 s to import
