@@ -1,6 +1,6 @@
 """Ingest rate of Scout's store path vs raw sqlite3, and `scout leads --top 50` over a million scored sellers.
 
-(1) rows/s of db.store.store_parsed_page (one transaction per page, as a crawl stores them) for synthetic
+(1) rows/s of db.store.store_parsed_page (one transaction per page, as `scout ingest` stores files) for synthetic
     ParsedPage objects full of SellerProfile and Offer records, against raw sqlite3 executemany of the same rows
     into the same schema (target: Scout >= 0.5x raw).
 (2) select_leads (the core) and the whole `scout leads --top 50` process over 1M sellers whose seller_score and

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -138,10 +138,10 @@ def execute_many(conn: Connection, build: StatementBuilder, rows: Sequence[dict[
                  for i, key in enumerate(order)]
         _COMPILED[cache_key] = (str(compiled), order, tuple((i, proc) for i, proc in found if proc))
     sql, order, processors = _COMPILED[cache_key]
-    columns = [[row[key] for row in rows] for key in order]
-    for i, proc in processors:
-        memo: dict[Any, Any] = {None: None}
-        columns[i] = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in columns[i]]
+    columns = [list(map(itemgetter(key), rows)) for key in order]
+    for i, proc in processors:  # each distinct value converted once: a batch's datetimes are mostly one
+        memo = {value: None if value is None else proc(value) for value in set(columns[i])}
+        columns[i] = list(map(memo.__getitem__, columns[i]))
     return int(conn.exec_driver_sql(sql, list(zip(*columns, strict=True))).rowcount)
 
 
@@ -157,6 +157,10 @@ def _upsert_sellers(dialect: str) -> Any:
     updates["last_seen"] = later(stmt.excluded.last_seen, stmt.table.c.last_seen)
     updates["first_seen"] = earlier(stmt.excluded.first_seen, stmt.table.c.first_seen)
     return stmt.on_conflict_do_update(index_elements=["marketplace", "seller_id"], set_=updates)
+
+
+def _insert_sellers(dialect: str) -> Any:
+    return _module(dialect).insert(SELLER)
 
 
 def _insert_pages(dialect: str) -> Any:
@@ -232,9 +236,19 @@ def archive_pages(session: Session, bodies: Sequence[PageBody]) -> list[Archived
         dict(url=b.url, fingerprint=b.fingerprint, status=b.status, fetched_at=b.fetched_at, content_hash=digest,
              content_type=b.content_type, body=compress(b.body), crawl_id=b.crawl_id)
         for b, digest in zip(bodies, digests, strict=True)])
-    rows = _select_in(conn, (PAGE.c.id, PAGE.c.url, PAGE.c.content_hash, PAGE.c.fetched_at, PAGE.c.crawl_id),
-                      PAGE.c.url, sorted({b.url for b in bodies}))
-    by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in rows}
+    urls = sorted({b.url for b in bodies})
+    if conn.dialect.name == "sqlite":  # under SQLite's write lock, ids above `before` are the rows just written
+        ids = {(url, digest): pk for pk, url, digest in _sqlite_in(
+            conn, "SELECT id, url, content_hash FROM page WHERE url IN ({})", urls)}
+        written = {pk: (b.fetched_at, b.crawl_id) for b, digest in zip(bodies, digests, strict=True)
+                   if (pk := ids[b.url, digest]) > before}
+        older = sorted(set(ids.values()) - set(written))
+        stored = {**written, **{pk: (fetched_at, crawl_id) for pk, fetched_at, crawl_id in _select_in(
+            conn, (PAGE.c.id, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.id, older)}}
+        by_key = {key: (pk, *stored[pk]) for key, pk in ids.items()}
+    else:
+        by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in _select_in(
+            conn, (PAGE.c.id, PAGE.c.url, PAGE.c.content_hash, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.url, urls)}
     archived = []
     for b, digest in zip(bodies, digests, strict=True):
         pk, fetched_at, crawl_id = by_key[b.url, digest]
@@ -290,8 +304,9 @@ def _merge_seller_row(rows: dict[str, dict[str, Any]], key: str, defaults: dict[
                       values: dict[str, Any]) -> dict[str, Any]:
     """The page's row for seller `key`, filled in with `values` where it has no value yet."""
     row = rows.get(key)
-    if row is None:
-        row = rows[key] = {**defaults, "seller_id": key}
+    if row is None:  # every field of `values` defaults to None, so a page's first sight of a seller is the row
+        row = rows[key] = {**defaults, **values, "seller_id": key}
+        return row
     for name, value in values.items():
         if value is not None and row[name] is None:
             row[name] = value
@@ -322,14 +337,14 @@ def _page_rows(item: PageRecords) -> _PageRows:
             row["is_platform"] = record.is_platform
             out.offers.append((key, record))
         names, read = _FIGURES_OF[type(record)]
-        figures = [(name, value) for name, value in zip(names, read(record), strict=True) if value is not None]
-        if figures:
+        figures = read(record)
+        if figures.count(None) < len(figures):
             snap = out.snapshots.get(key)
-            if snap is None:
-                snap = out.snapshots[key] = {**_NO_FIGURES, **dict(figures)}
+            if snap is None:  # the figures not on this record stay None (all snapshot figures default to None)
+                snap = out.snapshots[key] = {**_NO_FIGURES, **dict(zip(names, figures, strict=True))}
             else:
-                for name, value in figures:
-                    if snap[name] is None:
+                for name, value in zip(names, figures, strict=True):
+                    if value is not None and snap[name] is None:
                         snap[name] = value
             if getattr(record, "sales_count_exact", False):
                 snap["sales_count_exact"] = True
@@ -347,30 +362,60 @@ def upsert_sellers(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[di
     by_marketplace: dict[str, list[str]] = {}
     for marketplace, seller_id in keys:
         by_marketplace.setdefault(marketplace, []).append(seller_id)
-    if conn.dialect.name == "sqlite":  # the transaction holds SQLite's write lock: higher ids are this batch's
-        before = _max_id(conn, SELLER)
-    else:
-        existing = {pk for marketplace, ids in by_marketplace.items()
-                    for _, pk in _seller_pks(conn, marketplace, ids)}
+    if conn.dialect.name == "sqlite":
+        return _write_sellers_sqlite(conn, rows, by_marketplace)
+    existing = {pk for marketplace, ids in by_marketplace.items() for _, pk in _seller_pks(conn, marketplace, ids)}
     execute_many(conn, _upsert_sellers, rows)
     pks = {(marketplace, seller_id): pk for marketplace, ids in by_marketplace.items()
            for seller_id, pk in _seller_pks(conn, marketplace, ids)}
-    if conn.dialect.name == "sqlite":
-        return pks, {pk for pk in pks.values() if pk > before}
     return pks, set(pks.values()) - existing
 
 
+def _write_sellers_sqlite(conn: Connection, rows: Sequence[dict[str, Any]], by_marketplace: dict[str, list[str]]
+                          ) -> tuple[dict[tuple[str, str], int], set[int]]:
+    """upsert_sellers on SQLite: new sellers by plain INSERT with ids assigned here, known ones by the upsert.
+
+    The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so the ids above the largest are free: a new
+    seller needs neither the upsert's conflict handling nor a look-up of its id afterwards. A seller's first row
+    is its insert and its later rows update it, in order, as the upsert alone would.
+    """
+    known = {(marketplace, seller_id): pk for marketplace, ids in by_marketplace.items()
+             for seller_id, pk in _seller_pks(conn, marketplace, ids)}
+    pks = dict(known)
+    next_id = _max_id(conn, SELLER)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for row in rows:
+        key = (row["marketplace"], row["seller_id"])
+        if key in pks:
+            updates.append(row)
+        else:
+            next_id += 1
+            pks[key] = next_id
+            inserts.append({**row, "id": next_id})
+    execute_many(conn, _insert_sellers, inserts)
+    execute_many(conn, _upsert_sellers, updates)
+    return pks, set(pks.values()) - set(known.values())
+
+
 def _seller_pks(conn: Connection, marketplace: str, ids: Sequence[str]) -> list[tuple[str, int]]:
-    """(seller_id, pk) of the given sellers that exist (plain SQL on SQLite: an expanding IN costs more to build)."""
+    """(seller_id, pk) of the given sellers that exist."""
     if conn.dialect.name != "sqlite":
         return [(sid, pk) for sid, pk in _select_in(conn, (SELLER.c.seller_id, SELLER.c.id), SELLER.c.seller_id,
                                                     ids, SELLER.c.marketplace == marketplace)]
-    found: list[tuple[str, int]] = []
-    for start in range(0, len(ids), SQLITE_CHUNK):
-        chunk = ids[start:start + SQLITE_CHUNK]
-        found.extend(conn.exec_driver_sql(
-            f"SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({', '.join('?' * len(chunk))})",
-            (marketplace, *chunk)).all())
+    return _sqlite_in(conn, "SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({})", ids,
+                      marketplace)
+
+
+def _sqlite_in(conn: Connection, sql: str, values: Sequence[Any], *before: Any) -> list[Any]:
+    """Rows of plain SQL whose `IN ({})` takes `values`, a chunk at a time (parameters `before` come first).
+
+    Plain SQL on SQLite: building an expanding IN costs more than SQLite answering it.
+    """
+    found: list[Any] = []
+    for start in range(0, len(values), SQLITE_CHUNK):
+        chunk = values[start:start + SQLITE_CHUNK]
+        found.extend(conn.exec_driver_sql(sql.format(", ".join("?" * len(chunk))), (*before, *chunk)).all())
     return found
 
 
