@@ -5,9 +5,10 @@
    still obeyed). Its frontier is "the URL list": every page it fetched (robots-denied entries excluded).
 3. The list is replayed up to --pages: round r > 0 re-requests each URL with `?scoutbench=r` added, so every
    fetch is a new page for every contender (the replica ignores the parameter and answers the same page).
-   Each contender runs in its own process (so peak RSS is its own), at the same concurrency:
-   - Scout: its Crawler over a database frontier preloaded with the list (fetch, parse, store, follow;
-     children of replayed pages are already in the frontier, so no extra pages);
+   Each contender runs in its own process (so peak RSS is its own; Scout's includes its store process), at the
+   same concurrency:
+   - Scout: its Crawler over a database frontier preloaded with the list (fetch; parse, store and follow in its
+     store process; children of replayed pages are already in the frontier, so no extra pages);
    - floor: bare aiohttp + selectolax lexbor (`.css("a")`) or json.loads, no storage;
    - Scrapy: a spider with ROBOTSTXT_OBEY, no delay, no autothrottle, `response.css("a")` / `response.json()`.
    Logical URLs reach the replica as `base_url + path` with the logical `Host` header (Scout does this

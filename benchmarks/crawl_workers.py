@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import multiprocessing
 import os
 import resource
 import time
@@ -26,14 +27,25 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def rss_mb() -> float:
-    """This process's resident set size now, in MB."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * _PAGE / 2**20
+    """This process's resident set size now, with its multiprocessing children's (Scout's store process), in MB."""
+    total = 0
+    for pid in ["self", *(str(child.pid) for child in multiprocessing.active_children())]:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1])
+        except OSError:  # a child that just ended
+            continue
+    return total * _PAGE / 2**20
 
 
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far, in MB (Linux reports ru_maxrss in KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_child_rss_mb() -> float:
+    """The largest peak RSS of this process's finished children, in MB (Scout's store process)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 @dataclass
@@ -204,7 +216,10 @@ def run_scout(job: dict[str, Any]) -> dict[str, Any]:
             return seconds, {name: s.ok for name, s in summary.sources.items()}
 
     seconds, outcomes = asyncio.run(main())
-    return meter.result(seconds, outcomes=outcomes)
+    result = meter.result(seconds, outcomes=outcomes)
+    # the store process's memory counts too: peak of the crawl's process + peak of its store process
+    result["peak_rss_mb"] += peak_child_rss_mb()
+    return result
 
 
 # --- the floor: bare aiohttp + lexbor ----------------------------------------------------------------------------

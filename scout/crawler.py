@@ -13,41 +13,39 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Exists, bindparam, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Exists, func, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import col
 
-from db.engine import session_scope
+from db.engine import connection_scope, make_engine, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
-from db.store import PageBody, archive_pages, execute_many
+from scout.crawl_store import (
+    BLOCKED,
+    COUNTERS,
+    DISALLOWED,
+    DONE,
+    DRIFTED,
+    FAILED,
+    FRONTIER,
+    GONE,
+    PENDING,
+    Fetched,
+    Stored,
+    StoreProcess,
+    enqueue,
+)
 from scout.errors import DisallowedError, FetchError
-from scout.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
-from scout.fetcher import ApiAuth, Fetcher, FetchResult
+from scout.fetcher import ApiAuth, Fetcher
 from scout.sources import SOURCES, CrawlScope, Request, seed_requests
-from scout.urls import url_fingerprint
 
-PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "failed", "gone"
-# frontier status -> the crawl counter it adds to
-COUNTERS = {DONE: "pages_ok", BLOCKED: "pages_blocked", DRIFTED: "pages_drifted", DISALLOWED: "pages_disallowed",
-            FAILED: "pages_failed", GONE: "pages_failed"}
+__all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
+           "CrawlSummary", "SourceSummary", "crawl_options", "find_resumable", "seller_counts", "start_crawl"]
+
 FLUSH_PAGES = 16  # pages stored per transaction at most
 FLUSH_SECONDS = 0.2  # and no fetched page waits longer than this to be stored
 FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
 CLAIM_BATCH = 64  # frontier rows read per claim query
-FRONTIER = FrontierEntry.__table__  # type: ignore[attr-defined]
-
-
-@dataclass
-class Fetched:
-    """A frontier entry's fetch: the response, or the status and error it ended with."""
-
-    entry: FrontierEntry
-    request: Request
-    result: FetchResult | None
-    status: str = DONE
-    error: str | None = None
-    attempts: int = 0
+Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (a Core Row)
 
 
 @dataclass
@@ -93,29 +91,6 @@ class CrawlSummary:
 ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)
 
 
-def _enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
-    """Add requests to the frontier (once per canonical URL); how many were new."""
-    rows: dict[str, dict[str, object]] = {}
-    for r in requests:
-        fingerprint = url_fingerprint(r.url)
-        rows.setdefault(fingerprint, dict(crawl_id=crawl_id, url=r.url, fingerprint=fingerprint,
-                                          marketplace=r.marketplace, kind=r.kind, depth=r.depth, status=PENDING,
-                                          attempts=0, context=r.context()))
-    return execute_many(session.connection(), _insert_entries, list(rows.values()))
-
-
-def _insert_entries(dialect: str) -> Any:
-    return (postgresql if dialect == "postgresql" else sqlite).insert(FRONTIER).on_conflict_do_nothing(
-        index_elements=["crawl_id", "fingerprint"])
-
-
-def _mark_entries(dialect: str) -> Any:
-    # bind names differ from the column names: SQLAlchemy reserves those for its own SET parameters
-    return update(FRONTIER).where(FRONTIER.c.id == bindparam("entry_id")).values(
-        status=bindparam("new_status"), error=bindparam("new_error"), attempts=bindparam("new_attempts"),
-        page_id=bindparam("new_page_id"))
-
-
 def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: Mapping[str, object]) -> int:
     """Create a crawl and seed its frontier; returns the crawl id."""
     with session_scope(engine) as session:
@@ -125,7 +100,7 @@ def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: 
         session.flush()
         assert crawl.id is not None
         for name in sources:
-            _enqueue(session, crawl.id, seed_requests(SOURCES[name], scope))
+            enqueue(session, crawl.id, seed_requests(SOURCES[name], scope))
         return crawl.id
 
 
@@ -160,8 +135,9 @@ class Crawler:
         self.on_progress = on_progress
         self._budget_used = 0
         self._claimed: set[int] = set()
-        self._queues: dict[str, deque[FrontierEntry]] = {}
+        self._queues: dict[str, deque[Claimed]] = {}  # claimed frontier rows not yet fetched
         self._progress: dict[str, list[int]] = {}  # source -> [pages handled, pages known], kept in memory
+        self._reader = engine
 
     async def run(self, sources: list[str]) -> CrawlSummary:
         """Crawl until every source's frontier is empty or the page budget is spent."""
@@ -170,10 +146,18 @@ class Crawler:
         with session_scope(self.engine) as session:
             session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(status="running"))
         status = "interrupted"
+        store = StoreProcess(self.engine, self.crawl_id, self.follow)
+        if store.separate and self.engine.url.get_backend_name() == "sqlite":
+            # claims only read: a reader never waits for the store process's write lock (WAL)
+            self._reader = make_engine(self.engine.url.render_as_string(hide_password=False), write=False)
         try:
-            await asyncio.gather(*(self._run_source(name) for name in sources))
+            await asyncio.gather(*(self._run_source(name, store) for name in sources))
             status = "finished"
         finally:
+            store.close()  # the batch being stored is committed whole; pages not stored stay pending
+            if self._reader is not self.engine:
+                self._reader.dispose()
+                self._reader = self.engine
             sellers = seller_counts(self.engine, self.crawl_id)
             with session_scope(self.engine) as session:
                 session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(
@@ -186,56 +170,60 @@ class Crawler:
             return session.execute(select(func.count()).select_from(FrontierEntry).where(
                 col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.status) != PENDING)).scalar_one()
 
-    def _claim(self, source: str, limit: int) -> list[FrontierEntry]:
+    def _claim(self, source: str, limit: int) -> list[Claimed]:
         """Up to `limit` pending entries, read from the frontier a few tasks' worth at a time."""
         queue = self._queues.setdefault(source, deque())
         if len(queue) < limit:
-            with session_scope(self.engine) as session:
-                rows = session.execute(select(FrontierEntry).where(
-                    col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.marketplace) == source,
-                    col(FrontierEntry.status) == PENDING, col(FrontierEntry.id).not_in(self._claimed))
-                    .order_by(col(FrontierEntry.depth), col(FrontierEntry.id)).limit(max(limit, CLAIM_BATCH))
-                ).scalars().all()
+            table = FRONTIER
+            with connection_scope(self._reader) as conn:  # Core rows: the ORM's per-row bookkeeping is not needed
+                rows = conn.execute(select(
+                    table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
+                    table.c.attempts).where(
+                    table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
+                    table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id)
+                    .limit(max(limit, CLAIM_BATCH))).all()
             for row in rows:
-                assert row.id is not None
-                self._claimed.add(row.id)  # queued or in flight: pending in the database until stored
+                self._claimed.add(row.id)  # queued, in flight or being stored: pending in the database until stored
                 queue.append(row)
         return [queue.popleft() for _ in range(min(limit, len(queue)))]
 
-    async def _run_source(self, source: str) -> None:
+    async def _run_source(self, source: str, store: StoreProcess) -> None:
         width = max(1, self.fetcher.config.concurrency)
-        in_flight: set[asyncio.Task[Fetched]] = set()
+        in_flight: set[asyncio.Future[Fetched]] = set()
         fetched: list[Fetched] = []
+        storing: asyncio.Future[Stored] | None = None  # this source's batch being stored (one at a time)
         oldest = 0.0
         loop = asyncio.get_running_loop()
         try:
             while True:
+                if storing is not None and storing.done():
+                    self._stored(storing.result())
+                    storing = None
                 room = width - len(in_flight)
                 if self.max_pages is not None:
                     room = min(room, self.max_pages - self._budget_used)
-                entries = self._claim(source, room) if room > 0 else []
-                for entry in entries:
+                for entry in self._claim(source, room) if room > 0 else []:
                     self._budget_used += 1
-                    in_flight.add(asyncio.create_task(self._process(entry)))
-                if fetched and (not in_flight or len(fetched) >= FLUSH_PAGES or loop.time() - oldest > FLUSH_SECONDS):
-                    self._flush(fetched)
+                    in_flight.add(asyncio.ensure_future(self._process(entry)))
+                if storing is None and fetched and (
+                        not in_flight or len(fetched) >= FLUSH_PAGES or loop.time() - oldest > FLUSH_SECONDS):
+                    storing = asyncio.ensure_future(store.store(fetched))
                     fetched = []
-                    continue  # the flush may have discovered new pages to claim
-                if not in_flight:
-                    return
-                done, in_flight = await asyncio.wait(in_flight, timeout=FLUSH_SECONDS,
-                                                     return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
+                waiting: set[asyncio.Future[Any]] = {*in_flight, *([storing] if storing is not None else [])}
+                if not waiting:
+                    return  # nothing in flight, nothing being stored, and the claim found nothing pending
+                done, _ = await asyncio.wait(waiting, timeout=FLUSH_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                for task in in_flight & done:
+                    in_flight.discard(task)
                     if not fetched:
                         oldest = loop.time()
                     fetched.append(task.result())
-        finally:  # fetched but unflushed pages stay pending in the database: a resumed crawl fetches them again
+        finally:  # fetched but unstored pages stay pending in the database: a resumed crawl fetches them again
             for task in in_flight:
                 task.cancel()
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
+            await asyncio.gather(*in_flight, *([storing] if storing is not None else []), return_exceptions=True)
 
-    async def _process(self, entry: FrontierEntry) -> Fetched:
+    async def _process(self, entry: Claimed) -> Fetched:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
         auth = self.auths.get(request.auth) if request.auth else None
         try:
@@ -243,65 +231,19 @@ class Crawler:
                                               allowed_hosts=SOURCES[request.marketplace].hosts,
                                               headers=request.headers)
         except DisallowedError as err:
-            return Fetched(entry, request, None, DISALLOWED, str(err), 0)
+            return Fetched(entry.id, request, None, DISALLOWED, str(err), 0)
         except FetchError as err:
-            return Fetched(entry, request, None, FAILED, str(err), entry.attempts + 1)
-        return Fetched(entry, request, result)
+            return Fetched(entry.id, request, None, FAILED, str(err), entry.attempts + 1)
+        return Fetched(entry.id, request, result)
 
-    def _flush(self, fetched: list[Fetched]) -> None:
-        """Store several fetched pages in one transaction (each page wholly or, after a crash, not at all).
-
-        Pages are parsed before the transaction opens, and each table then gets one statement for the whole batch:
-        the write lock is held for as short a time as possible, and per-page statements were most of a page's cost.
-        """
-        statuses: list[tuple[FrontierEntry, str, str | None, int, int | None]] = []
-        ok: list[tuple[Fetched, FetchResult, Outcome]] = []
-        for item in fetched:
-            result = item.result
-            if result is None:
-                statuses.append((item.entry, item.status, item.error, item.attempts, None))
-            elif result.status == 200:
-                ok.append((item, result, parse_outcome(result.text, marketplace=item.request.marketplace,
-                                                       kind=item.request.kind, url=result.final_url)))
-            else:
-                status = {404: GONE, 410: GONE, 403: BLOCKED, 429: BLOCKED}.get(result.status, FAILED)
-                statuses.append((item.entry, status, f"HTTP {result.status}", result.attempts, None))
-        with session_scope(self.engine) as session:
-            pages = archive_pages(session, [PageBody(
-                result.url, url_fingerprint(result.url), result.body, result.fetched_at, result.status,
-                result.headers.get("content-type"), self.crawl_id) for _, result, _ in ok])
-            store_outcomes(session, [Extracted(page, outcome, result.fetched_at, self.crawl_id, item.request.list_name)
-                                     for page, (item, result, outcome) in zip(pages, ok, strict=True)])
-            children: dict[str, list[Request]] = {}
-            for page, (item, result, outcome) in zip(pages, ok, strict=True):
-                status = DONE if outcome.status == OK else outcome.status
-                statuses.append((item.entry, status, outcome.error, result.attempts, page.id))
-                if outcome.parsed is not None and self.follow:
-                    source = item.request.marketplace
-                    children.setdefault(source, []).extend(SOURCES[source].follow(item.request, outcome.parsed))
-            added = {source: _enqueue(session, self.crawl_id, requests) for source, requests in children.items()}
-            self._mark(session, statuses)
-        # committed: release the claims (no longer pending, so the claim query's status filter excludes them; the
-        # NOT IN list stays as short as the pages in flight) and report progress
-        for source, n in added.items():
-            self._progress.setdefault(source, [0, 0])[1] += n
-        for entry, status, *_ in statuses:
-            self._claimed.discard(entry.id or 0)
-            self._report(entry.marketplace, status)
-
-    def _mark(self, session: Session, statuses: list[tuple[FrontierEntry, str, str | None, int, int | None]]) -> None:
-        """Record each entry's final status, and add them to the crawl's counters."""
-        connection = session.connection()
-        execute_many(connection, _mark_entries, [
-            dict(entry_id=entry.id, new_status=status, new_error=error, new_attempts=attempts, new_page_id=page_id)
-            for entry, status, error, attempts, page_id in statuses])
-        counters: dict[str, int] = {}
-        for _, status, _, attempts, _ in statuses:
-            counters[COUNTERS[status]] = counters.get(COUNTERS[status], 0) + 1
-            if attempts > 1:
-                counters["pages_retried"] = counters.get("pages_retried", 0) + 1
-        connection.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(
-            **{name: getattr(Crawl, name) + n for name, n in counters.items()}))
+    def _stored(self, stored: Stored) -> None:
+        """A batch is committed: release its claims (no longer pending, so the claim query's status filter excludes
+        them, and the NOT IN list stays as short as the pages in flight) and report progress."""
+        for source, added in stored.added.items():
+            self._progress.setdefault(source, [0, 0])[1] += added
+        for entry_id, source, status in stored.statuses:
+            self._claimed.discard(entry_id)
+            self._report(source, status)
 
     def _report(self, source: str, status: str) -> None:
         counts = self._progress.setdefault(source, [0, 0])
