@@ -90,6 +90,8 @@ def print_memory(rows: list[tuple[str, dict[str, Any]]]) -> None:
         picks = [samples[min(len(samples) - 1, round(f * (len(samples) - 1)))] for f in (0, 0.25, 0.5, 0.75, 1)]
         cells = "  ".join(f"{mb:6.0f} @{pages:>6}" for pages, mb in picks)
         print(f"{LABELS[name]:<27} {cells}")
+        if "rss_before_mb" in r:
+            print(f"{'':<27} (before the first fetch, with the frontier preloaded: {r['rss_before_mb']:.0f} MB)")
     print("\nHTTP statuses seen: " + "; ".join(f"{LABELS[name]} {r['statuses']}" for name, r in rows))
 
 

@@ -194,6 +194,7 @@ def run_scout(job: dict[str, Any]) -> dict[str, Any]:
             connection.exec_driver_sql("CREATE INDEX ix_frontier_claim ON frontier "
                                        "(crawl_id, marketplace, status, depth, id)")
     crawl_id, sources = _preload(engine, job)
+    before_crawl = rss_mb()  # what preloading the frontier left behind, before any page is fetched
     meter = Meter(job["sample_every"])
     progress = (lambda *_: None) if job.get("progress") else None  # the CLI's progress bar asks for counts per page
 
@@ -216,7 +217,7 @@ def run_scout(job: dict[str, Any]) -> dict[str, Any]:
             return seconds, {name: s.ok for name, s in summary.sources.items()}
 
     seconds, outcomes = asyncio.run(main())
-    result = meter.result(seconds, outcomes=outcomes)
+    result = meter.result(seconds, outcomes=outcomes, rss_before_mb=round(before_crawl, 1))
     # the store process's memory counts too: peak of the crawl's process + peak of its store process
     result["peak_rss_mb"] += peak_child_rss_mb()
     return result

@@ -17,7 +17,7 @@ from sqlalchemy import Exists, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from db.engine import connection_scope, make_engine, session_scope
+from db.engine import connection_scope, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
 from scout.crawl_store import (
     BLOCKED,
@@ -44,8 +44,15 @@ __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GO
 FLUSH_PAGES = 16  # pages stored per transaction at most
 FLUSH_SECONDS = 0.2  # and no fetched page waits longer than this to be stored
 FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
-CLAIM_BATCH = 64  # frontier rows read per claim query
-Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (a Core Row)
+CLAIM_BATCH = 256  # frontier rows read per claim query
+STORING_BATCHES = 4  # a source's batches handed to the store process and not yet stored, at most
+Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (by attribute)
+
+
+class _Row(dict[str, Any]):
+    """A frontier row read by plain SQLite, with its columns as attributes like a Core row."""
+
+    __getattr__ = dict.__getitem__
 
 
 @dataclass
@@ -137,7 +144,6 @@ class Crawler:
         self._claimed: set[int] = set()
         self._queues: dict[str, deque[Claimed]] = {}  # claimed frontier rows not yet fetched
         self._progress: dict[str, list[int]] = {}  # source -> [pages handled, pages known], kept in memory
-        self._reader = engine
 
     async def run(self, sources: list[str]) -> CrawlSummary:
         """Crawl until every source's frontier is empty or the page budget is spent."""
@@ -147,17 +153,11 @@ class Crawler:
             session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(status="running"))
         status = "interrupted"
         store = StoreProcess(self.engine, self.crawl_id, self.follow)
-        if store.separate and self.engine.url.get_backend_name() == "sqlite":
-            # claims only read: a reader never waits for the store process's write lock (WAL)
-            self._reader = make_engine(self.engine.url.render_as_string(hide_password=False), write=False)
         try:
             await asyncio.gather(*(self._run_source(name, store) for name in sources))
             status = "finished"
         finally:
             store.close()  # the batch being stored is committed whole; pages not stored stay pending
-            if self._reader is not self.engine:
-                self._reader.dispose()
-                self._reader = self.engine
             sellers = seller_counts(self.engine, self.crawl_id)
             with session_scope(self.engine) as session:
                 session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(
@@ -174,42 +174,59 @@ class Crawler:
         """Up to `limit` pending entries, read from the frontier a few tasks' worth at a time."""
         queue = self._queues.setdefault(source, deque())
         if len(queue) < limit:
-            table = FRONTIER
-            with connection_scope(self._reader) as conn:  # Core rows: the ORM's per-row bookkeeping is not needed
-                rows = conn.execute(select(
-                    table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
-                    table.c.attempts).where(
-                    table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
-                    table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id)
-                    .limit(max(limit, CLAIM_BATCH))).all()
-            for row in rows:
+            for row in self._pending(source, max(limit, CLAIM_BATCH)):
                 self._claimed.add(row.id)  # queued, in flight or being stored: pending in the database until stored
                 queue.append(row)
         return [queue.popleft() for _ in range(min(limit, len(queue)))]
+
+    def _pending(self, source: str, limit: int) -> list[Claimed]:
+        """A source's pending entries not yet claimed, shallowest first (Core rows: no ORM bookkeeping needed)."""
+        table = FRONTIER
+        query = select(table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
+                       table.c.attempts).where(
+            table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
+            table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id).limit(limit)
+        if self.engine.url.get_backend_name() != "sqlite":
+            with connection_scope(self.engine) as conn:
+                return list(conn.execute(query).all())
+        # On SQLite, one statement outside any transaction: it reads the latest commit without taking the write
+        # lock (a transaction here would be BEGIN IMMEDIATE and wait for the store process's batch to commit).
+        compiled = query.compile(self.engine, compile_kwargs={"literal_binds": True})
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(str(compiled))
+            names = [column[0] for column in cursor.description]
+            return [_Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        finally:
+            raw.close()
 
     async def _run_source(self, source: str, store: StoreProcess) -> None:
         width = max(1, self.fetcher.config.concurrency)
         in_flight: set[asyncio.Future[Fetched]] = set()
         fetched: list[Fetched] = []
-        storing: asyncio.Future[Stored] | None = None  # this source's batch being stored (one at a time)
+        storing: deque[asyncio.Future[Stored]] = deque()  # this source's batches handed to the store, in order
         oldest = 0.0
         loop = asyncio.get_running_loop()
         try:
             while True:
-                if storing is not None and storing.done():
-                    self._stored(storing.result())
-                    storing = None
+                while storing and storing[0].done():
+                    self._stored(storing.popleft().result())
                 room = width - len(in_flight)
+                if len(storing) >= STORING_BATCHES and len(fetched) >= FLUSH_PAGES:
+                    room = 0  # the store is behind: fetch no more until it takes a batch (memory stays flat)
                 if self.max_pages is not None:
                     room = min(room, self.max_pages - self._budget_used)
                 for entry in self._claim(source, room) if room > 0 else []:
                     self._budget_used += 1
                     in_flight.add(asyncio.ensure_future(self._process(entry)))
-                if storing is None and fetched and (
+                if len(storing) < STORING_BATCHES and fetched and (
                         not in_flight or len(fetched) >= FLUSH_PAGES or loop.time() - oldest > FLUSH_SECONDS):
-                    storing = asyncio.ensure_future(store.store(fetched))
-                    fetched = []
-                waiting: set[asyncio.Future[Any]] = {*in_flight, *([storing] if storing is not None else [])}
+                    storing.append(asyncio.ensure_future(store.store(fetched[:FLUSH_PAGES])))
+                    fetched = fetched[FLUSH_PAGES:]
+                    oldest = loop.time()  # the pages left over wait from now (they are younger than that batch)
+                    continue  # another batch may be ready to go too
+                waiting: set[asyncio.Future[Any]] = {*in_flight, *storing}
                 if not waiting:
                     return  # nothing in flight, nothing being stored, and the claim found nothing pending
                 done, _ = await asyncio.wait(waiting, timeout=FLUSH_SECONDS, return_when=asyncio.FIRST_COMPLETED)
@@ -221,7 +238,7 @@ class Crawler:
         finally:  # fetched but unstored pages stay pending in the database: a resumed crawl fetches them again
             for task in in_flight:
                 task.cancel()
-            await asyncio.gather(*in_flight, *([storing] if storing is not None else []), return_exceptions=True)
+            await asyncio.gather(*in_flight, *storing, return_exceptions=True)
 
     async def _process(self, entry: Claimed) -> Fetched:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)

@@ -27,7 +27,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
-@lru_cache(maxsize=65536)  # a crawl meets the same links again and again (a seller on every page of its offers)
+@lru_cache(maxsize=8192)  # a crawl meets the same links again and again (a seller on every page of its offers)
 def url_fingerprint(url: str) -> str:
     """A short stable id of the canonical URL."""
     return hashlib.sha1(canonical_url(url).encode()).hexdigest()
