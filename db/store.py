@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -277,7 +277,7 @@ def record_parses(session: Session, verdicts: Sequence[ParseVerdict]) -> None:
 
 
 _FIGURES_OF = {kind: (names, attrgetter(*names)) for kind in (Offer, SellerProfile)
-               for names in [tuple(name for name in SNAPSHOT_FIGURES if name in {f.name for f in fields(kind)})]}
+               for names in [tuple(name for name in SNAPSHOT_FIGURES if name in kind.__struct_fields__)]}
 _NO_FIGURES = dict.fromkeys(SNAPSHOT_FIGURES)
 
 

@@ -8,7 +8,6 @@ rows scrapfly's etsy-scraper writes from search-result cards (`productLink`, `se
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import msgspec
 from selectolax.lexbor import LexborHTMLParser
 
 from scout.errors import BlockedError, ParseError
@@ -192,7 +192,7 @@ def parse_shop_page(html: str, url: str | None = None) -> SellerProfile:
         node.decompose()
     header = tree.body.text(separator=" ") if tree.body else ""
     sales, rating = _SALES.search(header), _SHOP_RATING.search(header)
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         profile,
         stars=float(rating.group(1)) if rating else None,
         rating_count=parse_int(rating.group(2)) if rating else None,

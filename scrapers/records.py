@@ -1,21 +1,25 @@
 """Typed records that every marketplace parser returns.
 
 Field names are the public contract of `scout parse --json`; a missing figure is None, never 0.
+
+Records are frozen msgspec Structs rather than frozen dataclasses: the same immutable, hashable, comparable
+values, built about ten times as fast (a frozen dataclass sets each field through object.__setattr__, which was
+most of an API search response's parse time). Nothing is validated or converted on construction.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
+
+import msgspec
 
 Kind = Literal["offers", "search", "ranking", "product", "seller"]
 KINDS: tuple[str, ...] = ("offers", "search", "ranking", "product", "seller")
 
 
-@dataclass(frozen=True, slots=True)
-class Offer:
+class Offer(msgspec.Struct, frozen=True):
     """One seller's offer for a product (offer listings, product buy boxes, search results, API items)."""
 
     seller_id: str | None
@@ -35,8 +39,7 @@ class Offer:
     seller_url: str | None = None  # the seller's profile/store page, where the page links it
 
 
-@dataclass(frozen=True, slots=True)
-class RankingEntry:
+class RankingEntry(msgspec.Struct, frozen=True):
     """One product on a best-seller (or equivalent) list."""
 
     rank: int
@@ -51,8 +54,7 @@ class RankingEntry:
     seller_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SellerProfile:
+class SellerProfile(msgspec.Struct, frozen=True):
     """A seller's public profile or storefront."""
 
     seller_id: str | None
@@ -91,7 +93,7 @@ class ParsedPage:
 def record_to_dict(record: Record) -> dict[str, Any]:
     """A JSON-ready dict (Decimal prices become JSON numbers with the same digits)."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        out[f.name] = float(value) if isinstance(value, Decimal) else value
+    for name in record.__struct_fields__:
+        value = getattr(record, name)
+        out[name] = float(value) if isinstance(value, Decimal) else value
     return out
