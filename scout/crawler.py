@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is
 CLAIM_BATCH = 256  # frontier rows read per claim query
 STORING_BATCHES = 4  # a source's batches handed to the store process and not yet stored, at most
 Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (by attribute)
+
+
+_PENDING_SQL = ("SELECT id, url, marketplace, kind, depth, context, attempts FROM frontier "
+                "WHERE crawl_id = ? AND marketplace = ? AND status = ?")
 
 
 class _Row(dict[str, Any]):
@@ -180,24 +185,28 @@ class Crawler:
         return [queue.popleft() for _ in range(min(limit, len(queue)))]
 
     def _pending(self, source: str, limit: int) -> list[Claimed]:
-        """A source's pending entries not yet claimed, shallowest first (Core rows: no ORM bookkeeping needed)."""
-        table = FRONTIER
-        query = select(table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
-                       table.c.attempts).where(
-            table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
-            table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id).limit(limit)
+        """A source's pending entries not yet claimed, shallowest first (plain rows: no ORM bookkeeping needed)."""
         if self.engine.url.get_backend_name() != "sqlite":
+            table = FRONTIER
             with connection_scope(self.engine) as conn:
-                return list(conn.execute(query).all())
+                return list(conn.execute(select(
+                    table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
+                    table.c.attempts).where(
+                    table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
+                    table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id).limit(limit)).all())
         # On SQLite, one statement outside any transaction: it reads the latest commit without taking the write
         # lock (a transaction here would be BEGIN IMMEDIATE and wait for the store process's batch to commit).
-        compiled = query.compile(self.engine, compile_kwargs={"literal_binds": True})
         raw = self.engine.raw_connection()
         try:
+            exclude = sorted(self._claimed)
+            if len(exclude) + 4 > raw.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER):  # type: ignore[union-attr]
+                exclude = []  # too many to bind (an old SQLite): the claimed ones are skipped below instead
             cursor = raw.cursor()
-            cursor.execute(str(compiled))
+            cursor.execute(f"{_PENDING_SQL} AND id NOT IN ({', '.join('?' * len(exclude))}) ORDER BY depth, id LIMIT ?",
+                           (self.crawl_id, source, PENDING, *exclude, limit + len(self._claimed) - len(exclude)))
             names = [column[0] for column in cursor.description]
-            return [_Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            rows = [_Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            return [row for row in rows if row["id"] not in self._claimed][:limit]
         finally:
             raw.close()
 

@@ -1,13 +1,14 @@
-"""Storing a crawl's batches: each entry's verdict, the crawl's counters, and the store process."""
+"""Storing a crawl's batches (each entry's verdict, the crawl's counters, the store process), and claiming."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -15,6 +16,7 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Crawl, FrontierEntry, Page
 from scout.crawl_store import DISALLOWED, DRIFTED, GONE, Fetched, Stored, StoreProcess, enqueue, store_batch
+from scout.crawler import Crawler
 from scout.fetcher import FetchResult
 from scout.sources import Request
 
@@ -97,3 +99,30 @@ def test_an_in_memory_database_is_stored_in_the_crawls_own_process() -> None:
     asyncio.run(store.store(fetched))
     store.close()
     assert _verdicts(engine)[URLS[1]] == GONE
+
+
+def _frontier(engine: Engine, n: int) -> int:
+    with session_scope(engine) as session:
+        crawl = Crawl(source="amazon")
+        session.add(crawl)
+        session.flush()
+        assert crawl.id is not None
+        enqueue(session, crawl.id, [Request(f"{SELLER}{i}", "amazon", "seller", depth=i % 2) for i in range(n)])
+        return crawl.id
+
+
+@pytest.mark.parametrize("variable_limit", [None, 5])  # 5: too few to bind the claimed ids, skipped in Python
+def test_claims_read_pending_entries_shallowest_first_skipping_those_claimed(
+        engine: Engine, variable_limit: int | None) -> None:
+    crawl_id = _frontier(engine, 10)
+    if variable_limit is not None:
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER,
+                                                                         variable_limit))
+        engine.dispose()
+    crawler = Crawler(engine, None, crawl_id)  # type: ignore[arg-type]  # claims need no fetcher
+    first = crawler._claim("amazon", 4)
+    assert [row.depth for row in first] == [0, 0, 0, 0]
+    rest = crawler._claim("amazon", 20)
+    ids = [row.id for row in [*first, *rest]]
+    assert len(ids) == len(set(ids)) == 10  # every entry claimed once, none twice
+    assert crawler._claim("amazon", 5) == []
