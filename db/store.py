@@ -101,11 +101,9 @@ class ParseVerdict:
     parser_version: str | None = None
 
 
-def dialect_insert(session: Session, model: Any) -> Any:
-    """INSERT for `model`'s table in the session's dialect (for ON CONFLICT clauses)."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model.__table__)
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """INSERT into `table` in the named dialect, for its ON CONFLICT clauses (PostgreSQL's, else SQLite's)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 # --- one executemany per statement, compiled once ------------------------------------------------------------
@@ -145,12 +143,8 @@ def execute_many(conn: Connection, build: StatementBuilder, rows: Sequence[dict[
     return int(conn.exec_driver_sql(sql, list(zip(*columns, strict=True))).rowcount)
 
 
-def _module(dialect: str) -> Any:
-    return postgresql if dialect == "postgresql" else sqlite
-
-
 def _upsert_sellers(dialect: str) -> Any:
-    stmt = _module(dialect).insert(SELLER)
+    stmt = dialect_insert(dialect, SELLER)
     updates: dict[str, Any] = {name: func.coalesce(getattr(stmt.excluded, name), stmt.table.c[name])
                                for name in SELLER_FIELDS}
     later, earlier = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
@@ -160,25 +154,25 @@ def _upsert_sellers(dialect: str) -> Any:
 
 
 def _insert_sellers(dialect: str) -> Any:
-    return _module(dialect).insert(SELLER)
+    return dialect_insert(dialect, SELLER)
 
 
 def _insert_pages(dialect: str) -> Any:
-    return _module(dialect).insert(PAGE).on_conflict_do_nothing(index_elements=["url", "content_hash"])
+    return dialect_insert(dialect, PAGE).on_conflict_do_nothing(index_elements=["url", "content_hash"])
 
 
 def _insert_snapshots(dialect: str) -> Any:
-    return _module(dialect).insert(SNAPSHOT).on_conflict_do_nothing(
+    return dialect_insert(dialect, SNAPSHOT).on_conflict_do_nothing(
         index_elements=["seller_pk", "page_id", "observed_at"])
 
 
 def _insert_offers(dialect: str) -> Any:
-    return _module(dialect).insert(OfferRecord.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    return dialect_insert(dialect, OfferRecord.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
         index_elements=["page_id", "seller_pk", "product_id", "observed_at"])
 
 
 def _insert_rankings(dialect: str) -> Any:
-    return _module(dialect).insert(RankingEntry.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    return dialect_insert(dialect, RankingEntry.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
         index_elements=["page_id", "rank", "observed_at"])
 
 
@@ -240,8 +234,10 @@ def archive_pages(session: Session, bodies: Sequence[PageBody]) -> list[Archived
     if conn.dialect.name == "sqlite":  # under SQLite's write lock, ids above `before` are the rows just written
         ids = {(url, digest): pk for pk, url, digest in _sqlite_in(
             conn, "SELECT id, url, content_hash FROM page WHERE url IN ({})", urls)}
-        written = {pk: (b.fetched_at, b.crawl_id) for b, digest in zip(bodies, digests, strict=True)
-                   if (pk := ids[b.url, digest]) > before}
+        written: dict[int, tuple[datetime, int | None]] = {}
+        for b, digest in zip(bodies, digests, strict=True):
+            if (pk := ids[b.url, digest]) > before:  # the first body of a page was the one inserted
+                written.setdefault(pk, (b.fetched_at, b.crawl_id))
         older = sorted(set(ids.values()) - set(written))
         stored = {**written, **{pk: (fetched_at, crawl_id) for pk, fetched_at, crawl_id in _select_in(
             conn, (PAGE.c.id, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.id, older)}}

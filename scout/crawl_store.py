@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from db.engine import make_engine, session_scope
 from db.models import Crawl, FrontierEntry
-from db.store import PageBody, archive_pages, execute_many
+from db.store import PageBody, archive_pages, dialect_insert, execute_many
 from scout.errors import DatabaseError
 from scout.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
 from scout.fetcher import FetchResult
@@ -72,8 +71,7 @@ def enqueue(session: Session, crawl_id: int, requests: list[Request]) -> int:
 
 
 def _insert_entries(dialect: str) -> Any:
-    return (postgresql if dialect == "postgresql" else sqlite).insert(FRONTIER).on_conflict_do_nothing(
-        index_elements=["crawl_id", "fingerprint"])
+    return dialect_insert(dialect, FRONTIER).on_conflict_do_nothing(index_elements=["crawl_id", "fingerprint"])
 
 
 def _mark_entries(dialect: str) -> Any:

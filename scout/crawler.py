@@ -1,7 +1,8 @@
 """The crawl: a frontier in the database, fetched politely, parsed, stored, followed.
 
-Each page is handled in one transaction (archive + records + frontier status + discovered URLs), so a crawl
-killed at any moment resumes with `--resume` without refetching finished pages or duplicating a snapshot.
+The event loop fetches; scout.crawl_store parses and stores the fetched pages in batches, each batch one
+transaction (archive + records + frontier status + discovered URLs), so a crawl killed at any moment resumes
+with `--resume` without refetching finished pages or duplicating a snapshot.
 """
 
 from __future__ import annotations

@@ -412,12 +412,15 @@ class _NoCookies(httpx.Cookies):
         return None
 
 
+_NO_COOKIES = _NoCookies()  # keeps nothing, so one serves every client
+
+
 class _CookielessClient(httpx.AsyncClient):
     """httpx's client with a cookie store that keeps nothing, whatever it is given."""
 
     @property
     def cookies(self) -> httpx.Cookies:
-        return _NoCookies()
+        return _NO_COOKIES
 
     @cookies.setter
     def cookies(self, value: Any) -> None:
