@@ -13,9 +13,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean, DateTime, Float, Integer, String, column, func, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+class _UTCDateTime(TypeDecorator[datetime]):
+    """Datetimes read back as aware UTC, as db.models' UTCDateTime reads them (SQLite stores UTC without offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
 
 business = table("business", column("id", Integer))
 crawl = table("crawl", column("id", Integer))
@@ -39,14 +52,9 @@ lead_score = table(
     column("rating_count", Integer), column("revenue_low", Float), column("revenue_high", Float),
     column("currency", String), column("revenue_exact", Boolean), column("revenue_period", String),
     column("gmv_month_low", Float), column("gmv_month_high", Float), column("growth_pct_30d", Float),
-    column("last_seen", DateTime(timezone=True)))
+    column("last_seen", _UTCDateTime()))
 TABLES = (business, crawl, page, ranking_entry, seller, seller_snapshot, suppression, outreach, seller_score,
           lead_score)
-
-
-def as_utc(value: datetime) -> datetime:
-    """A stored datetime as aware UTC, as db.models' UTCDateTime returns it (SQLite stores UTC without an offset)."""
-    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from db.queries import as_utc, lead_score, outreach, seller, seller_score, suppression
+from db.queries import lead_score, outreach, seller, seller_score, suppression
 from scout.errors import InputError
 from scout.identity import SUPPRESS_THRESHOLD, name_keys, normalize_name, similar_pairs
 from scout.scoring import COMPONENTS, business_key, weighted_score
@@ -141,7 +141,7 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         rating_count=r.rating_count, revenue_low=r.revenue_low, revenue_high=r.revenue_high, currency=r.currency,
         revenue_exact=r.revenue_exact, revenue_period=r.revenue_period, gmv_month_low=r.gmv_month_low,
         gmv_month_high=r.gmv_month_high, growth_pct_30d=r.growth_pct_30d, country=r.country,
-        categories=r.categories, status=status.get(r.business_id, "new"), last_seen=as_utc(r.last_seen),
+        categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
         insufficient=r.insufficient, reason=r.reason, suppressed=r.business_key in suppressed)
         for i, r in enumerate(rows, start=1)]
 
