@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exc, inspect, text
 from sqlalchemy.engine import Engine
 
-from db.engine import translate_error
+from db.engine import make_engine, translate_error
 from scout.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -89,3 +89,10 @@ def require_current(engine: Engine) -> None:
     if revision != head_revision():
         raise DatabaseError(f"the database schema is at {revision}, this Scout needs {head_revision()}: "
                             "run `scout db upgrade`")
+
+
+def open_current(db: str | None, *, write: bool) -> Engine:
+    """The engine of an existing database whose schema is this Scout's (else one clear DatabaseError)."""
+    engine = make_engine(db, write=write, must_exist=True)
+    require_current(engine)
+    return engine

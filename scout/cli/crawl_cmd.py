@@ -13,8 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import Engine
 
-from db.engine import make_engine
-from db.migrate import require_current
+from db.migrate import open_current
 from scout.cli.console import stderr_console, stdout_console
 from scout.crawl_run import read_host_map, resolve_sources, run_crawl
 from scout.crawler import CrawlSummary
@@ -61,8 +60,7 @@ def crawl(
     env_map = os.environ.get("SCOUT_HOST_MAP")
     map_file = host_map or (Path(env_map) if env_map else None)
     mapping = read_host_map(map_file) if map_file else None
-    engine = make_engine(settings.db, write=True, must_exist=True)
-    require_current(engine)
+    engine = open_current(settings.db, write=True)
     scope = CrawlScope(site=site, categories=tuple(category or ()), seeds=tuple(seed or ()), follow=not no_follow)
     summary = crawl_with_progress(engine, settings, names, scope, resume=resume, max_pages=max_pages,
                                   host_map=mapping)
@@ -121,8 +119,7 @@ def reparse(
 
     Example: scout reparse --marketplace amazon --only-failed
     """
-    engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
-    require_current(engine)
+    engine = open_current(ctx.obj.settings.db, write=True)
     report = reparse_pages(engine, marketplace=marketplace, only_failed=only_failed)
     statuses = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items())) or "no pages"
     t = report.totals

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console, RenderableType
 
-from db.engine import make_engine, session_scope
-from db.migrate import require_current
+from db.engine import session_scope
+from db.migrate import open_current
 from db.models import utcnow
 from scout.dashboard import glyphs_for, render_dashboard, watch_dashboard
 from scout.dashboard_data import DEFAULT_THRESHOLD, DashboardData, check_dashboard_options, load_dashboard
@@ -40,8 +40,7 @@ def dashboard(
     Example: scout dashboard --watch 5 --marketplace etsy
     """
     check_dashboard_options(marketplace, threshold, watch)
-    engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
-    require_current(engine)
+    engine = open_current(ctx.obj.settings.db, write=False)
     console = dashboard_console()
     note = f"every {watch:g}s, Ctrl-C to stop" if watch is not None else None
     last: list[DashboardData] = []  # the previous frame lends its score figures while the scores are unchanged

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from db.engine import describe, make_engine, session_scope
-from db.migrate import head_revision, require_current, upgrade
+from db.migrate import head_revision, open_current, upgrade
 from db.queries import count_businesses, count_crawls, database_stats
 from scout.cli.console import stdout_console
 
@@ -48,8 +48,7 @@ def stats(ctx: typer.Context) -> None:
 
     Example: scout db stats
     """
-    engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
-    require_current(engine)
+    engine = open_current(ctx.obj.settings.db, write=False)
     with session_scope(engine) as session:
         rows = database_stats(session)
         businesses = count_businesses(session)

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
-from db.engine import make_engine, session_scope
-from db.migrate import require_current
+from db.engine import session_scope
+from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
 from scout.identity import DEFAULT_THRESHOLD, SINGLE, match_businesses
@@ -19,12 +18,6 @@ from scout.suppression import KINDS, add_suppression, import_suppressions, list_
 
 app = typer.Typer(help="Businesses never to contact: sellers already on our marketplace, do-not-contact requests."
                        "\n\nExample: scout suppress import our_sellers.csv", no_args_is_help=True)
-
-
-def _engine(ctx: typer.Context, *, write: bool) -> Engine:
-    engine = make_engine(ctx.obj.settings.db, write=write, must_exist=True)
-    require_current(engine)
-    return engine
 
 
 def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
@@ -37,7 +30,7 @@ def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
 
     Example: scout match
     """
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     started = time.perf_counter()
     with session_scope(engine) as session:
         report = match_businesses(session, threshold=threshold)
@@ -68,7 +61,7 @@ def import_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
 
     Example: scout suppress import our_sellers.csv
     """
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         result = import_suppressions(session, file, kind=kind)
     typer.echo(f"{file.name}: {result.added:,} added, {result.duplicates:,} already on the list"
@@ -88,7 +81,7 @@ def add_cmd(ctx: typer.Context, name: Annotated[str, typer.Argument(help="busine
     """
     if not reason.strip():
         raise InputError("--reason is empty: say why this business must not be contacted")
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         entry = add_suppression(session, name, reason=reason, domain=domain, seller_id=seller_id,
                                 marketplace=marketplace)
@@ -105,7 +98,7 @@ def list_cmd(ctx: typer.Context) -> None:
 
     Example: scout suppress list
     """
-    engine = _engine(ctx, write=False)
+    engine = open_current(ctx.obj.settings.db, write=False)
     with session_scope(engine) as session:
         matches = list_suppressions(session)
     table = Table(title=f"suppression list ({len(matches):,} entries)")

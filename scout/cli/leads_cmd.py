@@ -12,8 +12,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from db.engine import connection_scope, make_engine, session_scope
-from db.migrate import require_current
+from db.engine import connection_scope, session_scope
+from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.export import export_csv, export_xlsx
 from scout.leads import Explanation, Lead, explain, select_leads
@@ -30,8 +30,7 @@ def score(ctx: typer.Context) -> None:
 
     settings = ctx.obj.settings
     settings.scoring.check()
-    engine = make_engine(settings.db, write=True, must_exist=True)
-    require_current(engine)
+    engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         summary = score_database(session, settings.scoring, utcnow())
     table = Table(title="Scores", title_justify="left")
@@ -54,8 +53,7 @@ def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
     Example: scout explain amazon:A1EXAMPLE
     """
     settings = ctx.obj.settings
-    engine = make_engine(settings.db, write=False, must_exist=True)
-    require_current(engine)
+    engine = open_current(settings.db, write=False)
     with session_scope(engine) as session:
         result = explain(session, target, settings.scoring)
     _print_explanation(result)
@@ -135,8 +133,7 @@ def leads(
 
     Example: scout leads --top 50 --marketplace etsy --country DE --csv leads.csv --bom
     """
-    engine = make_engine(ctx.obj.settings.db, write=False, must_exist=True)
-    require_current(engine)
+    engine = open_current(ctx.obj.settings.db, write=False)
     with connection_scope(engine) as conn:
         found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
                              min_score=min_score, include_suppressed=include_suppressed)

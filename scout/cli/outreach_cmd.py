@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
-from db.engine import make_engine, session_scope
-from db.migrate import require_current
+from db.engine import session_scope
+from db.migrate import open_current
 from db.models import utcnow
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
@@ -22,11 +21,6 @@ from scout.pipeline import STATUSES, find_forget_target, forget, mark_offer, pip
 app = typer.Typer(help="Onboarding offers: draft them for the top leads, record where each one stands.\n\n"
                        "Example: scout outreach draft --top 50 --out drafts/", no_args_is_help=True)
 
-
-def _engine(ctx: typer.Context, *, write: bool) -> Engine:
-    engine = make_engine(ctx.obj.settings.db, write=write, must_exist=True)
-    require_current(engine)
-    return engine
 
 
 @app.command("draft")
@@ -48,7 +42,7 @@ def draft_cmd(
     Example: scout outreach draft --top 50 --format eml --out drafts/
     """
     settings = ctx.obj.settings
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
                               fmt=fmt, include_suppressed=include_suppressed)
@@ -87,7 +81,7 @@ def mark_cmd(
     """
     if status not in STATUSES:  # before opening the database: a typo is the commonest mistake
         raise InputError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         result = mark_offer(session, business, status, now=utcnow())
     console = stdout_console()
@@ -105,7 +99,7 @@ def pipeline(ctx: typer.Context) -> None:
 
     Example: scout pipeline
     """
-    engine = _engine(ctx, write=False)
+    engine = open_current(ctx.obj.settings.db, write=False)
     now = utcnow()
     with session_scope(engine) as session:
         view = pipeline_view(session, today=now.date())
@@ -140,7 +134,7 @@ def forget_cmd(
 
     Example: scout forget amazon:A1EXAMPLE --yes
     """
-    engine = _engine(ctx, write=True)
+    engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         found = find_forget_target(session, target)
         if not yes and not typer.confirm(f"Erase {safe_text(found.label).plain} and everything about it?",

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from db.engine import make_engine
-from db.migrate import require_current
+from db.migrate import open_current
 from scout.charset import decode_body
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError, ScoutError
@@ -125,8 +124,7 @@ def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = No
     _check_choice(kind, KINDS, "kind")
     when = _parse_as_of(as_of)
     files = expand_paths(paths)
-    engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
-    require_current(engine)
+    engine = open_current(ctx.obj.settings.db, write=True)
     report = ingest_files(engine, files, as_of=when, marketplace=marketplace, kind=kind)
     console = stdout_console()
     table = Table(title="Ingested", title_justify="left")
