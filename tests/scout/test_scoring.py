@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from db.engine import session_scope
 from db.models import LeadScore, SellerScore
 from scout.errors import ConfigError
 from scout.scoring import (
+    BusinessScore,
     Momentum,
     RankHit,
     SellerInputs,
     Snapshot,
+    StorefrontScore,
     compute_scores,
     estimate_revenue,
     normalize_name,
@@ -281,3 +284,11 @@ def test_scores_from_real_snapshot_pairs_in_a_database(tmp_path: Path) -> None:
     assert alpha.avg_price == 25.0 and alpha.price_source == "offers"
     assert alpha.gmv_basis is not None and "gained over 30 days" in alpha.gmv_basis
     assert lead.storefronts == 2 and lead.growth_pct_30d == pytest.approx(100 * 2000 / 90_000, abs=0.01)
+
+
+@pytest.mark.parametrize(("computed", "table"), [(StorefrontScore, SellerScore), (BusinessScore, LeadScore)])
+def test_computed_scores_carry_every_column_of_their_table(computed: type, table: type) -> None:
+    # rows are built as plain dataclasses (a million SQLModel objects cost far more) and inserted by field name:
+    # a column the dataclass lacked would silently keep its default
+    columns = set(table.__table__.columns.keys()) - {"id"}  # type: ignore[attr-defined]
+    assert {f.name for f in fields(computed)} == columns
