@@ -20,18 +20,20 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+import msgspec
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scout.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_percent, parse_price
 from scrapers.records import Offer, ParsedPage, SellerProfile
-from scrapers.util import clean_text, load_json, node_text
+from scrapers.util import JsonShape, any_or_array_of, clean_text, load_json, node_text
 
 MARKETPLACE = "allegro"
 SITE = "allegro.pl"
 BASE = "https://allegro.pl"
 SUPER_SELLER = "SuperSeller"
 
+_PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
 _OFFER_ID = re.compile(r"/oferta/(?:[^/?#]*-)?(\d{8,})(?:[/?#]|$)")
 _LOGIN = re.compile(r"allegro\.pl/uzytkownik/([^/?#\"\s]+)")
 _SELLER_PAGE = re.compile(r"^https://allegro\.pl/uzytkownik/[^/?#\"\s]+/oceny")
@@ -39,7 +41,6 @@ _CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"|<meta property="o
 _RECOMMENDS = re.compile(r"Poleca\s+(\d{1,3}(?:[.,]\d+)?)\s*%")
 _RATING_COUNT = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ocen(?:a|y)?\b")
 _TWELVE_MONTHS = re.compile(r"ostatnich\s+12\s+miesi")
-_PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
 _BOT_WALL = ("captcha-delivery.com", "Potwierdź, że jesteś człowiekiem")
 _LISTING_STATE = "__listing_StoreState"
 _REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon)\b", re.IGNORECASE)
@@ -51,6 +52,26 @@ COUNTRIES: dict[str, str] = {
     "Niemcy": "DE",
     "Chiny": "CN",
 }
+
+
+class SearchRow(msgspec.Struct):
+    """The fields Scout reads from a search extract's row (scrapfly's allegro-scraper output)."""
+
+    seller: Any = None
+    offer_id: Any = None
+    price: Any = None
+    currency: Any = None
+    title: Any = None
+    url: Any = None
+
+
+class SearchExtract(msgspec.Struct):
+    """A search extract: `{"products": [row, ...]}`."""
+
+    products: any_or_array_of(SearchRow) = None  # type: ignore[valid-type]
+
+
+_SEARCH_EXTRACT: JsonShape[SearchExtract | list[Any]] = JsonShape(SearchExtract | list[Any])
 
 
 def offer_url(offer_id: str) -> str:
@@ -93,25 +114,31 @@ def detect(text: str, url: str | None = None) -> str | None:
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
     """Parse an Allegro page or extract of `kind` ("product"/"offers", "search" or "seller")."""
-    data = load_json(text)
-    if data is None:
-        check_blocked(text)
-    if kind in ("product", "offers"):
-        records: list[Any] = parse_offer_extract(data) if data is not None else [parse_offer_page(text, url)]
-    elif kind == "search":
+    if kind == "search":
+        records: list[Any] = _search_offers(text)
+    elif kind in ("product", "offers", "seller"):
+        data = load_json(text)
         if data is None:
-            records = parse_listing_page(text)
-        elif isinstance(data, dict):
-            records = parse_search_extract(data)
+            check_blocked(text)
+        if kind == "seller":
+            if data is not None:
+                raise ParseError(MARKETPLACE, kind, "seller profiles are read from the ratings page HTML")
+            records = [parse_seller_page(text, url)]
         else:
-            raise ParseError(MARKETPLACE, kind, "search JSON is neither a listing page nor a search extract")
-    elif kind == "seller":
-        if data is not None:
-            raise ParseError(MARKETPLACE, kind, "seller profiles are read from the ratings page HTML")
-        records = [parse_seller_page(text, url)]
+            records = parse_offer_extract(data) if data is not None else [parse_offer_page(text, url)]
     else:
         raise ParseError(MARKETPLACE, kind, "Allegro parsers read 'product', 'offers', 'search' and 'seller'")
     return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=records, site=SITE)
+
+
+def _search_offers(text: str) -> list[Offer]:
+    extract = _SEARCH_EXTRACT.load(text)
+    if extract is None:
+        check_blocked(text)
+        return parse_listing_page(text)
+    if isinstance(extract, SearchExtract):
+        return parse_search_extract(extract)
+    raise ParseError(MARKETPLACE, "search", "search JSON is neither a listing page nor a search extract")
 
 
 def check_blocked(text: str) -> None:
@@ -158,25 +185,26 @@ def parse_offer_page(html: str, url: str | None = None) -> Offer:
     return _seller_box_offer(seller, price_box, _meta(tree, "og:title"), url or og_url)
 
 
-def parse_search_extract(data: dict[str, Any]) -> list[Offer]:
+def parse_search_extract(extract: SearchExtract) -> list[Offer]:
     """Offers from a search extract (`{"products": [...]}`); banner rows without a seller are skipped."""
-    products = data.get("products")
+    products = extract.products
     if not isinstance(products, list):
         raise ParseError(MARKETPLACE, "search", "search extract without a products list")
     offers = []
     for row in products:
-        if not isinstance(row, dict) or not row.get("seller") or not row.get("offer_id"):
+        if not isinstance(row, SearchRow) or not row.seller or not row.offer_id:
             continue
+        login, offer_id = str(row.seller), str(row.offer_id)
         offers.append(
             Offer(
-                seller_id=str(row["seller"]),
-                name=str(row["seller"]),
-                price=_amount(row.get("price")),
-                currency=row.get("currency") or "PLN",
-                product_id=str(row["offer_id"]),
-                title=clean_text(row.get("title")),
-                url=row.get("url") or offer_url(str(row["offer_id"])),
-                seller_url=seller_url(str(row["seller"])),
+                seller_id=login,
+                name=login,
+                price=_amount(row.price),
+                currency=row.currency or "PLN",
+                product_id=offer_id,
+                title=clean_text(row.title),
+                url=row.url or offer_url(offer_id),
+                seller_url=seller_url(login),
             )
         )
     if not offers:
@@ -344,9 +372,15 @@ def _meta(tree: LexborHTMLParser, prop: str) -> str | None:
 
 
 def _amount(value: Any) -> Decimal | None:
+    if isinstance(value, str):
+        # The machine amount of listing states and extracts ("92.98"): what r"\d+(?:\.\d+)?" fullmatches, at a
+        # quarter of a regex's cost (one call per search row).
+        whole, dot, cents = value.partition(".")
+        if whole.isdecimal() and (not dot or cents.isdecimal()):
+            return Decimal(value)
     if value is None or value == "":
         return None
     text = str(value).strip()
     if _PLAIN_AMOUNT.fullmatch(text):
-        return Decimal(text)  # the listing state's machine amount: "92.98"
+        return Decimal(text)
     return parse_price(text, "PLN", decimal_comma=True)[0]

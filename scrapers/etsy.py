@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scout.errors import BlockedError, ParseError
 from scrapers.numbers import detect_currency, parse_int
 from scrapers.records import Offer, ParsedPage, SellerProfile
-from scrapers.util import load_json
+from scrapers.util import JsonShape, any_or_array_of, array_of, load_json
 
 MARKETPLACE = "etsy"
 SITE = "etsy.com"
@@ -38,6 +38,37 @@ _SALES = re.compile(r"(\d[\d,]*)\s+Sales\b")
 _SHOP_RATING = re.compile(r"(\d(?:\.\d+)?) out of 5 stars\s*\((\d[\d,]*)\)")
 _BOT_WALL = ("captcha-delivery.com", "Please enable JS and disable any ad blocker")
 _SEARCH_ROW_KEYS = {"productLink", "seller", "productRate", "numberOfReviews"}
+
+
+class SearchRow(msgspec.Struct):
+    """The fields Scout reads from a search-result row (scrapfly's etsy-scraper output)."""
+
+    seller: Any = None
+    productLink: Any = None  # noqa: N815 - the extract's own key
+    productTitle: Any = None  # noqa: N815
+    productRate: Any = None  # noqa: N815
+    numberOfReviews: Any = None  # noqa: N815
+    productPrice: Any = None  # noqa: N815
+    priceCurrency: Any = None  # noqa: N815
+
+
+class Listing(msgspec.Struct):
+    """The fields Scout reads from an Open API v3 Listing."""
+
+    shop_id: Any = None
+    listing_id: Any = None
+    price: Any = None
+    title: Any = None
+    url: Any = None
+
+
+class ListingsResponse(msgspec.Struct):
+    """A `findAllListingsActive` response: `{"count", "results": [Listing, ...]}`."""
+
+    results: any_or_array_of(Listing) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]
+
+
+_SEARCH: JsonShape[ListingsResponse | list[Any]] = JsonShape(ListingsResponse | array_of(SearchRow))
 
 
 def shop_api_url(shop_id: int | str) -> str:
@@ -82,30 +113,38 @@ def detect(text: str, url: str | None = None) -> str | None:
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
     """Parse an Etsy page or API response of `kind` ("seller" or "search")."""
-    data = load_json(text)
-    if data is None:
-        check_blocked(text)
-    if kind == "seller":
-        if data is None:
-            records: list[Any] = [parse_shop_page(text, url)]
-        elif isinstance(data, list):
-            records = parse_shop_itemlists(data)
-        elif isinstance(data, dict) and "results" in data:
-            records = parse_find_shops(data)
-        elif isinstance(data, dict):
-            records = [parse_shop_api(data)]
-        else:
-            raise ParseError(MARKETPLACE, kind, "neither a shop API response nor shop JSON-LD")
-    elif kind == "search":
-        if isinstance(data, list):
-            records = parse_search_extract(data)
-        elif isinstance(data, dict) and "results" in data:
-            records = parse_listings_api(data)
-        else:
-            raise ParseError(MARKETPLACE, kind, "neither search-result rows nor a listings API response")
+    if kind == "search":
+        records: list[Any] = _search_offers(text)
+    elif kind == "seller":
+        records = _seller_profiles(text, url)
     else:
         raise ParseError(MARKETPLACE, kind, "Etsy parsers read only 'seller' and 'search' pages")
     return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=records, site=SITE)
+
+
+def _search_offers(text: str) -> list[Offer]:
+    search = _SEARCH.load(text)
+    if search is None:
+        check_blocked(text)
+    if isinstance(search, list):
+        return parse_search_extract(search)
+    if isinstance(search, ListingsResponse) and search.results is not msgspec.UNSET:
+        return parse_listings_api(search)
+    raise ParseError(MARKETPLACE, "search", "neither search-result rows nor a listings API response")
+
+
+def _seller_profiles(text: str, url: str | None) -> list[SellerProfile]:
+    data = load_json(text)
+    if data is None:
+        check_blocked(text)
+        return [parse_shop_page(text, url)]
+    if isinstance(data, list):
+        return parse_shop_itemlists(data)
+    if isinstance(data, dict) and "results" in data:
+        return parse_find_shops(data)
+    if isinstance(data, dict):
+        return [parse_shop_api(data)]
+    raise ParseError(MARKETPLACE, "seller", "neither a shop API response nor shop JSON-LD")
 
 
 def check_blocked(text: str) -> None:
@@ -205,22 +244,23 @@ def parse_search_extract(rows: list[Any]) -> list[Offer]:
     """Offers from search-result rows (seller, productRate, numberOfReviews, productPrice, ...)."""
     offers = []
     for row in rows:
-        if not isinstance(row, dict) or not row.get("seller"):
+        if not isinstance(row, SearchRow) or not row.seller:
             continue
-        link = row.get("productLink") or ""
+        link = row.productLink or ""
         listing = _LISTING_ID.search(link)
+        seller = str(row.seller)
         offers.append(
             Offer(
-                seller_id=str(row["seller"]),
-                name=str(row["seller"]),
-                rating_count=_int_or_none(row.get("numberOfReviews")),
-                price=_decimal_or_none(row.get("productPrice")),
-                currency=detect_currency(row.get("priceCurrency"), "USD"),
+                seller_id=seller,
+                name=seller,
+                rating_count=_int_or_none(row.numberOfReviews),
+                price=_decimal_or_none(row.productPrice),
+                currency=detect_currency(row.priceCurrency, "USD"),
                 product_id=listing.group(1) if listing else None,
-                title=row.get("productTitle"),
-                stars=_float_or_none(row.get("productRate")),
+                title=row.productTitle,
+                stars=_float_or_none(row.productRate),
                 url=link or None,
-                seller_url=shop_url(str(row["seller"])),
+                seller_url=shop_url(seller),
             )
         )
     if not offers:
@@ -228,26 +268,26 @@ def parse_search_extract(rows: list[Any]) -> list[Offer]:
     return offers
 
 
-def parse_listings_api(data: dict[str, Any]) -> list[Offer]:
+def parse_listings_api(response: ListingsResponse) -> list[Offer]:
     """Offers from `findAllListingsActive`; listings carry the shop_id but not the shop's name."""
-    results = data.get("results")
+    results = response.results
     if not isinstance(results, list) or not results:
         raise ParseError(MARKETPLACE, "search", "listings response with no results")
     offers = []
     for listing in results:
-        if not isinstance(listing, dict) or listing.get("shop_id") is None:
+        if not isinstance(listing, Listing) or listing.shop_id is None:
             continue
-        price = listing.get("price") or {}
+        price = listing.price if isinstance(listing.price, dict) else {}
         offers.append(
             Offer(
-                seller_id=str(listing["shop_id"]),
+                seller_id=str(listing.shop_id),
                 name=None,
                 price=_money(price),
                 currency=price.get("currency_code"),
-                product_id=str(listing["listing_id"]) if listing.get("listing_id") else None,
-                title=listing.get("title"),
-                url=listing.get("url"),
-                seller_url=shop_api_url(listing["shop_id"]),
+                product_id=str(listing.listing_id) if listing.listing_id else None,
+                title=listing.title,
+                url=listing.url,
+                seller_url=shop_api_url(listing.shop_id),
             )
         )
     if not offers:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _NUMBER = re.compile(r"\d[\d.,\u00a0\u202f\u2009\u2007 '’]*")
+_NON_DIGIT = re.compile(r"\D")
 
 # Longest symbols first so "US $" wins over "$".
 CURRENCY_SYMBOLS: tuple[tuple[str, str], ...] = (
@@ -37,7 +38,7 @@ def parse_int(text: str | None) -> int | None:
     raw = _first_number(text)
     if raw is None:
         return None
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     return int(digits) if digits else None
 
 
