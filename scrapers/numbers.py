@@ -127,6 +127,11 @@ def parse_price(
     """(amount, ISO currency) from a price such as `1.234,56 €`, `$19.99`, `609,00 zł`."""
     if not text:
         return None, default_currency
+    return _price(text, default_currency, decimal_comma)
+
+
+@lru_cache(maxsize=4096)  # one call per offer, and prices recur ("$9.99"); Decimal values are immutable
+def _price(text: str, default_currency: str | None, decimal_comma: bool | None) -> tuple[Decimal | None, str | None]:
     currency = detect_currency(text, default_currency)
     if decimal_comma is None and currency in {"EUR", "PLN", "BRL", "ARS", "CZK", "SEK", "TRY"}:
         decimal_comma = True

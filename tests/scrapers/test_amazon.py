@@ -346,6 +346,18 @@ def test_real_pages_are_not_blocked() -> None:
         assert not amazon.is_blocked(real_page(name))
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("aod_fr_B0C4T9LM2Q.html", "offers"), ("bestsellers_de_kitchen_2020.html", "ranking"),
+     ("seller_com_A2SXMCQ1R7PZ4Y.html", "seller"), ("product_de_B09V3KXJPB.html", "product")],
+)
+def test_a_page_that_yields_records_is_read_even_when_it_names_a_captcha(name: str, kind: str) -> None:
+    # Bot-wall marks are looked for only when a reader finds nothing: a captcha page holds nothing to read.
+    page = fixture_text(f"amazon/{name}") + "<!-- /errors/validateCaptcha -->"
+    assert amazon.is_blocked(page)
+    assert amazon.parse(page, kind).records == amazon.parse(fixture_text(f"amazon/{name}"), kind).records
+
+
 # --- drift -----------------------------------------------------------------------------------------------
 
 
