@@ -54,7 +54,7 @@ COUNTRIES: dict[str, str] = {
 }
 
 
-class SearchRow(msgspec.Struct):
+class SearchRow(msgspec.Struct, gc=False):
     """The fields Scout reads from a search extract's row (scrapfly's allegro-scraper output)."""
 
     seller: Any = None
@@ -65,7 +65,7 @@ class SearchRow(msgspec.Struct):
     url: Any = None
 
 
-class SearchExtract(msgspec.Struct):
+class SearchExtract(msgspec.Struct, gc=False):
     """A search extract: `{"products": [row, ...]}`."""
 
     products: any_or_array_of(SearchRow) = None  # type: ignore[valid-type]

@@ -40,7 +40,7 @@ _BOT_WALL = ("captcha-delivery.com", "Please enable JS and disable any ad blocke
 _SEARCH_ROW_KEYS = {"productLink", "seller", "productRate", "numberOfReviews"}
 
 
-class SearchRow(msgspec.Struct):
+class SearchRow(msgspec.Struct, gc=False):
     """The fields Scout reads from a search-result row (scrapfly's etsy-scraper output)."""
 
     seller: Any = None
@@ -52,7 +52,7 @@ class SearchRow(msgspec.Struct):
     priceCurrency: Any = None  # noqa: N815
 
 
-class Listing(msgspec.Struct):
+class Listing(msgspec.Struct, gc=False):
     """The fields Scout reads from an Open API v3 Listing."""
 
     shop_id: Any = None
@@ -62,7 +62,7 @@ class Listing(msgspec.Struct):
     url: Any = None
 
 
-class ListingsResponse(msgspec.Struct):
+class ListingsResponse(msgspec.Struct, gc=False):
     """A `findAllListingsActive` response: `{"count", "results": [Listing, ...]}`."""
 
     results: any_or_array_of(Listing) | msgspec.UnsetType = msgspec.UNSET  # type: ignore[valid-type]

@@ -19,7 +19,7 @@ Kind = Literal["offers", "search", "ranking", "product", "seller"]
 KINDS: tuple[str, ...] = ("offers", "search", "ranking", "product", "seller")
 
 
-class Offer(msgspec.Struct, frozen=True):
+class Offer(msgspec.Struct, frozen=True, gc=False):
     """One seller's offer for a product (offer listings, product buy boxes, search results, API items)."""
 
     seller_id: str | None
@@ -39,7 +39,7 @@ class Offer(msgspec.Struct, frozen=True):
     seller_url: str | None = None  # the seller's profile/store page, where the page links it
 
 
-class RankingEntry(msgspec.Struct, frozen=True):
+class RankingEntry(msgspec.Struct, frozen=True, gc=False):
     """One product on a best-seller (or equivalent) list."""
 
     rank: int
@@ -54,7 +54,7 @@ class RankingEntry(msgspec.Struct, frozen=True):
     seller_name: str | None = None
 
 
-class SellerProfile(msgspec.Struct, frozen=True):
+class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     """A seller's public profile or storefront."""
 
     seller_id: str | None
