@@ -7,7 +7,8 @@ ScoutError
 ├── FetchError           a page could not be fetched, even after retries
 │   └── DisallowedError  robots.txt (or its absence) forbids the URL
 ├── BlockedError         the marketplace answered with a captcha or bot wall (often as HTTP 200)
-└── ParseError           a page of a known type yielded nothing where something must be (layout drift)
+├── ParseError           a page of a known type yielded nothing where something must be (layout drift)
+└── Interrupted          the user pressed Ctrl-C (exit 130); the message says what was kept
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ class ConfigError(ScoutError):
 
 class DatabaseError(ScoutError):
     """The database cannot be opened, created or written."""
+
+
+class Interrupted(ScoutError):
+    """The user pressed Ctrl-C: what was done is kept, and the message says how to carry on."""
 
 
 class InputError(ScoutError):

@@ -12,7 +12,7 @@ import typer
 
 from scout import __version__
 from scout.cli.console import print_error
-from scout.errors import ScoutError
+from scout.errors import Interrupted, ScoutError
 from scout.settings import Settings, load_settings
 
 
@@ -84,6 +84,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
 }
 _registered: set[str] = set()
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--config")
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 def register(only: str | None = None) -> typer.Typer:
@@ -120,14 +121,21 @@ def main() -> None:
         argv = sys.argv[1:]
         register(command_in(argv) or ("settings" if "--version" in argv else None))
         app()
+    except SystemExit as exit_:
+        if exit_.code == INTERRUPTED_EXIT:  # typer turns Ctrl-C inside a command into a silent exit 130
+            print_error("interrupted")
+        raise
+    except Interrupted as err:
+        print_error(str(err))
+        sys.exit(INTERRUPTED_EXIT)
     except ScoutError as err:
         if debug:
             raise
         print_error(str(err))
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside typer's reach: while registering the command
         print_error("interrupted")
-        sys.exit(130)
+        sys.exit(INTERRUPTED_EXIT)
     except Exception as err:  # a bug: say so in one line, the traceback is one flag away
         if debug:
             raise

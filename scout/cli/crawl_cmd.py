@@ -17,6 +17,7 @@ from db.migrate import open_current
 from scout.cli.console import stderr_console, stdout_console
 from scout.crawl_run import read_host_map, resolve_sources, run_crawl
 from scout.crawler import CrawlSummary
+from scout.errors import Interrupted
 from scout.reparse import reparse_pages
 from scout.settings import Settings
 from scout.sources import SOURCES, CrawlScope
@@ -62,8 +63,12 @@ def crawl(
     mapping = read_host_map(map_file) if map_file else None
     engine = open_current(settings.db, write=True)
     scope = CrawlScope(site=site, categories=tuple(category or ()), seeds=tuple(seed or ()), follow=not no_follow)
-    summary = crawl_with_progress(engine, settings, names, scope, resume=resume, max_pages=max_pages,
-                                  host_map=mapping)
+    try:
+        summary = crawl_with_progress(engine, settings, names, scope, resume=resume, max_pages=max_pages,
+                                      host_map=mapping)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: the pages fetched so far are stored; carry on with "
+                          "`scout crawl --resume`") from None
     if summary.flagged:
         raise typer.Exit(FLAGGED_EXIT)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -175,8 +176,6 @@ def _write_host_map(path: Path, replica: Replica) -> None:
 
 
 def _done_pages(db: Path) -> int:
-    import sqlite3
-
     with sqlite3.connect(db, timeout=30) as conn:
         try:
             return conn.execute("SELECT count(*) FROM frontier WHERE status != 'pending'").fetchone()[0]
@@ -224,6 +223,24 @@ def test_crawl_killed_with_sigkill_resumes_to_the_same_database(tmp_path: Path, 
     assert refetched <= total - interrupted_at + 4  # finished pages are not fetched again (+ robots, token)
     assert _done_pages(killed) == total
     assert seller_figures(new_db(killed)) == seller_figures(new_db(reference))
+
+
+def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(tmp_path: Path, replica: Replica) -> None:
+    host_map = tmp_path / "replica.json"
+    _write_host_map(host_map, replica)
+    db = tmp_path / "scout.db"
+    assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
+    proc = subprocess.Popen(_crawl_cmd(db, host_map), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while _done_pages(db) < 20 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert stderr == "error: interrupted: the pages fetched so far are stored; carry on with `scout crawl --resume`\n"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status FROM crawl").fetchall() == [("interrupted",)]
 
 
 @pytest.mark.slow

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +72,23 @@ def test_demo_drafts_carry_the_offer_and_compliance_lines(demo: tuple[Path, str]
     english = [d.read_text(encoding="utf-8") for d in drafts if "(en)" in d.read_text(encoding="utf-8")[:60]]
     assert english and all("first three months free" in text for text in english)
     assert (out / "drafts" / "drafts.csv").is_file()
+
+
+def test_ctrl_c_during_the_demo_is_one_error_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
+    env.update({"NO_COLOR": "1", "PYTHONWARNINGS": "ignore"})
+    out_path = tmp_path / "demo.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "scout", "demo", "--sellers", "200", "--out", "out"],
+                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while "world" not in out_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 130
+    assert stderr == "error: interrupted\n"
