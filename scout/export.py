@@ -10,7 +10,7 @@ from typing import Any
 from scout.errors import InputError
 from scout.leads import Lead
 from scout.sanitize import csv_safe
-from scout.scoring import COMPONENTS
+from scout.score_components import COMPONENTS
 
 
 def _note(lead: Lead) -> str:

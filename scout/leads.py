@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection
 from db.queries import lead_score, outreach, seller, seller_score, suppression
 from scout.errors import InputError
 from scout.identity import SUPPRESS_THRESHOLD, name_keys, normalize_name, similar_pairs
-from scout.scoring import COMPONENTS, business_key, weighted_score
+from scout.score_components import COMPONENTS, weighted_score
+from scout.scoring import business_key
 from scout.settings import ScoringSettings
 from scrapers.registry import MARKETPLACES
 

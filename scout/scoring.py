@@ -1,15 +1,8 @@
 """Explainable seller scores and revenue ranges, recomputed from the database by `scout score`.
 
-A storefront's score is 100 × Σ weight·component / Σ weight over six components, each in [0, 1]:
-
-- volume: percentile of log(rating count) among the sellers of its marketplace (mid-rank);
-- quality: Wilson lower bound of the positive share, rescaled from `quality_floor` to 1 (stars map to a share
-  as (stars − 1) ÷ 4), so 100 % of 3 ratings never beats 98 % of 40,000;
-- momentum: rating-count growth per 30 days between the latest snapshot and the earlier one nearest
-  `momentum_window_days` before it, relative to the earlier count: 0.5 + tanh(growth / scale) / 2 (0.5 = unknown);
-- ranking: 1 − exp(−Σ 1/log2(1 + rank) / scale) over the best rank of each product on a best-seller list;
-- breadth: half marketplaces of its business, half listings (log scale);
-- fit: the best `category_weights` entry matching its ranking list names, else `fit_default`.
+A storefront's score is 100 × Σ weight·component / Σ weight over six components, each in [0, 1] (volume,
+quality, momentum, ranking, breadth, fit: see scout.score_components); its revenue range comes from
+scout.revenue.
 
 A storefront with no rating count, fewer than `min_ratings` ratings or no positive share is "insufficient data":
 score 0, ranked last. A business scores as its best storefront with breadth taken over all of its storefronts;
@@ -22,9 +15,8 @@ names and business keys from here without paying ~0.3 s for importing SQLModel.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,39 +24,26 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, insert, select
 
 from scout.identity import normalize_name as identity_normalize_name
+from scout.revenue import average_price, estimate_revenue
+from scout.score_components import (
+    COMPONENTS,
+    Quality,
+    RankHit,
+    Snapshot,
+    best_ranks,
+    percentile_ranks,
+    score_breadth,
+    score_fit,
+    score_momentum,
+    score_quality,
+    score_ranking,
+    volume_count,
+    weighted_score,
+)
 from scout.settings import ScoringSettings
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-COMPONENTS = ("volume", "quality", "momentum", "ranking", "breadth", "fit")
-DAY_SECONDS = 86_400.0
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The figures of one seller snapshot that scoring reads."""
-
-    observed_at: datetime
-    rating_count: int | None = None
-    rating_window_days: int | None = None
-    lifetime_rating_count: int | None = None
-    positive_pct: float | None = None
-    stars: float | None = None
-    sales_count: int | None = None
-    sales_count_exact: bool = False
-    listing_count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RankHit:
-    """One of the seller's products on a best-seller list."""
-
-    product_id: str
-    rank: int
-    list_name: str | None = None
-    price: float | None = None
-    currency: str | None = None
 
 
 @dataclass(slots=True)
@@ -101,252 +80,6 @@ def business_key(business_id: int | None, seller_pk: int) -> str:
 def normalize_name(text: str | None) -> str | None:
     """The name as identity matching and suppression compare it ("AnkerDirect-US" → "anker"), or None."""
     return identity_normalize_name(text) or None
-
-
-# Components
-
-
-def wilson_lower_bound(share: float, n: int, z: float = 1.96) -> float:
-    """Lower bound of the Wilson score interval for a positive share observed over n ratings."""
-    if n <= 0:
-        return 0.0
-    share = min(max(share, 0.0), 1.0)
-    z2 = z * z
-    centre = share + z2 / (2 * n)
-    spread = z * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
-    return max(0.0, (centre - spread) / (1 + z2 / n))
-
-
-def stars_to_share(stars: float) -> float:
-    """A star average (1-5) as a positive share: 1 star = 0, 5 stars = 1."""
-    return min(max((stars - 1) / 4, 0.0), 1.0)
-
-
-def percentile_ranks(values: Sequence[float]) -> list[float]:
-    """Each value's mid-rank percentile (0-1) among `values`: ties share the middle of their span."""
-    ordered = sorted(values)
-    n = len(ordered)
-    return [(bisect_left(ordered, v) + (bisect_right(ordered, v) - bisect_left(ordered, v)) / 2) / n
-            for v in values]
-
-
-def volume_count(snapshots: Sequence[Snapshot]) -> tuple[int | None, str | None]:
-    """(rating count, "lifetime" or "<N>-day") of the latest snapshot that has one; lifetime preferred."""
-    for snap in reversed(snapshots):
-        if snap.lifetime_rating_count is not None:
-            return snap.lifetime_rating_count, "lifetime"
-        if snap.rating_count is not None:
-            window = snap.rating_window_days
-            return snap.rating_count, "lifetime" if window is None else f"{window}-day"
-    return None, None
-
-
-@dataclass(frozen=True, slots=True)
-class Quality:
-    """The quality component and the figures behind it."""
-
-    value: float = 0.0
-    share: float | None = None
-    basis: str | None = None  # "positive_pct" or "stars"
-    n: int | None = None
-    wilson: float | None = None
-    stars: float | None = None
-
-
-def score_quality(snapshots: Sequence[Snapshot], settings: ScoringSettings) -> Quality:
-    """Wilson lower bound of the latest positive share (or star average mapped to a share), rescaled."""
-    for snap in reversed(snapshots):
-        if snap.positive_pct is None and snap.stars is None:
-            continue
-        basis = "positive_pct" if snap.positive_pct is not None else "stars"
-        share = snap.positive_pct / 100 if snap.positive_pct is not None else stars_to_share(snap.stars or 0.0)
-        n = snap.rating_count if snap.rating_count is not None else snap.lifetime_rating_count
-        if n is None:
-            n = volume_count(snapshots)[0]
-        if not n:
-            return Quality(0.0, share, basis, n, None, snap.stars)
-        wilson = wilson_lower_bound(share, n, settings.wilson_z)
-        value = max(0.0, (wilson - settings.quality_floor) / (1 - settings.quality_floor))
-        return Quality(min(value, 1.0), share, basis, n, wilson, snap.stars)
-    return Quality()
-
-
-def momentum_pair(snapshots: Sequence[Snapshot], figure: str, *, window_days: float, min_days: float,
-                  ) -> tuple[Snapshot, Snapshot] | None:
-    """(earlier, latest) snapshots having `figure`: the earlier one nearest `window_days` before the latest."""
-    having = [s for s in snapshots if getattr(s, figure) is not None]
-    if figure == "rating_count" and having:  # a windowed count only compares with the same window
-        having = [s for s in having if s.rating_window_days == having[-1].rating_window_days]
-    if figure == "sales_count":
-        having = [s for s in having if s.sales_count_exact]
-    if len(having) < 2:
-        return None
-    latest = having[-1]
-    earlier = [s for s in having[:-1] if _days(s.observed_at, latest.observed_at) >= min_days]
-    if not earlier:
-        return None
-    return min(earlier, key=lambda s: abs(_days(s.observed_at, latest.observed_at) - window_days)), latest
-
-
-def _days(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / DAY_SECONDS
-
-
-@dataclass(frozen=True, slots=True)
-class Momentum:
-    """The momentum component and the figures behind it (value 0.5 when there is no snapshot pair)."""
-
-    value: float = 0.5
-    series: str | None = None
-    days: float | None = None
-    per_30d: float | None = None  # ratings gained per 30 days
-    rel: float | None = None  # that gain relative to the earlier count
-    lifetime: bool = False  # the series counts every rating ever, so its growth is a rating rate
-
-
-def score_momentum(snapshots: Sequence[Snapshot], settings: ScoringSettings) -> Momentum:
-    """Growth of the rating count per 30 days between the two most relevant snapshots, relative to size."""
-    for figure in ("lifetime_rating_count", "rating_count"):
-        pair = momentum_pair(snapshots, figure, window_days=settings.momentum_window_days,
-                             min_days=settings.momentum_min_days)
-        if pair is None:
-            continue
-        earlier, latest = pair
-        before, after = getattr(earlier, figure), getattr(latest, figure)
-        days = _days(earlier.observed_at, latest.observed_at)
-        per_30d = (after - before) / days * 30
-        lifetime = figure == "lifetime_rating_count" or latest.rating_window_days is None
-        series = "lifetime ratings" if lifetime else f"{latest.rating_window_days}-day ratings"
-        if before <= 0:
-            return Momentum(0.5, series, days, per_30d, None, lifetime)
-        rel = per_30d / before
-        return Momentum(0.5 + math.tanh(rel / settings.momentum_scale) / 2, series, days, per_30d, rel, lifetime)
-    return Momentum()
-
-
-def best_ranks(hits: Sequence[RankHit]) -> dict[tuple[str | None, str], int]:
-    """The best rank of each (list, product)."""
-    best: dict[tuple[str | None, str], int] = {}
-    for hit in hits:
-        key = (hit.list_name, hit.product_id)
-        best[key] = min(best.get(key, hit.rank), hit.rank)
-    return best
-
-
-def score_ranking(hits: Sequence[RankHit], scale: float) -> float:
-    """Best-seller presence: 1 − exp(−Σ 1/log2(1 + rank) / scale); 0 with no ranked products."""
-    points = sum(1 / math.log2(1 + max(rank, 1)) for rank in best_ranks(hits).values())
-    return 1 - math.exp(-points / scale)
-
-
-def score_breadth(marketplaces: int, listings: int | None, settings: ScoringSettings) -> float:
-    """Half the marketplaces its business sells on (full at `breadth_marketplaces`), half listings (log scale)."""
-    spread = min(1.0, max(marketplaces - 1, 0) / (settings.breadth_marketplaces - 1))
-    stock = min(1.0, math.log1p(listings) / math.log1p(settings.breadth_listings)) if listings else 0.0
-    return (spread + stock) / 2
-
-
-def score_fit(categories: Sequence[str], weights: Mapping[str, float], default: float) -> float:
-    """The best weight whose keyword occurs in one of the categories; `default` when none does."""
-    matched = [weight for category in categories for keyword, weight in weights.items()
-               if keyword.casefold() in category.casefold()]
-    return min(1.0, max(matched)) if matched else default
-
-
-def weighted_score(components: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    """100 × Σ weight·component / Σ weight."""
-    total = sum(weights.values())
-    return round(100 * sum(weights[name] * components[name] for name in COMPONENTS) / total, 2)
-
-
-# Revenue
-
-
-@dataclass(frozen=True, slots=True)
-class Revenue:
-    """Orders, revenue and monthly GMV as ranges, with what they rest on."""
-
-    rate_low: float
-    rate_high: float
-    orders_low: float | None = None
-    orders_high: float | None = None
-    exact: bool = False
-    revenue_low: float | None = None
-    revenue_high: float | None = None
-    period: str | None = None
-    gmv_month_low: float | None = None
-    gmv_month_high: float | None = None
-    gmv_basis: str | None = None
-
-
-def average_price(offer_price: tuple[float, str | None, int] | None, hits: Sequence[RankHit],
-                  ) -> tuple[float | None, str | None, str | None, int]:
-    """(average price, currency, "offers" or "rankings", how many prices) — offers first, else ranking prices."""
-    if offer_price is not None:
-        return offer_price[0], offer_price[1], "offers", offer_price[2]
-    by_currency: dict[str | None, list[float]] = defaultdict(list)
-    for _, hit_price, currency in {(h.product_id, h.price, h.currency) for h in hits if h.price is not None}:
-        by_currency[currency].append(float(hit_price or 0.0))
-    if not by_currency:
-        return None, None, None, 0
-    currency, prices = max(by_currency.items(), key=lambda item: len(item[1]))
-    return sum(prices) / len(prices), currency, "rankings", len(prices)
-
-
-def estimate_revenue(snapshots: Sequence[Snapshot], price: float | None, momentum: Momentum,
-                     rates: tuple[float, float], settings: ScoringSettings) -> Revenue:
-    """Orders ≈ ratings ÷ feedback rate (or the exact sales count) × average price; monthly GMV likewise.
-
-    Monthly GMV, in order of preference: exact sales gained per 30 days between two snapshots; lifetime ratings
-    gained per 30 days ÷ feedback rate; a windowed count × 30 ÷ window ÷ feedback rate; lifetime orders ÷ an
-    assumed store age of `store_age_months_low`-`store_age_months_high` months.
-    """
-    low_rate, high_rate = rates
-    count, basis = volume_count(snapshots)
-    exact_sales = next((s.sales_count for s in reversed(snapshots)
-                        if s.sales_count is not None and s.sales_count_exact), None)
-    if exact_sales is not None:
-        orders_low = orders_high = float(exact_sales)
-        exact, period = True, "lifetime"
-    elif count is not None:
-        orders_low, orders_high = count / high_rate, count / low_rate
-        exact, period = False, "lifetime" if basis == "lifetime" else f"last {(basis or '').split('-')[0]} days"
-        floor = next((s.sales_count for s in reversed(snapshots) if s.sales_count is not None), None)
-        if floor is not None and basis == "lifetime":  # a rounded "10K+ sold" is a lower bound on orders
-            orders_low, orders_high = max(orders_low, floor), max(orders_high, floor)
-    else:
-        return Revenue(low_rate, high_rate)
-    month_low, month_high, gmv_basis = _monthly_orders(snapshots, momentum, orders_low, orders_high, period,
-                                                       rates, settings)
-    def money(orders: float) -> float | None:
-        return None if price is None else round(orders * price, 2)
-
-    return Revenue(low_rate, high_rate, orders_low, orders_high, exact, money(orders_low), money(orders_high),
-                   period, money(month_low), money(month_high), gmv_basis)
-
-
-def _monthly_orders(snapshots: Sequence[Snapshot], momentum: Momentum, orders_low: float, orders_high: float,
-                    period: str, rates: tuple[float, float], settings: ScoringSettings,
-                    ) -> tuple[float, float, str]:
-    low_rate, high_rate = rates
-    sales = momentum_pair(snapshots, "sales_count", window_days=settings.momentum_window_days,
-                          min_days=settings.momentum_min_days)
-    if sales is not None:
-        earlier, latest = sales
-        days = _days(earlier.observed_at, latest.observed_at)
-        per_30d = max(0, (latest.sales_count or 0) - (earlier.sales_count or 0)) / days * 30
-        return per_30d, per_30d, f"exact sales gained over {days:.0f} days, per 30 days"
-    if momentum.lifetime and momentum.per_30d is not None:
-        per_30d = max(momentum.per_30d, 0.0)
-        return (per_30d / high_rate, per_30d / low_rate,
-                f"{momentum.series} gained over {momentum.days:.0f} days, per 30 days, ÷ feedback rate")
-    if period.startswith("last "):
-        window = float(period.split()[1])
-        return (orders_low * 30 / window, orders_high * 30 / window,
-                f"ratings of the last {window:.0f} days × 30/{window:.0f}, ÷ feedback rate")
-    age_low, age_high = settings.store_age_months_low, settings.store_age_months_high
-    return (orders_low / age_high, orders_high / age_low,
-            f"lifetime orders ÷ assumed store age of {age_low:g}-{age_high:g} months")
 
 
 # Storefronts and businesses
@@ -637,4 +370,3 @@ def _insert_rows(session: Session, table: Any, rows: Sequence[Any], batch: int =
     names = [f.name for f in fields(rows[0])] if rows else []
     for start in range(0, len(rows), batch):
         session.execute(insert(table), [{n: getattr(r, n) for n in names} for r in rows[start:start + batch]])
-

@@ -1,8 +1,7 @@
-"""Score components, insufficient data, revenue ranges and business aggregation."""
+"""Storefront and business scores: insufficient data, per-marketplace volume, aggregation, settings, storage."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,26 +12,8 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import LeadScore, SellerScore
 from scout.errors import ConfigError
-from scout.scoring import (
-    BusinessScore,
-    Momentum,
-    RankHit,
-    SellerInputs,
-    Snapshot,
-    StorefrontScore,
-    compute_scores,
-    estimate_revenue,
-    normalize_name,
-    percentile_ranks,
-    score_breadth,
-    score_fit,
-    score_momentum,
-    score_quality,
-    score_ranking,
-    stars_to_share,
-    volume_count,
-    wilson_lower_bound,
-)
+from scout.score_components import Snapshot, score_breadth
+from scout.scoring import BusinessScore, SellerInputs, StorefrontScore, compute_scores, normalize_name
 from scout.settings import ScoringSettings, load_settings
 from tests.scout.test_leads import build_leads_db
 
@@ -42,154 +23,6 @@ S = ScoringSettings()
 
 def _snap(days: float = 0, **figures: object) -> Snapshot:
     return Snapshot(T0 + timedelta(days=days), **figures)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(("share", "n", "expected"), [
-    (0.5, 100, 0.4038),
-    (1.0, 3, 0.4385),
-    (0.98, 40_000, 0.9786),
-    (1.0, 0, 0.0),
-    (0.0, 50, 0.0),
-])
-def test_wilson_lower_bound(share: float, n: int, expected: float) -> None:
-    assert wilson_lower_bound(share, n) == pytest.approx(expected, abs=1e-4)
-
-
-def test_wilson_puts_98_percent_of_40000_above_100_percent_of_3() -> None:
-    assert wilson_lower_bound(0.98, 40_000) > wilson_lower_bound(1.0, 3)
-    few = score_quality([_snap(positive_pct=100.0, rating_count=3)], S)
-    many = score_quality([_snap(positive_pct=98.0, rating_count=40_000)], S)
-    assert many.value > few.value == 0.0
-
-
-@pytest.mark.parametrize(("stars", "share"), [(5.0, 1.0), (1.0, 0.0), (3.0, 0.5), (4.8, 0.95), (0.0, 0.0)])
-def test_stars_map_to_a_positive_share(stars: float, share: float) -> None:
-    assert stars_to_share(stars) == pytest.approx(share)
-
-
-def test_quality_from_stars_says_so() -> None:
-    quality = score_quality([_snap(stars=4.9, rating_count=800)], S)
-    assert quality.basis == "stars" and quality.share == pytest.approx(0.975) and quality.n == 800
-
-
-@pytest.mark.parametrize(("values", "expected"), [
-    ([1, 2, 3, 4], [0.125, 0.375, 0.625, 0.875]),
-    ([5, 5], [0.5, 0.5]),
-    ([7], [0.5]),
-    ([math.log1p(10), math.log1p(10_000), math.log1p(100)], [1 / 6, 5 / 6, 0.5]),
-])
-def test_percentile_ranks(values: list[float], expected: list[float]) -> None:
-    assert percentile_ranks(values) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(("snapshots", "expected"), [
-    ([_snap(rating_count=100, lifetime_rating_count=900, rating_window_days=365)], (900, "lifetime")),
-    ([_snap(rating_count=100, rating_window_days=365)], (100, "365-day")),
-    ([_snap(rating_count=100)], (100, "lifetime")),
-    ([_snap(rating_count=5), _snap(1, positive_pct=99.0)], (5, "lifetime")),
-    ([_snap(positive_pct=99.0)], (None, None)),
-])
-def test_volume_count_prefers_the_lifetime_count(snapshots: list[Snapshot], expected: tuple[object, ...]) -> None:
-    assert volume_count(snapshots) == expected
-
-
-@pytest.mark.parametrize(("snapshots", "series", "per_30d", "above_half"), [
-    ([_snap(0, lifetime_rating_count=1000), _snap(30, lifetime_rating_count=1100)], "lifetime ratings", 100.0, True),
-    ([_snap(0, rating_count=1000), _snap(15, rating_count=950)], "lifetime ratings", -100.0, False),
-    ([_snap(0, rating_count=400, rating_window_days=365), _snap(30, rating_count=440, rating_window_days=365)],
-     "365-day ratings", 40.0, True),
-    # the earlier snapshot nearest 30 days before the latest is compared, not the oldest
-    ([_snap(0, lifetime_rating_count=100), _snap(60, lifetime_rating_count=1000),
-      _snap(90, lifetime_rating_count=1300)], "lifetime ratings", 300.0, True),
-])
-def test_momentum_compares_the_two_most_relevant_snapshots(snapshots: list[Snapshot], series: str, per_30d: float,
-                                                           above_half: bool) -> None:
-    momentum = score_momentum(snapshots, S)
-    assert momentum.series == series
-    assert momentum.per_30d == pytest.approx(per_30d)
-    assert (momentum.value > 0.5) is above_half
-
-
-@pytest.mark.parametrize("snapshots", [
-    [_snap(0, rating_count=1000)],
-    [_snap(0, rating_count=1000), _snap(0.5, rating_count=1010)],  # closer than momentum_min_days
-    [_snap(0, rating_count=10, rating_window_days=365), _snap(30, rating_count=20, rating_window_days=90)],
-])
-def test_momentum_without_a_usable_pair_is_neutral(snapshots: list[Snapshot]) -> None:
-    assert score_momentum(snapshots, S) == Momentum()
-
-
-def test_momentum_is_relative_to_size() -> None:
-    small = score_momentum([_snap(0, rating_count=100), _snap(30, rating_count=200)], S)
-    large = score_momentum([_snap(0, rating_count=100_000), _snap(30, rating_count=100_100)], S)
-    assert small.per_30d == large.per_30d and small.value > large.value
-
-
-@pytest.mark.parametrize(("hits", "expected"), [
-    ([], 0.0),
-    ([RankHit("P1", 1)], 1 - math.exp(-1)),
-    ([RankHit("P1", 1), RankHit("P1", 3)], 1 - math.exp(-1)),  # one product counts once, at its best rank
-    ([RankHit("P1", 1), RankHit("P2", 3)], 1 - math.exp(-1.5)),
-    ([RankHit("P1", 1, "Kitchen"), RankHit("P1", 1, "Home")], 1 - math.exp(-2)),
-])
-def test_ranking_presence(hits: list[RankHit], expected: float) -> None:
-    assert score_ranking(hits, 1.0) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(("marketplaces", "listings", "expected"), [
-    (1, None, 0.0), (2, None, 0.25), (3, None, 0.5), (7, None, 0.5), (1, 1000, 0.5), (3, 5000, 1.0),
-])
-def test_breadth(marketplaces: int, listings: int | None, expected: float) -> None:
-    assert score_breadth(marketplaces, listings, S) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(("categories", "expected"), [
-    (["Küche, Haushalt & Kitchen"], 1.0), (["Books"], 0.2), (["Books", "Kitchen"], 1.0), (["Toys"], 0.5), ([], 0.5),
-])
-def test_fit_uses_category_weights(categories: list[str], expected: float) -> None:
-    assert score_fit(categories, {"kitchen": 1.0, "books": 0.2}, 0.5) == expected
-
-
-def test_revenue_from_ratings_is_a_range() -> None:
-    snapshots = [_snap(0, lifetime_rating_count=1000)]
-    revenue = estimate_revenue(snapshots, 20.0, score_momentum(snapshots, S), (0.01, 0.05), S)
-    assert (revenue.orders_low, revenue.orders_high) == (20_000, 100_000)
-    assert (revenue.revenue_low, revenue.revenue_high) == (400_000, 2_000_000)
-    assert not revenue.exact and revenue.period == "lifetime"
-    # one snapshot: monthly GMV from lifetime ÷ an assumed age of 12-60 months
-    assert (revenue.gmv_month_low, revenue.gmv_month_high) == pytest.approx((400_000 / 60, 2_000_000 / 12))
-    assert "assumed store age" in (revenue.gmv_basis or "")
-
-
-def test_monthly_gmv_from_rating_growth_between_snapshots() -> None:
-    snapshots = [_snap(0, lifetime_rating_count=1000), _snap(30, lifetime_rating_count=1100)]
-    revenue = estimate_revenue(snapshots, 10.0, score_momentum(snapshots, S), (0.01, 0.05), S)
-    assert (revenue.gmv_month_low, revenue.gmv_month_high) == pytest.approx((100 / 0.05 * 10, 100 / 0.01 * 10))
-
-
-def test_windowed_count_gives_a_yearly_revenue_and_monthly_gmv() -> None:
-    snapshots = [_snap(0, rating_count=365, rating_window_days=365)]
-    revenue = estimate_revenue(snapshots, 1.0, score_momentum(snapshots, S), (0.01, 0.05), S)
-    assert revenue.period == "last 365 days"
-    assert (revenue.gmv_month_low, revenue.gmv_month_high) == pytest.approx((30 / 0.05, 30 / 0.01))
-
-
-def test_etsy_exact_sales_are_used_and_shown_as_exact() -> None:
-    snapshots = [_snap(0, stars=4.9, rating_count=800, rating_window_days=365, sales_count=12_000,
-                       sales_count_exact=True),
-                 _snap(30, stars=4.9, rating_count=810, rating_window_days=365, sales_count=12_300,
-                       sales_count_exact=True)]
-    revenue = estimate_revenue(snapshots, 30.0, score_momentum(snapshots, S), (0.01, 0.05), S)
-    assert revenue.exact and revenue.orders_low == revenue.orders_high == 12_300
-    assert revenue.revenue_low == revenue.revenue_high == 369_000
-    assert revenue.gmv_month_low == revenue.gmv_month_high == pytest.approx(300 * 30.0)
-
-
-def test_no_price_means_no_revenue_but_an_order_range() -> None:
-    snapshots = [_snap(0, rating_count=500)]
-    revenue = estimate_revenue(snapshots, None, Momentum(), (0.02, 0.04), S)
-    assert (revenue.orders_low, revenue.orders_high) == (12_500, 25_000)
-    assert revenue.revenue_low is None and revenue.gmv_month_low is None
 
 
 def _seller(pk: int, count: int | None, marketplace: str = "amazon", business_id: int | None = None,
