@@ -1,4 +1,5 @@
-"""One business across marketplaces: name normalisation, blocking, linking storefronts, persisting businesses.
+"""One business across marketplaces: linking storefronts, persisting businesses (names: scout.names, blocking:
+scout.name_blocks).
 
 Exact evidence links storefronts first: the same registered business name and address (Amazon's "Detailed Seller
 Information" and its equivalents), the same website or e-mail domain, the same VAT number. Then display and
@@ -14,19 +15,23 @@ module and should not pay ~0.3 s for importing SQLModel.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
 from sqlalchemy import delete, func, select, update
 
-from scout.sanitize import strip_control
+from scout.name_blocks import similar_pairs
+from scout.names import (
+    address_key,
+    address_overlap,
+    legal_key,
+    name_keys,
+    normalize_country,
+    normalize_domain,
+    normalize_name,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,170 +42,9 @@ NO_COUNTRY_PENALTY = 0.03  # more similarity needed when neither storefront says
 CATEGORY_BONUS = 0.02  # less needed when both sell in the same category (more when they differ: twice this)
 SAME_ADDRESS = 0.75  # share of the shorter address found in the other: the same place written two ways
 OTHER_ADDRESS = 0.5  # below this the addresses are different places
-BLOCK_KEY_LENGTH = 5
-MAX_BLOCK = 1000  # names per block before it is split by longer keys
-MAX_KEY_LENGTH = 20
-DELETION_KEYS_UP_TO = 14  # names this short also block on their one-deletion neighbourhood
 SINGLE = "single storefront"  # match_evidence of a business with one storefront
 MANUAL_PREFIX = "manual"  # a business whose match_evidence starts with this is a person's decision: left alone
-
-LEGAL_FORMS = frozenset("""
-    llc inc incorporated corp corporation co company ltd limited plc llp lp pty pvt gmbh mbh kg ag ug
-    haftungsbeschrankt ek ev ohg gbr sarl sas sasu sa eurl sci snc sl slu sll srl srls spa sapa sp z oo zoo spzoo
-    spj sk ska bv nv oy ab as aps kft sro doo ooo
-""".split())
-# What Chinese registered names put around the brand: "Shenzhen <brand> Technology Co., Ltd.".
-COMPANY_DESCRIPTORS = frozenset("""
-    technology technologies trading industrial industry commerce ecommerce e international group holdings
-    holding import export enterprise enterprises network science development manufacturing
-""".split())
-CN_CITIES = frozenset("""
-    shenzhen guangzhou hangzhou ningbo xiamen yiwu dongguan shanghai beijing foshan zhongshan suzhou jinhua
-    wenzhou quanzhou fuzhou hongkong hk
-""".split())
-STOP_WORDS = frozenset("""
-    official oficial officiel offiziell ufficiale store shop direct tienda boutique sklep negozio studio online
-    us usa uk gb de fr eu es it pl ar cn mx ca au jp europe america france deutschland germany espana spain italia
-    italy polska poland argentina mexico
-""".split())
-GLUED_SUFFIXES = ("official", "oficial", "direct", "store", "shop", "studio")
-TRUNCATED_AT = 20  # Etsy's shop-name limit: "IronictekSupplyStudi" is "IronictekSupply" + a cut-off "Studio"
-_SPECIAL = {"ß": "ss", "ẞ": "ss", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
-            "Œ": "OE", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"}
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]|[A-Z]{2})|(?<=[A-Z])(?=[A-Z][a-z])")
-_TOKEN = re.compile(r"[^\W_]+")
-_TRAILING_DIGITS = re.compile(r"(?<=[a-z]{3})\d+$")
 _FUZZY_SCORE = re.compile(r":[0-9.]+$")
-_JOINERS = str.maketrans("", "", ".'’`´")
-COUNTRY_NAMES = {
-    "UK": "GB", "UNITED KINGDOM": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB", "USA": "US", "UNITED STATES": "US",
-    "GERMANY": "DE", "DEUTSCHLAND": "DE", "FRANCE": "FR", "SPAIN": "ES", "ESPAÑA": "ES", "ITALY": "IT",
-    "ITALIA": "IT", "POLAND": "PL", "POLSKA": "PL", "CHINA": "CN", "ARGENTINA": "AR", "MEXICO": "MX",
-}
-MARKETPLACE_HOSTS = ("amazon.", "ebay.", "walmart.", "etsy.", "allegro.", "cdiscount.", "mercadolibre.",
-                     "mercadolivre.")
-
-
-def _fold_table(drop_special: bool) -> dict[int, str | None]:
-    table: dict[int, str | None] = {cp: None for start, end in _COMBINING for cp in range(start, end + 1)}
-    table.update({ord(ch): None if drop_special else out for ch, out in _SPECIAL.items()})
-    return table
-
-
-_COMBINING = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
-_FOLD = {False: _fold_table(False), True: _fold_table(True)}
-
-
-def fold_text(text: str, *, drop_special: bool = False) -> str:
-    """Accents removed (`Crème` -> `Creme`); ß, ł, ø … spelled out, or dropped as ASCII-only handles do.
-
-    ANSI escapes and control characters in scraped names are removed first.
-    """
-    text = strip_control(text)
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFKD", text).translate(_FOLD[drop_special])
-
-
-def _raw_tokens(text: str, drop_special: bool) -> list[str]:
-    spaced = _CAMEL.sub(" ", fold_text(text, drop_special=drop_special)).translate(_JOINERS)
-    return _TOKEN.findall(spaced.lower())
-
-
-def _strip_legal(tokens: list[str]) -> list[str]:
-    tokens = list(tokens)
-    popped = set()
-    while len(tokens) > 1 and tokens[-1] in LEGAL_FORMS:
-        popped.add(tokens.pop())
-    if popped & {"co", "ltd", "limited"} and len(tokens) > 1 and tokens[-1] in COMPANY_DESCRIPTORS:
-        tokens.pop()
-    if popped and len(tokens) > 1 and tokens[0] in CN_CITIES:
-        tokens.pop(0)
-    return tokens
-
-
-def _strip_glued(token: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in GLUED_SUFFIXES:
-            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-                token, changed = token[: -len(suffix)], True
-        stripped = _TRAILING_DIGITS.sub("", token)
-        if stripped != token:
-            token, changed = stripped, True
-    return token
-
-
-def name_tokens(text: str | None, *, drop_special: bool = False) -> list[str]:
-    """The words that identify a business in a name: no case, accents, punctuation, legal forms or shop words."""
-    raw = _raw_tokens(text or "", drop_special)
-    tokens = _strip_legal(raw)
-    if len(text or "") >= TRUNCATED_AT and len(tokens) > 1 and any(
-            w.startswith(tokens[-1]) for w in GLUED_SUFFIXES):
-        tokens.pop()
-    tokens = [t for t in tokens if t not in STOP_WORDS]
-    if tokens:
-        tokens[-1] = _strip_glued(tokens[-1])
-    return tokens or raw
-
-
-def normalize_name(text: str | None) -> str:
-    """`AnkerDirect-US`, `anker_official`, `Anker Direct LLC` -> `anker`; `Café Crème SARL` -> `cafe creme`."""
-    return " ".join(name_tokens(text))
-
-
-@lru_cache(maxsize=1 << 18)
-def name_keys(text: str | None) -> tuple[str, ...]:
-    """The space-free forms a name is compared by (two when ß, ł … can also be dropped, as ASCII handles do)."""
-    keys = ["".join(name_tokens(text))]
-    if text and not text.isascii() and any(ch in _SPECIAL for ch in text):
-        keys.append("".join(name_tokens(text, drop_special=True)))
-    return tuple(dict.fromkeys(k for k in keys if k))
-
-
-@lru_cache(maxsize=1 << 18)
-def legal_key(text: str | None) -> str | None:
-    """A registered name without case, accents, punctuation or legal form (`Nordic Home GmbH` -> `nordichome`)."""
-    key = "".join(_strip_legal(_raw_tokens(text or "", False)))
-    return key or None
-
-
-@lru_cache(maxsize=1 << 18)
-def address_key(text: str | None) -> frozenset[str] | None:
-    """The words and numbers of an address, in any order (marketplaces format addresses differently)."""
-    tokens = frozenset(_raw_tokens(text or "", False))
-    return tokens if len(tokens) >= 2 else None
-
-
-def address_overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of the shorter address found in the other (1.0: same place written two ways)."""
-    return len(a & b) / min(len(a), len(b))
-
-
-def normalize_country(value: str | None) -> str | None:
-    """An ISO 3166 alpha-2 code for `DE`, `de`, `Germany`, `UK` …; None when unknown."""
-    text = (value or "").strip().upper()
-    if not text:
-        return None
-    return COUNTRY_NAMES.get(text, text)
-
-
-def normalize_domain(value: str | None) -> str | None:
-    """`https://www.Anker.com/about`, `sales@anker.com`, `anker.com` -> `anker.com`; None for marketplace hosts."""
-    text = (value or "").strip().lower()
-    if not text:
-        return None
-    if "@" in text and "/" not in text:
-        text = text.rsplit("@", 1)[1]
-    try:
-        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    except ValueError:  # e.g. an unbalanced "[" taken for an IPv6 address
-        return None
-    host = host.removeprefix("www.")
-    if "." not in host or any(marker in f".{host}" for marker in (f".{m}" for m in MARKETPLACE_HOSTS)):
-        return None
-    return host
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,75 +84,6 @@ def _prepare(facts: SellerFacts) -> _Prepared:
     keys = name_keys(facts.name) + name_keys(facts.business_name)
     return _Prepared(facts, tuple(dict.fromkeys(keys)), legal_key(facts.business_name),
                      address_key(facts.business_address), normalize_country(facts.country))
-
-
-def block_keys(key: str, length: int = BLOCK_KEY_LENGTH) -> list[str]:
-    """The blocks a normalised name falls in: its first and its last `length` characters and, for a short name,
-    itself with one character or syllable deleted (short names differing in the middle share no prefix)."""
-    keys = [f"<{key[:length]}", f">{key[-length:]}"]
-    if len(key) <= DELETION_KEYS_UP_TO:
-        keys += _deletions(key)
-    return keys
-
-
-def _deletions(key: str) -> list[str]:
-    """The name, and the name without any one character or any two adjacent ones (an inserted syllable)."""
-    return [f"-{key}", *(f"-{key[:i]}{key[i + n:]}" for n in (1, 2) for i in range(len(key) - n + 1))]
-
-
-def similar_pairs(left: Sequence[str], right: Sequence[str] | None = None, *,
-                  cutoff: float = DEFAULT_THRESHOLD) -> dict[tuple[int, int], float]:
-    """Pairs (i, j) of names scoring >= cutoff (Indel similarity), compared only within shared blocks.
-
-    A block larger than MAX_BLOCK (names sharing a common start such as "bright…" or ending such as "…living") is
-    split twice: by more of the same end, and by a few characters of the other end, so names that differ only in
-    the middle still meet. With `right` None, pairs within `left` (i < j); otherwise i indexes `left`, j `right`.
-    """
-    others = left if right is None else right
-    found: dict[tuple[int, int], float] = {}
-    n = BLOCK_KEY_LENGTH
-    everyone = (range(len(left)), range(len(others)))
-    pending: list[tuple[bool, int, int, Sequence[int], Sequence[int]]] = [
-        (True, n, 0, *everyone), (False, 0, n, *everyone), (True, -1, -1, *everyone)]
-    while pending:
-        from_head, head, tail, lids, rids = pending.pop()
-        lblocks = _index(left, lids, head, tail)
-        rblocks = lblocks if right is None else _index(others, rids, head, tail)
-        for block, members in lblocks.items():
-            targets = members if right is None else rblocks.get(block, [])
-            if not targets or (right is None and len(members) < 2):
-                continue
-            if head >= 0 and len(members) + len(targets) > 2 * MAX_BLOCK and head + tail < MAX_KEY_LENGTH:
-                pending += [(from_head, h, t, members, targets) for h, t in _finer(from_head, head, tail)]
-                continue
-            choices = [others[j] for j in targets]
-            for i in members:
-                for _, score, pos in process.extract(left[i], choices, scorer=Indel.normalized_similarity,
-                                                     score_cutoff=cutoff, limit=None):
-                    j = targets[pos]
-                    if right is not None or j > i:
-                        found[(i, j)] = score
-    return found
-
-
-def _finer(from_head: bool, head: int, tail: int) -> list[tuple[int, int]]:
-    """The (head, tail) key lengths that split a block, each reached by one path only."""
-    if from_head:
-        return [(head + 3, 0), (head, 3)] if tail == 0 else [(head, tail + 3)]
-    return [(0, tail + 3), (3, tail)] if head == 0 else [(head + 3, tail)]
-
-
-def _index(names: Sequence[str], ids: Iterable[int], head: int, tail: int) -> dict[str, list[int]]:
-    """Names by their first `head` and last `tail` characters; head -1: by their deletion neighbourhood."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i in ids:
-        name = names[i]
-        if head >= 0:
-            blocks[f"{name[:head]}|{name[-tail:] if tail else ''}"].append(i)
-        elif len(name) <= DELETION_KEYS_UP_TO:
-            for key in _deletions(name):
-                blocks[key].append(i)
-    return blocks
 
 
 def _names_of(items: Sequence[_Prepared]) -> tuple[list[str], dict[str, list[int]]]:

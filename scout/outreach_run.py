@@ -28,8 +28,8 @@ from sqlmodel import Session, col
 
 from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
-from scout.identity import fold_text
 from scout.leads import select_leads
+from scout.names import fold_text
 from scout.outreach import (
     LANGUAGES,
     Draft,

@@ -44,7 +44,7 @@ from db.models import (
 )
 from db.store import compress, content_hash, decompress
 from scout.errors import InputError
-from scout.identity import normalize_name
+from scout.names import normalize_name
 from scout.sanitize import strip_control
 from scout.suppression import add_suppression, is_suppressed
 from scrapers.registry import MARKETPLACES

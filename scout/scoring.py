@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
-from scout.identity import normalize_name as identity_normalize_name
+from scout.names import normalize_name as identity_normalize_name
 from scout.revenue import average_price, estimate_revenue
 from scout.score_components import (
     COMPONENTS,

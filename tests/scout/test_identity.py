@@ -1,4 +1,4 @@
-"""Identity matching: normalisation, blocking, linking storefronts into businesses, persisting them."""
+"""Identity matching: blocking on a replica world, linking storefronts into businesses, persisting them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 from sqlalchemy import select
@@ -19,19 +17,9 @@ from sqlmodel import Session, col
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Outreach, Seller
-from scout.identity import (
-    DEFAULT_THRESHOLD,
-    SellerFacts,
-    block_keys,
-    legal_key,
-    link_storefronts,
-    match_businesses,
-    name_keys,
-    normalize_country,
-    normalize_domain,
-    normalize_name,
-    similar_pairs,
-)
+from scout.identity import DEFAULT_THRESHOLD, SellerFacts, link_storefronts, match_businesses
+from scout.name_blocks import block_keys, similar_pairs
+from scout.names import name_keys
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 
 
@@ -41,82 +29,6 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Anker Direct", "anker"),
-    ("AnkerDirect-US", "anker"),
-    ("anker_official", "anker"),
-    ("ANKER OFFICIAL STORE", "anker"),
-    ("ankerdirect", "anker"),
-    ("anker.store", "anker"),
-    ("anker-uk", "anker"),
-    ("anker417", "anker"),
-    ("Café Crème SARL", "cafe creme"),
-    ("cafe-creme", "cafe creme"),
-    ("Nordic Home GmbH", "nordic home"),
-    ("Nordic Home GmbH & Co. KG", "nordic home"),
-    ("Nordic Home LLC", "nordic home"),
-    ("Kühl UG (haftungsbeschränkt)", "kuhl"),
-    ("Größer Werkzeug e.K.", "grosser werkzeug"),
-    ("Łódka Sp. z o.o.", "lodka"),
-    ("Niñera S.L.", "ninera"),
-    ("Città Bella S.r.l.", "citta bella"),
-    ("Shenzhen Voltix Technology Co., Ltd.", "voltix"),
-    ("VOLTIX OFICIAL", "voltix"),
-    ("Voltix France", "voltix"),
-    ("SwiftHomeStudio", "swift home"),
-    ("IronictekSupplyStudi", "ironictek supply"),  # Etsy's 20-character limit cut "Studio" short
-    ("Official Store", "official store"),  # nothing but shop words: keep them rather than nothing
-    ("", ""),
-    ("=cmd|' /C calc'!A0", "cmd c calc a0"),
-])
-def test_normalize_name_table(raw: str, expected: str) -> None:
-    assert normalize_name(raw) == expected
-
-
-@given(st.text(max_size=60))
-def test_normalize_name_gives_lowercase_words_for_any_text(text: str) -> None:
-    normalized = normalize_name(text)
-    assert normalized == normalized.lower().strip()
-    assert all(word.isalnum() for word in normalized.split(" ") if normalized)
-    assert all(" " not in key and key for key in name_keys(text))
-    normalize_domain(text)
-
-
-def test_name_keys_also_drop_letters_ascii_handles_cannot_spell() -> None:
-    assert name_keys("Größer") == ("grosser", "groer")
-    assert name_keys("Łódka") == ("lodka", "odka")
-    assert name_keys("Anker Direct") == ("anker",)
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Nordic Home GmbH", "nordichome"),
-    ("Nordic Home Store LLC", "nordichomestore"),  # shop words stay: a registered name means what it says
-    ("Hangzhou Voltix Trading Co., Ltd.", "voltix"),
-    (None, None),
-])
-def test_legal_key_table(raw: str | None, expected: str | None) -> None:
-    assert legal_key(raw) == expected
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("https://www.Anker.com/about", "anker.com"),
-    ("sales@anker.co.uk", "anker.co.uk"),
-    ("anker.de", "anker.de"),
-    ("https://www.amazon.de/sp?seller=A1", None),
-    ("https://www.ebay.com/str/anker", None),
-    ("Anker", None),
-    (None, None),
-])
-def test_normalize_domain_table(raw: str | None, expected: str | None) -> None:
-    assert normalize_domain(raw) == expected
-
-
-@pytest.mark.parametrize(("raw", "expected"), [("DE", "DE"), ("de", "DE"), ("Germany", "DE"), ("UK", "GB"),
-                                               (" ", None), (None, None)])
-def test_normalize_country_table(raw: str | None, expected: str | None) -> None:
-    assert normalize_country(raw) == expected
 
 
 def _store(pk: int, marketplace: str, name: str, **kw: str) -> SellerFacts:

@@ -21,7 +21,7 @@ from db.migrate import upgrade
 from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore, Suppression
 from db.store import archive_page
 from scout.errors import ConfigError, InputError
-from scout.identity import normalize_name
+from scout.names import normalize_name
 from scout.outreach import (
     Economics,
     Storefront,
