@@ -85,6 +85,7 @@ class Seller(SQLModel, table=True):
     country: str | None = None
     business_name: str | None = None
     business_address: str | None = None
+    vat_number: str | None = None  # as the storefront's page prints its business's VAT id: "DE281934705"
     is_platform: bool = False
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
     first_seen: datetime = Field(default_factory=utcnow, index=True)

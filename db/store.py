@@ -29,7 +29,7 @@ from scrapers.records import RankingEntry as RankedRecord
 
 SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
                     "sales_count", "listing_count", "followers")
-SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address")
+SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number")
 SQLITE_CHUNK = 900  # values per IN (…) list, under SQLite's oldest bound-parameter limit
 
 PAGE = Page.__table__  # type: ignore[attr-defined]
@@ -327,7 +327,8 @@ def _page_rows(item: PageRecords) -> _PageRows:
             continue
         values = {"name": record.name, "site": site, "country": record.country}
         if isinstance(record, SellerProfile):
-            values.update(url=record.url, business_name=record.business_name, business_address=record.business_address)
+            values.update(url=record.url, business_name=record.business_name, business_address=record.business_address,
+                          vat_number=record.vat_number)
         row = _merge_seller_row(out.sellers, key, defaults, values)
         if isinstance(record, Offer):
             row["is_platform"] = record.is_platform

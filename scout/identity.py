@@ -192,7 +192,7 @@ def _exact_edges(items: Sequence[_Prepared]) -> Iterable[tuple[int, int, str]]:
             by_legal[item.legal].append(index)
         if domain := normalize_domain(item.facts.domain):
             by_domain[domain].append(index)
-        if item.facts.vat_number and (vat := re.sub(r"[^0-9A-Z]", "", item.facts.vat_number.upper())):
+        if vat := _vat_key(item.facts.vat_number):
             by_vat[vat].append(index)
     for members in by_legal.values():
         for x, i in enumerate(members):
@@ -280,14 +280,16 @@ def load_seller_facts(session: Session) -> tuple[list[SellerFacts], dict[int, in
         col(Business.match_evidence).startswith(MANUAL_PREFIX))).scalars())
     rows = session.execute(select(
         col(Seller.id), col(Seller.marketplace), col(Seller.site), col(Seller.name), col(Seller.business_name),
-        col(Seller.business_address), col(Seller.country), col(Seller.url), col(Seller.business_id),
+        col(Seller.business_address), col(Seller.country), col(Seller.url), col(Seller.vat_number),
+        col(Seller.business_id),
     ).where(col(Seller.is_platform).is_(False)).order_by(col(Seller.id))).all()
     facts, current = [], {}
-    for pk, marketplace, site, name, business_name, address, country, url, business_id in rows:
+    for pk, marketplace, site, name, business_name, address, country, url, vat, business_id in rows:
         if business_id in pinned:
             continue
         facts.append(SellerFacts(pk=pk, marketplace=marketplace, site=site, name=name, business_name=business_name,
-                                 business_address=address, country=country, domain=normalize_domain(url)))
+                                 business_address=address, country=country, domain=normalize_domain(url),
+                                 vat_number=vat))
         current[pk] = business_id
     return facts, current, pinned
 
@@ -301,9 +303,16 @@ def _business_values(members: Sequence[SellerFacts], evidence: str) -> dict[str,
     name = min(legal, key=lambda n: (-legal[n], n)) if legal else (display[0] if display else normalized)
     countries = Counter(c for m in members if (c := normalize_country(m.country)))
     domains = sorted({d for m in members if (d := normalize_domain(m.domain))})
+    vats = Counter(v for m in members if (v := _vat_key(m.vat_number)))
     return {"name": name or "?", "normalized_name": normalized,
             "country": min(countries, key=lambda c: (-countries[c], c)) if countries else None,
-            "website": domains[0] if domains else None, "match_evidence": evidence}
+            "website": domains[0] if domains else None,
+            "vat_number": min(vats, key=lambda v: (-vats[v], v)) if vats else None, "match_evidence": evidence}
+
+
+def _vat_key(vat: str | None) -> str | None:
+    """A VAT id as compared: upper case, letters and digits only."""
+    return (re.sub(r"[^0-9A-Z]", "", vat.upper()) or None) if vat else None
 
 
 def match_businesses(session: Session, *, threshold: float = DEFAULT_THRESHOLD) -> MatchReport:

@@ -8,7 +8,7 @@ Offer pages embed their boxes as `<script data-serialize-box-id>` JSON; the sell
 scrapfly's allegro-scraper (and RSS-Bridge's AllegroBridge) read, and scrapfly's outputs (offer and search
 extracts) are parsed here too. No whole Allegro page was captured: the HTML fixtures in tests/fixtures/allegro
 are built from that structure and from the seller ratings page's wording ("Poleca 98,8% kupujących",
-"… ocen z ostatnich 12 miesięcy", "Dane sprzedającego").
+"… ocen z ostatnich 12 miesięcy", "Dane sprzedającego" with its NIP, Poland's VAT id).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scout.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_percent, parse_price
 from scrapers.records import Offer, ParsedPage, SellerProfile
-from scrapers.util import JsonShape, any_or_array_of, clean_text, load_json, node_text
+from scrapers.util import JsonShape, any_or_array_of, clean_text, load_json, node_text, vat_number
 
 MARKETPLACE = "allegro"
 SITE = "allegro.pl"
@@ -43,6 +43,7 @@ _RATING_COUNT = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ocen(?:a|y)?\b
 _TWELVE_MONTHS = re.compile(r"ostatnich\s+12\s+miesi")
 _BOT_WALL = ("captcha-delivery.com", "Potwierdź, że jesteś człowiekiem")
 _LISTING_STATE = "__listing_StoreState"
+_NIP_LINE = re.compile(r"^NIP\b\s*:?\s*", re.IGNORECASE)
 _REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon)\b", re.IGNORECASE)
 COUNTRIES: dict[str, str] = {
     "Polska": "PL",
@@ -242,7 +243,7 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     login_match = _LOGIN.search(url or "") or _LOGIN.search(canonical_href)
     name = node_text(tree.css_first("h1"))
     login = unquote(login_match.group(1)) if login_match else name
-    business_name, address, country = _company(tree)
+    business_name, address, country, vat = _company(tree)
     return SellerProfile(
         seller_id=login,
         name=name or login,
@@ -252,6 +253,7 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
         business_name=business_name,
         business_address=address,
         country=country,
+        vat_number=vat,
         badge=SUPER_SELLER if "Super Sprzedawca" in text else None,
         url=seller_url(login) if login else url,
     )
@@ -323,19 +325,23 @@ def _search_total(html: str) -> int | None:
     return None
 
 
-def _company(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:
+def _company(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None, str | None]:
+    """(business name, address, country, VAT id) from the "Dane sprzedającego" block."""
     heading = next((h for h in tree.css("h2, h3") if node_text(h) == "Dane sprzedającego"), None)
     block: LexborNode | None = heading.next if heading is not None else None
     while block is not None and block.tag == "-text":
         block = block.next
     if block is None:
-        return None, None, None
-    lines = [t for t in (node_text(p) for p in block.css("p, li")) if t and not _REGISTRY_LINE.match(t)]
+        return None, None, None, None
+    texts = [t for t in (node_text(p) for p in block.css("p, li")) if t]
+    nip = next((t for t in texts if _NIP_LINE.match(t)), None)
+    vat = vat_number(_NIP_LINE.sub("", nip), "PL") if nip else None  # a bare NIP is Poland's VAT id
+    lines = [t for t in texts if not _REGISTRY_LINE.match(t)]
     if not lines:
-        return None, None, None
+        return None, None, None, vat
     country = COUNTRIES.get(lines[-1])
     address = lines[1:-1] if country else lines[1:]
-    return lines[0], ", ".join(address) or None, country
+    return lines[0], ", ".join(address) or None, country, vat
 
 
 def _detect_json(data: Any) -> str | None:

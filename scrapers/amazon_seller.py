@@ -3,7 +3,8 @@
 No capture of this page type exists here: the parser follows the ids public scrapers select on
 (`#seller-name`/`#sellerName`, `#seller-info-feedback-summary`/`#seller-feedback-summary`,
 `#effective-timeperiod-rating-year-description`, `#rating-365d-num`, `#rating-lifetime-num`,
-`#feedback-summary-table`, `#page-section-detail-seller-info` with its `indent-left` address lines).
+`#feedback-summary-table`, `#page-section-detail-seller-info` with its `indent-left` address lines). EU sites list
+the VAT id there too ("UStID:", "Numéro de TVA :", "VAT Number:"), as in the hand-made DE and FR fixtures.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from scout.errors import ParseError
 from scrapers.amazon_site import MARKETPLACE, Locale, descendants, first_text, seller_id_from_href, text_of
 from scrapers.numbers import parse_int, parse_stars
 from scrapers.records import SellerProfile
+from scrapers.util import vat_number
 
 _NAME_LABELS = ("business name", "geschäftsname", "nom commercial", "nombre de la empresa",
                 "nome dell'azienda", "nome commerciale", "ragione sociale", "nombre comercial")
+_VAT_LABELS = ("ustid", "ust-id", "umsatzsteuer", "vat", "numéro de tva", "n° de tva", "tva", "partita iva",
+               "numero di partita iva", "número de iva", "numero de iva", "nif")
 _ADDRESS_LABELS = ("business address", "geschäftsadresse", "adresse commerciale", "dirección comercial",
                    "indirizzo dell'azienda", "indirizzo commerciale", "dirección de la empresa")
 _COUNTRY_NAMES = {
@@ -42,12 +46,13 @@ def _label_value(row: LexborNode) -> tuple[str, str | None]:
     return (label or "").rstrip(" :\u00a0").strip().lower(), (value.strip(" :\u00a0") or None)
 
 
-def _detail_info(tree: LexborHTMLParser) -> tuple[str | None, list[str]]:
-    """(business name, address lines) from the "Detailed Seller Information" section."""
+def _detail_info(tree: LexborHTMLParser) -> tuple[str | None, list[str], str | None]:
+    """(business name, address lines, VAT id) from the "Detailed Seller Information" section."""
     section = tree.css_first("#page-section-detail-seller-info")
     if section is None:
-        return None, []
+        return None, [], None
     business_name: str | None = None
+    vat: str | None = None
     lines: list[str] = []
     in_address = False
     for row in section.css(".a-row"):
@@ -62,9 +67,11 @@ def _detail_info(tree: LexborHTMLParser) -> tuple[str | None, list[str]]:
         in_address = any(label.startswith(word) for word in _ADDRESS_LABELS)
         if any(label.startswith(word) for word in _NAME_LABELS):
             business_name = value
+        elif any(label.startswith(word) for word in _VAT_LABELS):
+            vat = vat_number(value)
         elif in_address and value:
             lines.append(value)
-    return business_name, lines
+    return business_name, lines, vat
 
 
 def _country(lines: list[str]) -> str | None:
@@ -105,7 +112,7 @@ def read_seller_profile(html: str, locale: Locale, url: str | None = None) -> Se
     """The seller profile of an `/sp?seller=…` page."""
     tree = LexborHTMLParser(html)
     name = first_text(tree, "#seller-name", "#sellerName", "#sellerName-rd")
-    business_name, lines = _detail_info(tree)
+    business_name, lines, vat = _detail_info(tree)
     if not name and not business_name:
         raise ParseError(MARKETPLACE, "seller", "no seller name (#seller-name) nor detailed seller information")
     summary = first_text(tree, "#seller-info-feedback-summary", "#seller-feedback-summary",
@@ -132,6 +139,7 @@ def read_seller_profile(html: str, locale: Locale, url: str | None = None) -> Se
         business_name=business_name,
         business_address=", ".join(lines) or None,
         country=_country(lines),
+        vat_number=vat,
         rating_window_days=window if count is not None or positive is not None else None,
         stars=stars,
         url=f"https://www.{locale.site}/sp?seller={seller_id}" if locale.site and seller_id else None,

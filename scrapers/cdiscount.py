@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scout.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_price, parse_stars
 from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
-from scrapers.util import node_text
+from scrapers.util import node_text, vat_number
 
 MARKETPLACE = "cdiscount"
 SITE = "cdiscount.com"
@@ -200,6 +200,7 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
         business_name=legal.get("Raison sociale"),
         business_address=legal.get("Adresse"),
         country=COUNTRIES.get(country_name, country_name) if country_name else None,
+        vat_number=vat_number(legal.get("N° TVA")),
         stars=parse_stars(stars.group(1), decimal_comma=True) if stars else None,
         sales_count=parse_int(sales.group(1)) if sales else None,
         created=f"{since.group(3)}-{since.group(2)}-{since.group(1)}" if since else None,
@@ -284,6 +285,6 @@ def _legal_info(tree: LexborHTMLParser) -> dict[str, str]:
     for item in tree.css("li"):
         label, sep, value = (node_text(item) or "").partition(":")
         label = label.strip()
-        if sep and label in ("Raison sociale", "Adresse", "Pays") and value.strip():
+        if sep and label in ("Raison sociale", "Adresse", "Pays", "N° TVA") and value.strip():
             info.setdefault(label, value.strip())
     return info

@@ -65,6 +65,7 @@ class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     business_name: str | None = None
     business_address: str | None = None
     country: str | None = None
+    vat_number: str | None = None  # the business's VAT id as the page prints it, normalised: "DE281934705"
     rating_window_days: int | None = None
     stars: float | None = None
     sales_count: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -12,6 +13,8 @@ from selectolax.lexbor import LexborNode
 # included, which orjson would turn into floats). What it refuses (NaN, Infinity, lone surrogates, very deep
 # nesting) goes to json.loads, so every text yields what json.loads gives.
 _DECODER = msgspec.json.Decoder()
+_NOT_VAT = re.compile(r"[^0-9A-Z]")
+_VAT = re.compile(r"[A-Z]{2}[0-9A-Z]{2,13}")  # the EU VIES format: a country prefix and 2-13 characters
 
 
 def clean_text(text: str | None) -> str | None:
@@ -26,6 +29,17 @@ def clean_text(text: str | None) -> str | None:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text or None
     return " ".join(text.split()) or None
+
+
+def vat_number(text: str | None, default_country: str | None = None) -> str | None:
+    """A VAT id as `CC` + its characters, upper case, without spaces or punctuation ("DE 281 934 705" ->
+    "DE281934705"); a bare number takes `default_country` (Allegro's NIP is Poland's). None when it is not one."""
+    if not text:
+        return None
+    compact = _NOT_VAT.sub("", text.upper())
+    if compact[:1].isdigit() and default_country:
+        compact = default_country + compact
+    return compact if _VAT.fullmatch(compact) else None
 
 
 def node_text(node: LexborNode | None) -> str | None:

@@ -75,6 +75,9 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
     b = seller.business
     login = quote(seller.seller_id)
     badge = '<span class="mgn2_13">Super Sprzedawca</span>' if is_super_seller(seller, day) else ""
+    # A Polish company's NIP is its VAT id without "PL"; a foreign one shows its own VAT id there.
+    vat = b.vat_number
+    nip = f"<p>NIP: {vat.removeprefix('PL') if vat.startswith('PL') else vat}</p>" if vat else ""
     return (
         '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8">'
         f"<title>{esc(seller.seller_id)} - oceny sprzedającego - Allegro</title>"
@@ -85,7 +88,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
         f"<p>Na Allegro od {seller.created[:4]} roku</p></div>"
         '<section data-box-name="SellerInfoCompany"><h2>Dane sprzedającego</h2><div>'
         f"<p>{esc(b.legal_name)}</p><p>{esc(b.street)}</p><p>{esc(b.postcode)} {esc(b.city)}</p>"
-        f"<p>{COUNTRY_NAMES[b.country]}</p><p>NIP: {seller.numeric_id:010d}</p></div></section></main></body></html>"
+        f"<p>{COUNTRY_NAMES[b.country]}</p>{nip}</div></section></main></body></html>"
     )
 
 

@@ -32,6 +32,7 @@ class _Words:
     olp_rating: str
     business_name: str
     business_address: str
+    vat: str
     detail_title: str
     lifetime: str
     categories: dict[str, str]
@@ -45,24 +46,25 @@ WORDS: dict[str, _Words] = {
     "com": _Words("en-us", "en", "Best Sellers in {}", "{} out of 5 stars", "Sold by", "Ships from",
                   "Amazon.com", "{pct}% positive in the last 12 months ({count} ratings)",
                   "<b>{pct}% positive</b> over the past 12 months. ({count} total ratings)",
-                  "Business Name:", "Business Address:", "Detailed Seller Information", "Lifetime",
+                  "Business Name:", "Business Address:", "VAT Number:", "Detailed Seller Information", "Lifetime",
                   _EN_CATEGORIES),
     "co.uk": _Words("en-gb", "en", "Best Sellers in {}", "{} out of 5 stars", "Sold by", "Dispatches from",
                     "Amazon", "{pct}% positive in the last 12 months ({count} ratings)",
                     "<b>{pct}% positive</b> over the past 12 months. ({count} total ratings)",
-                    "Business Name:", "Business Address:", "Detailed Seller Information", "Lifetime",
-                    _EN_CATEGORIES),
+                    "Business Name:", "Business Address:", "VAT Number:", "Detailed Seller Information",
+                    "Lifetime", _EN_CATEGORIES),
     "de": _Words("de-de", "de", "Bestseller in {}", "{} von 5 Sternen", "Verkäufer", "Versender", "Amazon",
                  "{pct} % positiv in den letzten 12 Monaten ({count} Bewertungen)",
                  "<b>{pct} % positiv</b> in den letzten 12 Monaten. ({count} Bewertungen insgesamt)",
-                 "Geschäftsname:", "Geschäftsadresse:", "Detaillierte Verkäuferinformationen", "Gesamt",
+                 "Geschäftsname:", "Geschäftsadresse:", "UStID:", "Detaillierte Verkäuferinformationen", "Gesamt",
                  {"electronics": "Elektronik & Foto", "tools": "Baumarkt", "kitchen": "Küche, Haushalt & Wohnen",
                   "toys": "Spielzeug", "beauty": "Beauty", "sports": "Sport & Freizeit",
                   "office": "Bürobedarf & Schreibwaren", "pets": "Haustier"}),
     "fr": _Words("fr-fr", "fr", "Meilleures ventes en {}", "{} sur 5 étoiles", "Vendu par", "Expédié par",
                  "Amazon", "{pct}\u00a0% d'évaluations positives au cours des 12 derniers mois ({count} évaluations)",
                  "<b>{pct}\u00a0% positives</b> au cours des 12 derniers mois. ({count} évaluations au total)",
-                 "Nom commercial\u00a0:", "Adresse commerciale\u00a0:", "Informations détaillées sur le vendeur",
+                 "Nom commercial\u00a0:", "Adresse commerciale\u00a0:", "Numéro de TVA\u00a0:",
+                 "Informations détaillées sur le vendeur",
                  "À vie",
                  {"electronics": "High-Tech", "tools": "Bricolage", "kitchen": "Cuisine & Maison",
                   "toys": "Jeux et Jouets", "beauty": "Beauté et Parfum", "sports": "Sports et Loisirs",
@@ -70,7 +72,8 @@ WORDS: dict[str, _Words] = {
     "es": _Words("es-es", "es", "Los más vendidos en {}", "{} de 5 estrellas", "Vendido por", "Enviado desde",
                  "Amazon", "{pct}\u00a0% positivas en los últimos 12 meses ({count} valoraciones)",
                  "<b>{pct}\u00a0% positivas</b> en los últimos 12 meses. ({count} valoraciones en total)",
-                 "Nombre de la empresa:", "Dirección comercial:", "Información detallada del vendedor",
+                 "Nombre de la empresa:", "Dirección comercial:", "Número de IVA:",
+                 "Información detallada del vendedor",
                  "Total",
                  {"electronics": "Electrónica", "tools": "Bricolaje y herramientas", "kitchen": "Hogar y cocina",
                   "toys": "Juguetes y juegos", "beauty": "Belleza", "sports": "Deportes y aire libre",
@@ -78,7 +81,8 @@ WORDS: dict[str, _Words] = {
     "it": _Words("it-it", "it", "Bestseller in {}", "{} su 5 stelle", "Venduto da", "Spedito da", "Amazon",
                  "{pct}% positivo negli ultimi 12 mesi ({count} valutazioni)",
                  "<b>{pct}% positivo</b> negli ultimi 12 mesi. ({count} valutazioni totali)",
-                 "Nome dell'azienda:", "Indirizzo dell'azienda:", "Informazioni dettagliate sul venditore",
+                 "Nome dell'azienda:", "Indirizzo dell'azienda:", "Partita IVA:",
+                 "Informazioni dettagliate sul venditore",
                  "Sempre",
                  {"electronics": "Elettronica", "tools": "Fai da te", "kitchen": "Casa e cucina",
                   "toys": "Giochi e giocattoli", "beauty": "Bellezza", "sports": "Sport e tempo libero",
@@ -323,6 +327,9 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
     business = seller.business
     detail = ""
     if stable_random(seller.seller_id, "detail").random() >= 0.1:
+        # EU sites list the VAT id of a seller registered for VAT in Europe (amazon.com shows none)
+        vat = (f'<div class="a-row a-spacing-none"><span class="a-text-bold">{esc(w.vat)}</span>'
+               f"<span>{business.vat_number}</span></div>") if business.vat_number and site != "com" else ""
         lines = "".join(f'<div class="a-row a-spacing-none indent-left"><span>{esc(line)}</span></div>'
                         for line in business.address_lines)
         detail = (
@@ -330,6 +337,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
             f'<div class="a-box-inner"><h3>{esc(w.detail_title)}</h3>'
             f'<div class="a-row a-spacing-none"><span class="a-text-bold">{esc(w.business_name)}</span>'
             f"<span>{esc(business.legal_name)}</span></div>"
+            f"{vat}"
             f'<div class="a-row a-spacing-none"><span class="a-text-bold">{esc(w.business_address)}</span></div>'
             f"{lines}</div></div></div>"
         )

@@ -107,7 +107,9 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
         '<div class="slrShopInfos" id="slrInfos"><h2>Informations légales</h2><ul class="slrLegal">'
         f"<li><span>Raison sociale :</span> {esc(b.legal_name)}</li>"
         f"<li><span>Adresse :</span> {esc(b.street)}, {esc(b.postcode)} {esc(b.city)}</li>"
-        f"<li><span>Pays :</span> {COUNTRY_NAMES[b.country]}</li></ul></div>"
+        f"<li><span>Pays :</span> {COUNTRY_NAMES[b.country]}</li>"
+        + (f"<li><span>N° TVA :</span> {b.vat_number}</li>" if b.vat_number else "")
+        + "</ul></div>"
         f'<div id="lpContent"><ul>{items}</ul></div></body></html>'
     )
 

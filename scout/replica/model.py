@@ -38,6 +38,16 @@ class Business:
     storefronts: list[Storefront] = field(default_factory=list)
 
     @property
+    def vat_number(self) -> str | None:
+        """The VAT id of a business registered in the EU or the UK, in each country's shape, derived from its id
+        (not drawn from the world's random stream, which would change every world built before)."""
+        rng = stable_random(self.business_id, "vat")
+        digits = "".join(str(rng.randrange(10)) for _ in range(11))
+        shapes = {"DE": f"DE{digits[:9]}", "FR": f"FR{digits}", "IT": f"IT{digits}", "ES": f"ESB{digits[:8]}",
+                  "PL": f"PL{digits[:10]}", "GB": f"GB{digits[:9]}"}
+        return shapes.get(self.country)
+
+    @property
     def address_lines(self) -> tuple[str, str, str]:
         """(street, `postcode city` or `city postcode` as the country writes it, ISO country)."""
         town = f"{self.city} {self.postcode}" if self.country in ("US", "GB") else f"{self.postcode} {self.city}"

@@ -34,7 +34,7 @@ def _profile(**overrides: object) -> ParsedPage:
     values: dict[str, object] = dict(seller_id="A1EXAMPLE", name="Beispiel GmbH", positive_pct=97.0,
                                      rating_count=1720, lifetime_rating_count=9000, rating_window_days=365,
                                      business_name="Beispiel Handels GmbH", business_address="Hauptstr. 1, Berlin, DE",
-                                     country="DE")
+                                     country="DE", vat_number="DE281934705")
     values.update(overrides)
     return ParsedPage("amazon", "seller", [SellerProfile(**values)], site="amazon.de")  # type: ignore[arg-type]
 
@@ -84,11 +84,13 @@ def test_every_figure_traces_to_url_fetch_time_and_parser_version(engine: Engine
 
 def test_a_missing_figure_never_blanks_a_known_one(engine: Engine) -> None:
     _store(engine, _profile(), b"<html>v1</html>", DAY1)
-    _store(engine, _profile(name=None, business_name=None, business_address=None), b"<html>v2</html>", DAY2)
+    _store(engine, _profile(name=None, business_name=None, business_address=None, vat_number=None),
+           b"<html>v2</html>", DAY2)
     with session_scope(engine) as session:
         seller = session.execute(select(Seller)).scalar_one()
     assert seller.name == "Beispiel GmbH"
     assert seller.business_name == "Beispiel Handels GmbH"
+    assert seller.vat_number == "DE281934705"
     assert seller.first_seen == DAY1 and seller.last_seen == DAY2
 
 

@@ -214,6 +214,25 @@ def test_match_new_storefront_joins_its_business_keeping_the_id(engine: Engine) 
     assert report.created == 0
 
 
+def test_match_links_storefronts_whose_pages_print_one_vat_number(engine: Engine) -> None:
+    # Nothing in the names says so: the VAT id the seller pages print is the evidence.
+    with session_scope(engine) as session:
+        session.add_all([Seller(id=1, marketplace="amazon", seller_id="A1", site="amazon.fr", name="Lumiwell FR",
+                                vat_number="FR47912384501"),
+                         Seller(id=2, marketplace="cdiscount", seller_id="4617", name="Eclairage Pro",
+                                vat_number="FR 47 912 384 501"),
+                         Seller(id=3, marketplace="allegro", seller_id="nordic_pl", name="Nordic Home",
+                                vat_number="PL7792450016")])
+    with session_scope(engine) as session:
+        match_businesses(session)
+    assignments = _assignments(engine)
+    assert assignments[1] == assignments[2] != assignments[3]
+    with session_scope(engine) as session:
+        business = session.get(Business, assignments[1])
+        assert business is not None
+        assert (business.vat_number, business.match_evidence) == ("FR47912384501", "exact:vat")
+
+
 def test_match_leaves_manual_decisions_and_platform_sellers_alone(engine: Engine) -> None:
     with session_scope(engine) as session:
         manual = Business(name="Anker (checked by hand)", normalized_name="anker", match_evidence="manual: CEO call")

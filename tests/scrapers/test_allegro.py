@@ -161,6 +161,7 @@ def test_seller_ratings_page() -> None:
             business_name="Elektro-Baza sp. z o.o.",
             business_address="ul. Przemysłowa 14, 60-101 Poznań",
             country="PL",
+            vat_number="PL7792450016",  # "NIP: 7792450016": Poland's VAT id
             rating_window_days=365,
             badge="SuperSeller",
             url="https://allegro.pl/uzytkownik/ELEKTRO-BAZA_PL/oceny",

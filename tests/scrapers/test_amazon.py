@@ -277,6 +277,7 @@ def test_seller_de_profile_german_numbers_and_labels() -> None:
     assert profile.business_name == "Hansen Haushaltswaren GmbH"
     assert profile.business_address == "Industriestraße 12, Bielefeld, Nordrhein-Westfalen, 33609, DE"
     assert profile.country == "DE"
+    assert profile.vat_number == "DE281934705"  # "UStID:"; the "Handelsregisternummer" is not a VAT id
 
 
 def test_seller_fr_profile_french_labels_and_narrow_spaces() -> None:
@@ -291,6 +292,7 @@ def test_seller_fr_profile_french_labels_and_narrow_spaces() -> None:
     assert profile.business_address == (
         "Bantian Street, Longgang District, Room 1203, Building B, Shenzhen, Guangdong, 518129, CN")
     assert profile.country == "CN"
+    assert profile.vat_number == "FR47912384501"  # "Numéro de TVA :": a Chinese company registered in France
 
 
 def test_seller_without_detailed_information_keeps_feedback() -> None:
@@ -299,6 +301,7 @@ def test_seller_without_detailed_information_keeps_feedback() -> None:
     html = html[:start] + html[html.index('<div id="page-section-feedback"'):]
     profile = seller_of(html)
     assert (profile.business_name, profile.business_address, profile.country) == (None, None, None)
+    assert profile.vat_number is None
     assert (profile.positive_pct, profile.rating_count) == (96.0, 1842)
 
 

@@ -119,6 +119,7 @@ def test_seller_shop_page() -> None:
             business_name="HIFI VISION DISTRIBUTION SAS",
             business_address="12 rue de la Gare, 59000 Lille",
             country="FR",
+            vat_number="FR41812345678",  # "N° TVA :"
             stars=4.6,
             sales_count=58230,
             created="2012-03-14",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from scrapers.amazon import _first_visible
 from scrapers.etsy import _serialised_head_contains
-from scrapers.util import JsonShape, any_or_array_of, array_of, clean_text, load_json
+from scrapers.util import JsonShape, any_or_array_of, array_of, clean_text, load_json, vat_number
 
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**80), 2**80) | st.floats(allow_nan=False) | st.text(),
@@ -151,3 +151,19 @@ def test_first_visible_is_lstrip(text: str) -> None:
 def test_serialised_head_contains_as_dumps(value: object, limit: int) -> None:
     for needle in ("a", "etsy.com/", '": ', "1"):
         assert _serialised_head_contains(value, needle, limit) == (needle in json.dumps(value)[:limit])
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), [
+    ("DE281934705", None, "DE281934705"),
+    ("FR 47 912 384 501", None, "FR47912384501"),
+    ("de 281.934.705", None, "DE281934705"),
+    ("7792450016", "PL", "PL7792450016"),  # Allegro's bare NIP
+    ("7792450016", None, None),  # a bare number names no country
+    ("NL123456789B01", None, "NL123456789B01"),
+    ("DE", None, None),
+    ("", None, None),
+    (None, None, None),
+])
+def test_vat_number_is_country_prefix_and_characters(text: str | None, country: str | None,
+                                                     expected: str | None) -> None:
+    assert vat_number(text, country) == expected
