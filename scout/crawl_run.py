@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from scout.api_auth import ApiAuth, EbayOAuth, EtsyApiKey
 from scout.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
 from scout.errors import ConfigError, InputError
-from scout.fetcher import ApiAuth, EbayOAuth, EtsyApiKey, FetchConfig, Fetcher, make_client
+from scout.fetcher import FetchConfig, Fetcher, make_client
 from scout.settings import Settings
 from scout.sources import SOURCES, CrawlScope
 

@@ -21,6 +21,7 @@ from sqlmodel import col
 
 from db.engine import connection_scope, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
+from scout.api_auth import ApiAuth
 from scout.crawl_store import (
     BLOCKED,
     COUNTERS,
@@ -37,7 +38,7 @@ from scout.crawl_store import (
     enqueue,
 )
 from scout.errors import DisallowedError, FetchError
-from scout.fetcher import ApiAuth, Fetcher
+from scout.fetcher import Fetcher
 from scout.sources import SOURCES, CrawlScope, Request, seed_requests
 
 __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
