@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from db.bulk import dialect_insert, execute_many, max_id, select_in, sqlite_in
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as RankedRecord
@@ -30,7 +30,6 @@ from scrapers.records import RankingEntry as RankedRecord
 SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
                     "sales_count", "listing_count", "followers")
 SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number")
-SQLITE_CHUNK = 900  # values per IN (…) list, under SQLite's oldest bound-parameter limit
 
 PAGE = Page.__table__  # type: ignore[attr-defined]
 SELLER = Seller.__table__  # type: ignore[attr-defined]
@@ -101,48 +100,6 @@ class ParseVerdict:
     parser_version: str | None = None
 
 
-def dialect_insert(dialect: str, table: Any) -> Any:
-    """INSERT into `table` in the named dialect, for its ON CONFLICT clauses (PostgreSQL's, else SQLite's)."""
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
-
-
-# --- one executemany per statement, compiled once ------------------------------------------------------------
-
-StatementBuilder = Callable[[str], Any]  # dialect name -> Core statement
-_STATEMENTS: dict[tuple[str, StatementBuilder], Any] = {}
-_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]] = {}
-
-
-def execute_many(conn: Connection, build: StatementBuilder, rows: Sequence[dict[str, Any]]) -> int:
-    """Run the statement `build(dialect)` once per row (all rows with the same keys); rows it affected.
-
-    Statements are built once per dialect. On SQLite each is compiled once per key set, and the rows go to the
-    driver's executemany with the bind processors (datetimes) applied here, memoised: SQLAlchemy's own per-row
-    parameter handling, and the ORM bulk layer before it, cost several times what SQLite spends writing the rows.
-    """
-    if not rows:
-        return 0
-    dialect = conn.dialect.name
-    stmt = _STATEMENTS.get((dialect, build))
-    if stmt is None:
-        stmt = _STATEMENTS[dialect, build] = build(dialect)
-    if dialect != "sqlite":
-        return int(conn.execute(stmt, list(rows)).rowcount)
-    cache_key = (stmt, tuple(rows[0]), id(conn.dialect))
-    if cache_key not in _COMPILED:
-        compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
-        order = tuple(compiled.positiontup or ())
-        found = [(i, compiled.binds[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
-                 for i, key in enumerate(order)]
-        _COMPILED[cache_key] = (str(compiled), order, tuple((i, proc) for i, proc in found if proc))
-    sql, order, processors = _COMPILED[cache_key]
-    columns = [list(map(itemgetter(key), rows)) for key in order]
-    for i, proc in processors:  # each distinct value converted once: a batch's datetimes are mostly one
-        memo = {value: None if value is None else proc(value) for value in set(columns[i])}
-        columns[i] = list(map(memo.__getitem__, columns[i]))
-    return int(conn.exec_driver_sql(sql, list(zip(*columns, strict=True))).rowcount)
-
-
 def _upsert_sellers(dialect: str) -> Any:
     stmt = dialect_insert(dialect, SELLER)
     updates: dict[str, Any] = {name: func.coalesce(getattr(stmt.excluded, name), stmt.table.c[name])
@@ -183,20 +140,6 @@ def _update_verdicts(dialect: str) -> Any:
         parse_error=bindparam("v_error"), parser_version=bindparam("v_version"))
 
 
-def _select_in(conn: Connection, columns: Sequence[Any], key: Any, values: Sequence[Any], *where: Any) -> list[Any]:
-    """Rows of `columns` whose `key` is one of `values` (queried a chunk at a time)."""
-    found: list[Any] = []
-    for start in range(0, len(values), SQLITE_CHUNK):
-        found.extend(conn.execute(select(*columns).where(
-            key.in_(values[start:start + SQLITE_CHUNK]), *where)).all())
-    return found
-
-
-def _max_id(conn: Connection, table: Any) -> int:
-    # plain SQL: building and caching the Core statement costs more than SQLite answering it from the index
-    return int(conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0)
-
-
 # --- archived pages -------------------------------------------------------------------------------------------
 
 
@@ -225,25 +168,25 @@ def archive_pages(session: Session, bodies: Sequence[PageBody]) -> list[Archived
     session.flush()
     conn = session.connection()
     digests = [content_hash(b.body) for b in bodies]
-    before = _max_id(conn, PAGE)
+    before = max_id(conn, PAGE)
     execute_many(conn, _insert_pages, [
         dict(url=b.url, fingerprint=b.fingerprint, status=b.status, fetched_at=b.fetched_at, content_hash=digest,
              content_type=b.content_type, body=compress(b.body), crawl_id=b.crawl_id)
         for b, digest in zip(bodies, digests, strict=True)])
     urls = sorted({b.url for b in bodies})
     if conn.dialect.name == "sqlite":  # under SQLite's write lock, ids above `before` are the rows just written
-        ids = {(url, digest): pk for pk, url, digest in _sqlite_in(
+        ids = {(url, digest): pk for pk, url, digest in sqlite_in(
             conn, "SELECT id, url, content_hash FROM page WHERE url IN ({})", urls)}
         written: dict[int, tuple[datetime, int | None]] = {}
         for b, digest in zip(bodies, digests, strict=True):
             if (pk := ids[b.url, digest]) > before:  # the first body of a page was the one inserted
                 written.setdefault(pk, (b.fetched_at, b.crawl_id))
         older = sorted(set(ids.values()) - set(written))
-        stored = {**written, **{pk: (fetched_at, crawl_id) for pk, fetched_at, crawl_id in _select_in(
+        stored = {**written, **{pk: (fetched_at, crawl_id) for pk, fetched_at, crawl_id in select_in(
             conn, (PAGE.c.id, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.id, older)}}
         by_key = {key: (pk, *stored[pk]) for key, pk in ids.items()}
     else:
-        by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in _select_in(
+        by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in select_in(
             conn, (PAGE.c.id, PAGE.c.url, PAGE.c.content_hash, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.url, urls)}
     archived = []
     for b, digest in zip(bodies, digests, strict=True):
@@ -379,7 +322,7 @@ def _write_sellers_sqlite(conn: Connection, rows: Sequence[dict[str, Any]], by_m
     known = {(marketplace, seller_id): pk for marketplace, ids in by_marketplace.items()
              for seller_id, pk in _seller_pks(conn, marketplace, ids)}
     pks = dict(known)
-    next_id = _max_id(conn, SELLER)
+    next_id = max_id(conn, SELLER)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for row in rows:
@@ -398,22 +341,10 @@ def _write_sellers_sqlite(conn: Connection, rows: Sequence[dict[str, Any]], by_m
 def _seller_pks(conn: Connection, marketplace: str, ids: Sequence[str]) -> list[tuple[str, int]]:
     """(seller_id, pk) of the given sellers that exist."""
     if conn.dialect.name != "sqlite":
-        return [(sid, pk) for sid, pk in _select_in(conn, (SELLER.c.seller_id, SELLER.c.id), SELLER.c.seller_id,
+        return [(sid, pk) for sid, pk in select_in(conn, (SELLER.c.seller_id, SELLER.c.id), SELLER.c.seller_id,
                                                     ids, SELLER.c.marketplace == marketplace)]
-    return _sqlite_in(conn, "SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({})", ids,
+    return sqlite_in(conn, "SELECT seller_id, id FROM seller WHERE marketplace = ? AND seller_id IN ({})", ids,
                       marketplace)
-
-
-def _sqlite_in(conn: Connection, sql: str, values: Sequence[Any], *before: Any) -> list[Any]:
-    """Rows of plain SQL whose `IN ({})` takes `values`, a chunk at a time (parameters `before` come first).
-
-    Plain SQL on SQLite: building an expanding IN costs more than SQLite answering it.
-    """
-    found: list[Any] = []
-    for start in range(0, len(values), SQLITE_CHUNK):
-        chunk = values[start:start + SQLITE_CHUNK]
-        found.extend(conn.exec_driver_sql(sql.format(", ".join("?" * len(chunk))), (*before, *chunk)).all())
-    return found
 
 
 def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refresh: bool = False) -> list[StoreCounts]:
@@ -487,7 +418,7 @@ def _stored_snapshots(conn: Connection, items: Sequence[PageRecords]) -> dict[tu
         return {}
     wanted = {(item.page.id, item.observed_at) for item in items}
     found: dict[tuple[int, datetime], set[int]] = {}
-    for page_id, observed_at, seller_pk in _select_in(
+    for page_id, observed_at, seller_pk in select_in(
             conn, (SNAPSHOT.c.page_id, SNAPSHOT.c.observed_at, SNAPSHOT.c.seller_pk), SNAPSHOT.c.page_id,
             sorted({page_id for page_id, _ in wanted})):
         if (page_id, observed_at) in wanted:

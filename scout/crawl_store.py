@@ -22,9 +22,10 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from db.bulk import dialect_insert, execute_many
 from db.engine import make_engine, session_scope
 from db.models import Crawl, FrontierEntry
-from db.store import PageBody, archive_pages, dialect_insert, execute_many
+from db.store import PageBody, archive_pages
 from scout.errors import DatabaseError
 from scout.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
 from scout.fetcher import FetchResult
