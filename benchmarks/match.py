@@ -45,16 +45,18 @@ def facts_from_world(world: World) -> tuple[list[SellerFacts], dict[int, str]]:
         legal: str | None = b.legal_name
         address: str | None = f"{b.street}, {b.postcode} {b.city}"
         country: str | None = b.country
+        vat: str | None = b.vat_number if front.marketplace in ("allegro", "cdiscount") else None
         if front.marketplace == "amazon":
             address = ", ".join(b.address_lines)
+            vat = b.vat_number if front.site != "com" else None  # EU sites print it with the detailed information
             if stable_random(front.seller_id, "detail").random() < NO_DETAIL_SHARE:
-                legal = address = country = None
+                legal = address = country = vat = None
         elif front.marketplace == "etsy":
             legal = address = None
         elif front.marketplace == "mercadolibre":
             legal, address = None, f"{b.city}, {b.postcode}"
         facts.append(SellerFacts(pk=pk, marketplace=front.marketplace, site=front.site, name=front.name,
-                                 business_name=legal, business_address=address, country=country))
+                                 business_name=legal, business_address=address, country=country, vat_number=vat))
         truth[pk] = row["business_id"]
     return facts, truth
 
