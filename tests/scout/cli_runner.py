@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+
+def _scout_env(env: dict[str, str] | None) -> dict[str, str]:
+    """This environment without SCOUT_* settings (but the captures' folder), plain output, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_") or k == "SCOUT_REAL_PAGES"}
+    base.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONWARNINGS": "ignore"})
+    base.update(env or {})
+    return base
 
 
 def run_scout(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120,
               input_text: str | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m scout ARGS` in `cwd`, with a clean SCOUT_* environment plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_") or k == "SCOUT_REAL_PAGES"}
-    base.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONWARNINGS": "ignore"})
-    base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "scout", *args], cwd=cwd, env=base, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env), capture_output=True,
                           text=True, timeout=timeout, input=input_text)
+
+
+def interrupt_scout(*args: str, cwd: Path, ready: Callable[[str], bool], env: dict[str, str] | None = None,
+                    timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m scout ARGS` as `run_scout` runs it, sent Ctrl-C (SIGINT) once `ready(its output so far)` holds,
+    or it ended, or `timeout` seconds passed; then waited for."""
+    with tempfile.TemporaryDirectory() as folder:
+        out_path = Path(folder) / "stdout.txt"
+        with out_path.open("w") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env), stdout=out,
+                                    stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.monotonic() + timeout
+                while not ready(out_path.read_text()) and time.monotonic() < deadline and proc.poll() is None:
+                    time.sleep(0.05)
+                proc.send_signal(signal.SIGINT)
+                _, stderr = proc.communicate(timeout=timeout)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out_path.read_text(), stderr)
 
 
 def assert_one_error_line(result: subprocess.CompletedProcess[str], *needles: str) -> None:

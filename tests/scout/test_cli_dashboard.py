@@ -3,19 +3,14 @@ Ctrl-C, and bad input as one error line."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
 from db.models import utcnow
-from tests.scout.cli_runner import assert_one_error_line, run_scout
+from tests.scout.cli_runner import assert_one_error_line, interrupt_scout, run_scout
 from tests.scout.test_dashboard_data import MARKUP, build_dashboard_db
 
 HEADLINE = re.compile(r"│ 9 +7 +6 +1 +3 +1 +│")  # sellers, businesses, new this week, leads ≥60, drafts, onboarded
@@ -73,22 +68,9 @@ def test_missing_database_is_one_error_line(tmp_path: Path) -> None:
     assert_one_error_line(run_scout("--db", str(tmp_path / "none.db"), "dashboard", cwd=tmp_path), "scout db init")
 
 
-def test_watch_stops_cleanly_on_ctrl_c(db: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
-    env.update({"NO_COLOR": "1", "COLUMNS": "80", "PYTHONWARNINGS": "ignore"})
-    out_path = tmp_path / "watch.txt"
-    with out_path.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "scout", "--db", str(db), "dashboard", "--watch", "1"],
-                                cwd=db.parent, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while out_path.read_text().count("Crawl health") < 2 and time.monotonic() < deadline:
-                time.sleep(0.1)
-            proc.send_signal(signal.SIGINT)
-            _, stderr = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    frames = out_path.read_text()
-    assert proc.returncode == 0, stderr
-    assert frames.count("every 1s, Ctrl-C to stop") >= 2 and "\x1b" not in frames and "Traceback" not in stderr
+def test_watch_stops_cleanly_on_ctrl_c(db: Path) -> None:
+    result = interrupt_scout("--db", str(db), "dashboard", "--watch", "1", cwd=db.parent, env={"COLUMNS": "80"},
+                             ready=lambda out: out.count("Crawl health") >= 2, timeout=60)
+    frames = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert frames.count("every 1s, Ctrl-C to stop") >= 2 and "\x1b" not in frames and "Traceback" not in result.stderr

@@ -23,7 +23,7 @@ from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
 from scout.replica.world import World, build_world
 from scout.sources import CrawlScope
-from tests.scout.cli_runner import run_scout
+from tests.scout.cli_runner import interrupt_scout, run_scout
 from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, seller_figures
 
 USER_AGENT = crawl_settings().crawler.resolved_user_agent()
@@ -183,9 +183,13 @@ def _done_pages(db: Path) -> int:
             return 0
 
 
+def _crawl_args(db: Path, host_map: Path, *extra: str) -> list[str]:
+    return ["--db", str(db), "crawl", "amazon", "ebay", "--host-map", str(host_map), "--category", "electronics",
+            "--category", "tools", "--delay", "0.01", *extra]
+
+
 def _crawl_cmd(db: Path, host_map: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "scout", "--db", str(db), "crawl", "amazon", "ebay", "--host-map", str(host_map),
-            "--category", "electronics", "--category", "tools", "--delay", "0.01", *extra]
+    return [sys.executable, "-m", "scout", *_crawl_args(db, host_map, *extra)]
 
 
 def _env() -> dict[str, str]:
@@ -230,15 +234,11 @@ def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(tmp_path: Pat
     _write_host_map(host_map, replica)
     db = tmp_path / "scout.db"
     assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
-    proc = subprocess.Popen(_crawl_cmd(db, host_map), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    deadline = time.monotonic() + 120
-    while _done_pages(db) < 20 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130
-    assert stderr == "error: interrupted: the pages fetched so far are stored; carry on with `scout crawl --resume`\n"
+    result = interrupt_scout(*_crawl_args(db, host_map), cwd=tmp_path, env=CREDENTIALS,
+                             ready=lambda _: _done_pages(db) >= 20)
+    assert result.returncode == 130
+    assert result.stderr == ("error: interrupted: the pages fetched so far are stored; carry on with "
+                             "`scout crawl --resume`\n")
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT status FROM crawl").fetchall() == [("interrupted",)]
 

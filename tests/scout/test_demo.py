@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.scout.cli_runner import run_scout
+from tests.scout.cli_runner import interrupt_scout, run_scout
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +70,7 @@ def test_demo_drafts_carry_the_offer_and_compliance_lines(demo: tuple[Path, str]
 
 
 def test_ctrl_c_during_the_demo_is_one_error_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
-    env.update({"NO_COLOR": "1", "PYTHONWARNINGS": "ignore"})
-    out_path = tmp_path / "demo.txt"
-    with out_path.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "scout", "demo", "--sellers", "200", "--out", "out"],
-                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while "world" not in out_path.read_text() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGINT)
-            _, stderr = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    assert proc.returncode == 130
-    assert stderr == "error: interrupted\n"
+    result = interrupt_scout("demo", "--sellers", "200", "--out", "out", cwd=tmp_path,
+                             ready=lambda out: "world" in out, timeout=60)
+    assert result.returncode == 130
+    assert result.stderr == "error: interrupted\n"
