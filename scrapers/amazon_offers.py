@@ -76,10 +76,10 @@ def _page_asin(tree: LexborHTMLParser, url: str | None) -> str | None:
         return asin
     # The first link usually names it, and css_first stops there; css() walks the whole page.
     first = tree.css_first(_PAGE_ASIN_LINKS)
-    links = [first] if first is not None else []
-    if first is not None and not asin_from_href(first.attributes.get("href")):
-        links = tree.css(_PAGE_ASIN_LINKS)
-    for node in links:
+    asin = asin_from_href(first.attributes.get("href")) if first is not None else None
+    if asin:
+        return asin
+    for node in tree.css(_PAGE_ASIN_LINKS) if first is not None else ():
         asin = asin_from_href(node.attributes.get("href"))
         if asin:
             return asin

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scout.errors import BlockedError, ParseError
 from scrapers import allegro
+from scrapers.numbers import parse_price
 from scrapers.records import Offer, SellerProfile
 from tests.helpers import fixture_text, real_page
 
@@ -260,3 +264,15 @@ def test_url_builders() -> None:
     assert allegro.offer_url("18023243417") == "https://allegro.pl/oferta/18023243417"
     assert allegro.search_url("chłodzenie procesora") == ("https://allegro.pl/listing?string=ch%C5%82odzenie+procesora")
     assert allegro.seller_url("X-KOM_PL") == "https://allegro.pl/uzytkownik/X-KOM_PL/oceny"
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789.٣²a ,\n"), max_size=8))
+def test_amount_reads_what_the_plain_amount_regex_fullmatches_exactly(text: str) -> None:
+    stripped = text.strip()
+    if not text:
+        expected = None
+    elif re.fullmatch(r"\d+(?:\.\d+)?", stripped):
+        expected = Decimal(stripped)
+    else:
+        expected = parse_price(stripped, "PLN", decimal_comma=True)[0]
+    assert allegro._amount(text) == expected
