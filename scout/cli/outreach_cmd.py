@@ -22,7 +22,6 @@ app = typer.Typer(help="Onboarding offers: draft them for the top leads, record 
                        "Example: scout outreach draft --top 50 --out drafts/", no_args_is_help=True)
 
 
-
 @app.command("draft")
 def draft_cmd(
     ctx: typer.Context,
@@ -42,7 +41,7 @@ def draft_cmd(
     Example: scout outreach draft --top 50 --format eml --out drafts/
     """
     settings = ctx.obj.settings
-    engine = open_current(ctx.obj.settings.db, write=True)
+    engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
                               fmt=fmt, include_suppressed=include_suppressed)
