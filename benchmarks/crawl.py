@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import crawl_workers  # noqa: E402  (this folder is on sys.path when run as a script)
 
-from scout.fetcher import DEFAULT_USER_AGENT  # noqa: E402
+from scout.crawl.fetcher import DEFAULT_USER_AGENT  # noqa: E402
 
 CONTENDERS = ("scout", "floor", "scrapy")
 LABELS = {"discover": "Scout, discovering", "scout": "Scout (crawl+parse+store)",

@@ -120,7 +120,7 @@ def ebay_token(host_map: dict[str, str]) -> str:
 def _scout_setup(job: dict[str, Any]) -> tuple[Any, Any, Any]:
     from db.engine import make_engine
     from db.migrate import upgrade
-    from scout.crawl_run import fetch_config
+    from scout.crawl.run import fetch_config
     from scout.settings import load_settings
 
     settings = load_settings(None, environ=CREDENTIALS)
@@ -136,9 +136,9 @@ def run_scout_discovery(job: dict[str, Any]) -> dict[str, Any]:
     from sqlalchemy import text
 
     from db.engine import session_scope
-    from scout.crawl_run import run_crawl
-    from scout.crawler import DISALLOWED, PENDING
-    from scout.sources import SOURCES, CrawlScope
+    from scout.crawl.run import run_crawl
+    from scout.crawl.crawler import DISALLOWED, PENDING
+    from scout.crawl.sources import SOURCES, CrawlScope
 
     settings, engine, config = _scout_setup(job)
     started = time.perf_counter()
@@ -160,8 +160,8 @@ def _preload(engine: Any, job: dict[str, Any]) -> tuple[int, list[str]]:
 
     from db.engine import session_scope
     from db.models import Crawl, FrontierEntry
-    from scout.crawler import PENDING
-    from scout.urls import url_fingerprint
+    from scout.crawl.crawler import PENDING
+    from scout.pages.urls import url_fingerprint
 
     sources = sorted({entry[1] for entry in job["entries"]})
     with session_scope(engine) as session:
@@ -184,9 +184,9 @@ def _preload(engine: Any, job: dict[str, Any]) -> tuple[int, list[str]]:
 
 def run_scout(job: dict[str, Any]) -> dict[str, Any]:
     """Scout's Crawler over a frontier preloaded with the job's pages: fetch, parse, store, follow (dedup'd)."""
-    from scout.crawl_run import api_auths
-    from scout.crawler import Crawler
-    from scout.fetcher import Fetcher, make_client
+    from scout.crawl.run import api_auths
+    from scout.crawl.crawler import Crawler
+    from scout.crawl.fetcher import Fetcher, make_client
 
     settings, engine, config = _scout_setup(job)
     if job.get("claim_index"):  # the index proposed for Crawler._claim (not in Scout's schema yet)

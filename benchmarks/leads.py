@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.store import archive_page, store_parsed_page  # noqa: E402
-from scout.leads import select_leads  # noqa: E402
+from scout.scoring.leads import select_leads  # noqa: E402
 from scrapers.records import Offer, ParsedPage, SellerProfile  # noqa: E402
 
 WHEN = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -243,7 +243,7 @@ from rich.console import Console
 from rich.table import Table
 from db.engine import connection_scope, make_engine
 from db.migrate import require_current
-from scout.leads import select_leads
+from scout.scoring.leads import select_leads
 engine = make_engine(sys.argv[1], write=False, must_exist=True)
 require_current(engine)
 with connection_scope(engine) as conn:

@@ -26,9 +26,9 @@ from rapidfuzz.distance import Indel
 from rich.console import Console
 from rich.table import Table
 
-from scout.identity import CATEGORY_BONUS, DEFAULT_THRESHOLD, Cluster, SellerFacts, link_storefronts
-from scout.name_blocks import similar_pairs
-from scout.names import name_keys
+from scout.identity.linking import CATEGORY_BONUS, DEFAULT_THRESHOLD, Cluster, SellerFacts, link_storefronts
+from scout.identity.blocks import similar_pairs
+from scout.identity.names import name_keys
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 
 CUTOFF = DEFAULT_THRESHOLD - CATEGORY_BONUS  # the lowest name similarity `scout match` looks at

@@ -43,7 +43,7 @@ class Page(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(index=True)
-    fingerprint: str = Field(index=True)  # canonical URL fingerprint (see scout.urls)
+    fingerprint: str = Field(index=True)  # canonical URL fingerprint (see scout.pages.urls)
     marketplace: str | None = Field(default=None, index=True)
     kind: str | None = None
     status: int = 200  # HTTP status; 0 for a file ingested from disk

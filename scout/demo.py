@@ -18,19 +18,19 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from scout.crawl_run import fetch_config, run_crawl
-from scout.crawler import CrawlSummary
+from scout.crawl.run import fetch_config, run_crawl
+from scout.crawl.crawler import CrawlSummary
 from scout.errors import InputError
-from scout.export import export_csv
-from scout.identity import match_businesses
-from scout.leads import select_leads
-from scout.outreach_run import draft_offers
+from scout.scoring.export import export_csv
+from scout.identity.linking import match_businesses
+from scout.scoring.leads import select_leads
+from scout.outreach.run import draft_offers
 from scout.replica.server import run_replica
 from scout.replica.world import World, build_world, export_ground_truth
-from scout.scoring import score_database
+from scout.scoring.scores import score_database
 from scout.settings import Settings
-from scout.sources import CrawlScope
-from scout.suppression import import_suppressions
+from scout.crawl.sources import CrawlScope
+from scout.identity.suppression import import_suppressions
 
 DAYS_BETWEEN_CRAWLS = 7
 DRAFTS = 20
@@ -109,7 +109,7 @@ def shifted_clock(offset: timedelta) -> Callable[[], datetime]:
 
 def scope_sources() -> tuple[str, ...]:
     """Every marketplace the demo crawls."""
-    from scout.sources import SOURCES
+    from scout.crawl.sources import SOURCES
 
     return tuple(SOURCES)
 

@@ -13,8 +13,8 @@ from db.engine import session_scope
 from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
-from scout.identity import DEFAULT_THRESHOLD, SINGLE, match_businesses
-from scout.suppression import KINDS, add_suppression, import_suppressions, list_suppressions
+from scout.identity.linking import DEFAULT_THRESHOLD, SINGLE, match_businesses
+from scout.identity.suppression import KINDS, add_suppression, import_suppressions, list_suppressions
 
 app = typer.Typer(help="Businesses never to contact: sellers already on our marketplace, do-not-contact requests."
                        "\n\nExample: scout suppress import our_sellers.csv", no_args_is_help=True)

@@ -15,9 +15,9 @@ from rich.text import Text
 from db.engine import connection_scope, session_scope
 from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
-from scout.export import export_csv, export_xlsx
-from scout.leads import Explanation, Lead, explain, select_leads
-from scout.scoring import score_database
+from scout.scoring.export import export_csv, export_xlsx
+from scout.scoring.leads import Explanation, Lead, explain, select_leads
+from scout.scoring.scores import score_database
 from scrapers.registry import MARKETPLACES
 
 

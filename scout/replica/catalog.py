@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 # The real sites' categories, best-seller slugs and search terms are the crawl plan's: one definition.
-from scout.sources import AMAZON_CATEGORY_SLUGS as AMAZON_CATEGORY_SLUGS
-from scout.sources import CATEGORIES as CATEGORIES
-from scout.sources import SEARCH_TERMS as SEARCH_TERMS
+from scout.crawl.sources import AMAZON_CATEGORY_SLUGS as AMAZON_CATEGORY_SLUGS
+from scout.crawl.sources import CATEGORIES as CATEGORIES
+from scout.crawl.sources import SEARCH_TERMS as SEARCH_TERMS
 
 SITES: dict[str, tuple[str, ...]] = {
     "amazon": ("com", "co.uk", "de", "fr", "es", "it"),

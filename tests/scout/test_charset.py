@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scout.charset import decode_body
+from scout.pages.charset import decode_body
 
 LATIN1_PAGE = '<html><head><meta charset="iso-8859-1"></head><body>Müller Küchen</body></html>'.encode("latin-1")
 

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from scout.dashboard import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
-from scout.dashboard_data import (
+from scout.dashboard.render import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
+from scout.dashboard.data import (
     BoardEntry,
     DashboardData,
     Funnel,

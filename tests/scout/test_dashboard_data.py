@@ -16,7 +16,7 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, Suppression
 from db.store import archive_page, store_parsed_page
-from scout.dashboard_data import (
+from scout.dashboard.data import (
     ALARM_SHARE,
     BoardEntry,
     DashboardData,
@@ -24,8 +24,8 @@ from scout.dashboard_data import (
     load_dashboard,
 )
 from scout.errors import InputError
-from scout.leads import select_leads
-from scout.scoring import score_database
+from scout.scoring.leads import select_leads
+from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import ParsedPage, SellerProfile
 from tests.scout.test_leads import DAY1, DAY2, HOSTILE, build_leads_db
@@ -240,7 +240,7 @@ def test_bad_options_are_input_errors(marketplace: str | None, threshold: float,
 
 
 def test_alarm_share_is_the_crawlers_flag_share() -> None:
-    from scout.crawler import FLAG_SHARE
+    from scout.crawl.crawler import FLAG_SHARE
 
     assert ALARM_SHARE == FLAG_SHARE
 

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from scout.errors import InputError
-from scout.export import HEADERS, export_csv, export_xlsx, lead_rows
-from scout.leads import Lead
+from scout.scoring.export import HEADERS, export_csv, export_xlsx, lead_rows
+from scout.scoring.leads import Lead
 from scout.sanitize import csv_safe
 
 WHEN = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from scout.api_auth import EbayOAuth, EtsyApiKey
+from scout.crawl.api_auth import EbayOAuth, EtsyApiKey
 from scout.errors import ConfigError, DisallowedError, FetchError
-from scout.fetcher import FetchConfig, Fetcher, FetchResult, make_client
+from scout.crawl.fetcher import FetchConfig, Fetcher, FetchResult, make_client
 from tests.httpserver import Logged, Reply, TestServer
 
 FAST = FetchConfig(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
-from scout.ingest import ingest_files
+from scout.pages.ingest import ingest_files
 from tests.helpers import FIXTURES, real_pages_dir
 from tests.scout.cli_runner import run_scout
 

@@ -15,8 +15,8 @@ from db.migrate import upgrade
 from db.models import Business, Outreach, Seller, Suppression
 from db.store import archive_page, store_parsed_page
 from scout.errors import InputError
-from scout.leads import explain, select_leads, suppressed_business_keys
-from scout.scoring import score_database
+from scout.scoring.leads import explain, select_leads, suppressed_business_keys
+from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scout.names import legal_key, name_keys, normalize_country, normalize_domain, normalize_name
+from scout.identity.names import legal_key, name_keys, normalize_country, normalize_domain, normalize_name
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -21,8 +21,8 @@ from db.migrate import upgrade
 from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore, Suppression
 from db.store import archive_page
 from scout.errors import ConfigError, InputError
-from scout.names import normalize_name
-from scout.outreach import (
+from scout.identity.names import normalize_name
+from scout.outreach.drafts import (
     Economics,
     Storefront,
     choose_language,
@@ -33,7 +33,7 @@ from scout.outreach import (
     looks_like_person,
     needs_eu_notice,
 )
-from scout.outreach_run import DraftReport, draft_offers
+from scout.outreach.run import DraftReport, draft_offers
 from scout.settings import OutreachSettings
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

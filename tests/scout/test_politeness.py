@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from scout.politeness import Politeness
+from scout.crawl.politeness import Politeness
 
 
 class FakeTime:

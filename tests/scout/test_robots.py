@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scout.robots import parse_robots, product_token, robots_url
+from scout.crawl.robots import parse_robots, product_token, robots_url
 
 ROBOTS = """\
 User-agent: ScoutBot

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scout.score_components import (
+from scout.scoring.components import (
     Momentum,
     RankHit,
     Snapshot,

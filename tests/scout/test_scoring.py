@@ -12,8 +12,8 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import LeadScore, SellerScore
 from scout.errors import ConfigError
-from scout.score_components import Snapshot, score_breadth
-from scout.scoring import BusinessScore, SellerInputs, StorefrontScore, compute_scores, normalize_name
+from scout.scoring.components import Snapshot, score_breadth
+from scout.scoring.scores import BusinessScore, SellerInputs, StorefrontScore, compute_scores, normalize_name
 from scout.settings import ScoringSettings, load_settings
 from tests.scout.test_leads import build_leads_db
 

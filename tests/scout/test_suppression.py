@@ -14,8 +14,8 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Seller, Suppression
 from scout.errors import InputError
-from scout.identity import match_businesses
-from scout.suppression import (
+from scout.identity.linking import match_businesses
+from scout.identity.suppression import (
     add_suppression,
     import_suppressions,
     is_suppressed,

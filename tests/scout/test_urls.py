@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scout.urls import canonical_url, url_fingerprint
+from scout.pages.urls import canonical_url, url_fingerprint
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The figures behind `scout dashboard`, aggregated in SQL into plain dataclasses (rendering is scout.dashboard).
+"""The figures behind `scout dashboard`, aggregated in SQL into plain dataclasses (rendering is scout.dashboard.render).
 
 Score figures come from what `scout score` stored. The figures that only change when scores are recomputed
 (medians, top sellers, histogram, movers: full scans of the score tables) are kept in `ScoreStats` and reused
@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, SellerScore, Suppression
 from scout.errors import InputError
-from scout.leads import select_leads, suppressed_business_keys
+from scout.scoring.leads import select_leads, suppressed_business_keys
 from scrapers.registry import MARKETPLACES
 
 DEFAULT_THRESHOLD = 60.0  # a lead is a business scoring at least this

@@ -1,5 +1,5 @@
-"""One business across marketplaces: linking storefronts, persisting businesses (names: scout.names, blocking:
-scout.name_blocks).
+"""One business across marketplaces: linking storefronts, persisting businesses (names: scout.identity.names, blocking:
+scout.identity.blocks).
 
 Exact evidence links storefronts first: the same registered business name and address (Amazon's "Detailed Seller
 Information" and its equivalents), the same website or e-mail domain, the same VAT number. Then display and
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 
-from scout.name_blocks import similar_pairs
-from scout.names import (
+from scout.identity.blocks import similar_pairs
+from scout.identity.names import (
     address_key,
     address_overlap,
     legal_key,

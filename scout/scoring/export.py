@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from scout.errors import InputError
-from scout.leads import Lead
+from scout.scoring.leads import Lead
 from scout.sanitize import csv_safe
-from scout.score_components import COMPONENTS
+from scout.scoring.components import COMPONENTS
 
 
 def _note(lead: Lead) -> str:

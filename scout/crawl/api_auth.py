@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from scout.errors import ConfigError, FetchError
 
 if TYPE_CHECKING:
-    from scout.fetcher import Fetcher
+    from scout.crawl.fetcher import Fetcher
 
 EBAY_TOKEN_URL = "https://api.ebay.com/identity/v1/oauth2/token"
 EBAY_SCOPE = "https://api.ebay.com/oauth/api_scope"

@@ -27,10 +27,10 @@ from db.engine import make_engine, session_scope
 from db.models import Crawl, FrontierEntry
 from db.store import PageBody, archive_pages
 from scout.errors import DatabaseError
-from scout.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
-from scout.fetcher import FetchResult
-from scout.sources import SOURCES, Request
-from scout.urls import url_fingerprint
+from scout.pages.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
+from scout.crawl.fetcher import FetchResult
+from scout.crawl.sources import SOURCES, Request
+from scout.pages.urls import url_fingerprint
 
 PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "failed", "gone"
 # frontier status -> the crawl counter it adds to

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scout.score_components import Momentum, RankHit, Snapshot, days_between, momentum_pair, volume_count
+from scout.scoring.components import Momentum, RankHit, Snapshot, days_between, momentum_pair, volume_count
 from scout.settings import ScoringSettings
 
 

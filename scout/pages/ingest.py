@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from db.engine import session_scope
 from db.store import StoreCounts, archive_page
-from scout.charset import decode_body
+from scout.pages.charset import decode_body
 from scout.errors import InputError
-from scout.extract import Outcome, extract_page
-from scout.urls import url_fingerprint
+from scout.pages.extract import Outcome, extract_page
+from scout.pages.urls import url_fingerprint
 
 
 @dataclass

@@ -17,11 +17,11 @@ from sqlalchemy.engine import Connection
 
 from db.queries import lead_score, outreach, seller, seller_score, suppression
 from scout.errors import InputError
-from scout.identity import SUPPRESS_THRESHOLD
-from scout.name_blocks import similar_pairs
-from scout.names import name_keys, normalize_name
-from scout.score_components import COMPONENTS, weighted_score
-from scout.scoring import business_key
+from scout.identity.linking import SUPPRESS_THRESHOLD
+from scout.identity.blocks import similar_pairs
+from scout.identity.names import name_keys, normalize_name
+from scout.scoring.components import COMPONENTS, weighted_score
+from scout.scoring.scores import business_key
 from scout.settings import ScoringSettings
 from scrapers.registry import MARKETPLACES
 

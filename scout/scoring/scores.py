@@ -1,7 +1,7 @@
 """Explainable seller scores and revenue ranges, recomputed from the database by `scout score`.
 
 A storefront's score is 100 × Σ weight·component / Σ weight over six components, each in [0, 1] (volume,
-quality, momentum, ranking, breadth, fit: see scout.score_components); its revenue range comes from
+quality, momentum, ranking, breadth, fit: see scout.scoring.components); its revenue range comes from
 scout.revenue.
 
 A storefront with no rating count, fewer than `min_ratings` ratings or no positive share is "insufficient data":
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
-from scout.names import normalize_name as identity_normalize_name
-from scout.revenue import average_price, estimate_revenue
-from scout.score_components import (
+from scout.identity.names import normalize_name as identity_normalize_name
+from scout.scoring.revenue import average_price, estimate_revenue
+from scout.scoring.components import (
     COMPONENTS,
     Quality,
     RankHit,

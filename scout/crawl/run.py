@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from scout.api_auth import ApiAuth, EbayOAuth, EtsyApiKey
-from scout.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
+from scout.crawl.api_auth import ApiAuth, EbayOAuth, EtsyApiKey
+from scout.crawl.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
 from scout.errors import ConfigError, InputError
-from scout.fetcher import FetchConfig, Fetcher, make_client
+from scout.crawl.fetcher import FetchConfig, Fetcher, make_client
 from scout.settings import Settings
-from scout.sources import SOURCES, CrawlScope
+from scout.crawl.sources import SOURCES, CrawlScope
 
 
 def fetch_config(settings: Settings, host_map: Mapping[str, str] | None = None) -> FetchConfig:

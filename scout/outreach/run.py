@@ -28,9 +28,9 @@ from sqlmodel import Session, col
 
 from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
-from scout.leads import select_leads
-from scout.names import fold_text
-from scout.outreach import (
+from scout.scoring.leads import select_leads
+from scout.identity.names import fold_text
+from scout.outreach.drafts import (
     LANGUAGES,
     Draft,
     Economics,
@@ -43,7 +43,7 @@ from scout.outreach import (
 )
 from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe
 from scout.settings import OutreachSettings
-from scout.suppression import suppressed_business_ids
+from scout.identity.suppression import suppressed_business_ids
 
 FORMATS = ("md", "eml", "csv")
 CSV_NAME = "drafts.csv"

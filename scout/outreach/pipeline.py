@@ -44,9 +44,9 @@ from db.models import (
 )
 from db.store import compress, content_hash, decompress
 from scout.errors import InputError
-from scout.names import normalize_name
+from scout.identity.names import normalize_name
 from scout.sanitize import strip_control
-from scout.suppression import add_suppression, is_suppressed
+from scout.identity.suppression import add_suppression, is_suppressed
 from scrapers.registry import MARKETPLACES
 
 STATUSES = ("drafted", "sent", "replied", "onboarded", "declined", "opted-out")

@@ -13,8 +13,8 @@ from sqlmodel import Session, col
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
 from db.store import ArchivedPage, StoreCounts, decompress
-from scout.charset import decode_body
-from scout.extract import Extracted, parse_outcome, store_outcomes
+from scout.pages.charset import decode_body
+from scout.pages.extract import Extracted, parse_outcome, store_outcomes
 
 BATCH = 200
 

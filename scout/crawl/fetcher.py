@@ -24,14 +24,14 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from scout import __version__
-from scout.backoff import RetryPolicy, parse_retry_after
-from scout.charset import decode_body
+from scout.crawl.backoff import RetryPolicy, parse_retry_after
+from scout.pages.charset import decode_body
 from scout.errors import DisallowedError, FetchError
-from scout.politeness import Politeness
-from scout.robots import RobotsPolicy, parse_robots, product_token, robots_url
+from scout.crawl.politeness import Politeness
+from scout.crawl.robots import RobotsPolicy, parse_robots, product_token, robots_url
 
 if TYPE_CHECKING:
-    from scout.api_auth import ApiAuth
+    from scout.crawl.api_auth import ApiAuth
 
 DEFAULT_USER_AGENT = f"ScoutBot/{__version__} (+bd-team@scout.invalid)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

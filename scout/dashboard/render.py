@@ -20,7 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from scout.dashboard_data import DashboardData, Mover
+from scout.dashboard.data import DashboardData, Mover
 from scout.sanitize import strip_control
 
 NARROW, TWO_COLUMNS, THREE_COLUMNS, TALL = 80, 120, 160, 50

@@ -19,9 +19,9 @@ from sqlmodel import Session, col
 
 from db.models import Business, Seller, Suppression
 from scout.errors import InputError
-from scout.identity import SUPPRESS_THRESHOLD
-from scout.name_blocks import similar_pairs
-from scout.names import name_keys, normalize_domain, normalize_name
+from scout.identity.linking import SUPPRESS_THRESHOLD
+from scout.identity.blocks import similar_pairs
+from scout.identity.names import name_keys, normalize_domain, normalize_name
 from scout.sanitize import strip_control
 
 KINDS = ("do_not_contact", "onboarded", "existing_seller")  # strongest first: a business shows the first that applies

@@ -24,7 +24,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from scout.errors import ConfigError
-from scout.names import COMPANY_DESCRIPTORS, LEGAL_FORMS, STOP_WORDS, fold_text
+from scout.identity.names import COMPANY_DESCRIPTORS, LEGAL_FORMS, STOP_WORDS, fold_text
 from scout.sanitize import strip_control
 from scout.settings import OutreachSettings
 

@@ -1,6 +1,6 @@
 """The crawl: a frontier in the database, fetched politely, parsed, stored, followed.
 
-The event loop fetches; scout.crawl_store parses and stores the fetched pages in batches, each batch one
+The event loop fetches; scout.crawl.store_process parses and stores the fetched pages in batches, each batch one
 transaction (archive + records + frontier status + discovered URLs), so a crawl killed at any moment resumes
 with `--resume` without refetching finished pages or duplicating a snapshot.
 """
@@ -21,8 +21,8 @@ from sqlmodel import col
 
 from db.engine import connection_scope, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
-from scout.api_auth import ApiAuth
-from scout.crawl_store import (
+from scout.crawl.api_auth import ApiAuth
+from scout.crawl.store_process import (
     BLOCKED,
     COUNTERS,
     DISALLOWED,
@@ -38,8 +38,8 @@ from scout.crawl_store import (
     enqueue,
 )
 from scout.errors import DisallowedError, FetchError
-from scout.fetcher import Fetcher
-from scout.sources import SOURCES, CrawlScope, Request, seed_requests
+from scout.crawl.fetcher import Fetcher
+from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
 
 __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
            "CrawlSummary", "SourceSummary", "crawl_options", "find_resumable", "seller_counts", "start_crawl"]
