@@ -136,8 +136,8 @@ def run_scout_discovery(job: dict[str, Any]) -> dict[str, Any]:
     from sqlalchemy import text
 
     from db.engine import session_scope
-    from scout.crawl.run import run_crawl
     from scout.crawl.crawler import DISALLOWED, PENDING
+    from scout.crawl.run import run_crawl
     from scout.crawl.sources import SOURCES, CrawlScope
 
     settings, engine, config = _scout_setup(job)
@@ -184,9 +184,9 @@ def _preload(engine: Any, job: dict[str, Any]) -> tuple[int, list[str]]:
 
 def run_scout(job: dict[str, Any]) -> dict[str, Any]:
     """Scout's Crawler over a frontier preloaded with the job's pages: fetch, parse, store, follow (dedup'd)."""
-    from scout.crawl.run import api_auths
     from scout.crawl.crawler import Crawler
     from scout.crawl.fetcher import Fetcher, make_client
+    from scout.crawl.run import api_auths
 
     settings, engine, config = _scout_setup(job)
     if job.get("claim_index"):  # the index proposed for Crawler._claim (not in Scout's schema yet)

@@ -26,8 +26,8 @@ from rapidfuzz.distance import Indel
 from rich.console import Console
 from rich.table import Table
 
-from scout.identity.linking import CATEGORY_BONUS, DEFAULT_THRESHOLD, Cluster, SellerFacts, link_storefronts
 from scout.identity.blocks import similar_pairs
+from scout.identity.linking import CATEGORY_BONUS, DEFAULT_THRESHOLD, Cluster, SellerFacts, link_storefronts
 from scout.identity.names import name_keys
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 

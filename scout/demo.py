@@ -18,19 +18,19 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from scout.crawl.run import fetch_config, run_crawl
 from scout.crawl.crawler import CrawlSummary
+from scout.crawl.run import fetch_config, run_crawl
+from scout.crawl.sources import CrawlScope
 from scout.errors import InputError
-from scout.scoring.export import export_csv
 from scout.identity.linking import match_businesses
-from scout.scoring.leads import select_leads
+from scout.identity.suppression import import_suppressions
 from scout.outreach.run import draft_offers
 from scout.replica.server import run_replica
 from scout.replica.world import World, build_world, export_ground_truth
+from scout.scoring.export import export_csv
+from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database
 from scout.settings import Settings
-from scout.crawl.sources import CrawlScope
-from scout.identity.suppression import import_suppressions
 
 DAYS_BETWEEN_CRAWLS = 7
 DRAFTS = 20

@@ -11,8 +11,8 @@ from rich.console import Console, RenderableType
 from db.engine import session_scope
 from db.migrate import open_current
 from db.models import utcnow
-from scout.dashboard.render import glyphs_for, render_dashboard, watch_dashboard
 from scout.dashboard.data import DEFAULT_THRESHOLD, DashboardData, check_dashboard_options, load_dashboard
+from scout.dashboard.render import glyphs_for, render_dashboard, watch_dashboard
 from scrapers.registry import MARKETPLACES
 
 

@@ -13,8 +13,8 @@ from rich.text import Text
 from db.engine import make_engine, session_scope
 from scout.cli.console import stdout_console
 from scout.cli.crawl_cmd import print_summary
-from scout.dashboard.render import print_dashboard
 from scout.dashboard.data import load_dashboard
+from scout.dashboard.render import print_dashboard
 from scout.demo import run_demo
 
 

@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from db.migrate import open_current
-from scout.pages.charset import decode_body
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError, ScoutError
+from scout.pages.charset import decode_body
 from scout.pages.ingest import expand_paths, ingest_files
 from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
 from scrapers.registry import MARKETPLACES, parse_page

@@ -22,6 +22,8 @@ from sqlmodel import col
 from db.engine import connection_scope, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
 from scout.crawl.api_auth import ApiAuth
+from scout.crawl.fetcher import Fetcher
+from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
 from scout.crawl.store_process import (
     BLOCKED,
     COUNTERS,
@@ -38,8 +40,6 @@ from scout.crawl.store_process import (
     enqueue,
 )
 from scout.errors import DisallowedError, FetchError
-from scout.crawl.fetcher import Fetcher
-from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
 
 __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
            "CrawlSummary", "SourceSummary", "crawl_options", "find_resumable", "seller_counts", "start_crawl"]

@@ -25,10 +25,10 @@ from httpx_aiohttp import AiohttpTransport
 
 from scout import __version__
 from scout.crawl.backoff import RetryPolicy, parse_retry_after
-from scout.pages.charset import decode_body
-from scout.errors import DisallowedError, FetchError
 from scout.crawl.politeness import Politeness
 from scout.crawl.robots import RobotsPolicy, parse_robots, product_token, robots_url
+from scout.errors import DisallowedError, FetchError
+from scout.pages.charset import decode_body
 
 if TYPE_CHECKING:
     from scout.crawl.api_auth import ApiAuth

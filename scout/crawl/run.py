@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 
 from scout.crawl.api_auth import ApiAuth, EbayOAuth, EtsyApiKey
 from scout.crawl.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
-from scout.errors import ConfigError, InputError
 from scout.crawl.fetcher import FetchConfig, Fetcher, make_client
-from scout.settings import Settings
 from scout.crawl.sources import SOURCES, CrawlScope
+from scout.errors import ConfigError, InputError
+from scout.settings import Settings
 
 
 def fetch_config(settings: Settings, host_map: Mapping[str, str] | None = None) -> FetchConfig:

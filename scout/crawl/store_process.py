@@ -26,10 +26,10 @@ from db.bulk import dialect_insert, execute_many
 from db.engine import make_engine, session_scope
 from db.models import Crawl, FrontierEntry
 from db.store import PageBody, archive_pages
-from scout.errors import DatabaseError
-from scout.pages.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
 from scout.crawl.fetcher import FetchResult
 from scout.crawl.sources import SOURCES, Request
+from scout.errors import DatabaseError
+from scout.pages.extract import BLOCKED, DRIFTED, OK, Extracted, Outcome, parse_outcome, store_outcomes
 from scout.pages.urls import url_fingerprint
 
 PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "failed", "gone"

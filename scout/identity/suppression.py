@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 
 from db.models import Business, Seller, Suppression
 from scout.errors import InputError
-from scout.identity.linking import SUPPRESS_THRESHOLD
 from scout.identity.blocks import similar_pairs
+from scout.identity.linking import SUPPRESS_THRESHOLD
 from scout.identity.names import name_keys, normalize_domain, normalize_name
 from scout.sanitize import strip_control
 

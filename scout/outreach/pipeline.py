@@ -45,8 +45,8 @@ from db.models import (
 from db.store import compress, content_hash, decompress
 from scout.errors import InputError
 from scout.identity.names import normalize_name
-from scout.sanitize import strip_control
 from scout.identity.suppression import add_suppression, is_suppressed
+from scout.sanitize import strip_control
 from scrapers.registry import MARKETPLACES
 
 STATUSES = ("drafted", "sent", "replied", "onboarded", "declined", "opted-out")

@@ -28,8 +28,8 @@ from sqlmodel import Session, col
 
 from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
-from scout.scoring.leads import select_leads
 from scout.identity.names import fold_text
+from scout.identity.suppression import suppressed_business_ids
 from scout.outreach.drafts import (
     LANGUAGES,
     Draft,
@@ -42,8 +42,8 @@ from scout.outreach.drafts import (
     template_environment,
 )
 from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe
+from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
-from scout.identity.suppression import suppressed_business_ids
 
 FORMATS = ("md", "eml", "csv")
 CSV_NAME = "drafts.csv"

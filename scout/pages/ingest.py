@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from db.engine import session_scope
 from db.store import StoreCounts, archive_page
-from scout.pages.charset import decode_body
 from scout.errors import InputError
+from scout.pages.charset import decode_body
 from scout.pages.extract import Outcome, extract_page
 from scout.pages.urls import url_fingerprint
 

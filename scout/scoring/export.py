@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from scout.errors import InputError
-from scout.scoring.leads import Lead
 from scout.sanitize import csv_safe
 from scout.scoring.components import COMPONENTS
+from scout.scoring.leads import Lead
 
 
 def _note(lead: Lead) -> str:

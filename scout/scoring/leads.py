@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 
 from db.queries import lead_score, outreach, seller, seller_score, suppression
 from scout.errors import InputError
-from scout.identity.linking import SUPPRESS_THRESHOLD
 from scout.identity.blocks import similar_pairs
+from scout.identity.linking import SUPPRESS_THRESHOLD
 from scout.identity.names import name_keys, normalize_name
 from scout.scoring.components import COMPONENTS, weighted_score
 from scout.scoring.scores import business_key

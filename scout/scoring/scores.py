@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, insert, select
 
 from scout.identity.names import normalize_name as identity_normalize_name
-from scout.scoring.revenue import average_price, estimate_revenue
 from scout.scoring.components import (
     COMPONENTS,
     Quality,
@@ -40,6 +39,7 @@ from scout.scoring.components import (
     volume_count,
     weighted_score,
 )
+from scout.scoring.revenue import average_price, estimate_revenue
 from scout.settings import ScoringSettings
 
 if TYPE_CHECKING:

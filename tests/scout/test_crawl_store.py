@@ -15,10 +15,10 @@ from sqlmodel import col
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Crawl, FrontierEntry, Page
-from scout.crawl.store_process import DISALLOWED, DRIFTED, GONE, Fetched, Stored, StoreProcess, enqueue, store_batch
 from scout.crawl.crawler import Crawler
 from scout.crawl.fetcher import FetchResult
 from scout.crawl.sources import Request
+from scout.crawl.store_process import DISALLOWED, DRIFTED, GONE, Fetched, Stored, StoreProcess, enqueue, store_batch
 
 WHEN = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SELLER = "https://www.amazon.com/sp?seller=A1EXAMPLE"

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import FrontierEntry, Page, SellerSnapshot
+from scout.crawl.sources import CrawlScope
 from scout.pages.reparse import reparse_pages
 from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
 from scout.replica.world import World, build_world
-from scout.crawl.sources import CrawlScope
 from tests.scout.cli_runner import interrupt_scout, run_scout
 from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, seller_figures
 

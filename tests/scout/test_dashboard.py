@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from scout.dashboard.render import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
 from scout.dashboard.data import (
     BoardEntry,
     DashboardData,
@@ -27,6 +26,7 @@ from scout.dashboard.data import (
     SourceHealth,
     load_dashboard,
 )
+from scout.dashboard.render import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
 from tests.scout.test_dashboard_data import FORMULA, MARKUP, build_dashboard_db
 from tests.scout.test_leads import DAY2, HOSTILE
 

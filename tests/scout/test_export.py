@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from scout.errors import InputError
+from scout.sanitize import csv_safe
 from scout.scoring.export import HEADERS, export_csv, export_xlsx, lead_rows
 from scout.scoring.leads import Lead
-from scout.sanitize import csv_safe
 
 WHEN = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
 COMPONENTS = {"volume": 0.9, "quality": 0.8, "momentum": 0.6, "ranking": 0.5, "breadth": 0.25, "fit": 0.5}

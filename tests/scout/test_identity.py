@@ -17,8 +17,8 @@ from sqlmodel import Session, col
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Outreach, Seller
-from scout.identity.linking import DEFAULT_THRESHOLD, SellerFacts, link_storefronts, match_businesses
 from scout.identity.blocks import block_keys, similar_pairs
+from scout.identity.linking import DEFAULT_THRESHOLD, SellerFacts, link_storefronts, match_businesses
 from scout.identity.names import name_keys
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 

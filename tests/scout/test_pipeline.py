@@ -26,6 +26,7 @@ from db.models import (
 )
 from db.store import archive_page, decompress, store_parsed_page
 from scout.errors import InputError
+from scout.identity.suppression import suppressed_business_ids
 from scout.outreach.pipeline import (
     STATUSES,
     find_forget_target,
@@ -35,7 +36,6 @@ from scout.outreach.pipeline import (
     redact_body,
     resolve_business,
 )
-from scout.identity.suppression import suppressed_business_ids
 from scrapers.records import Offer, ParsedPage
 from tests.scout.test_leads import DAY2, build_leads_db
 from tests.scout.test_outreach import NOW, build_outreach_db, codes, run_draft

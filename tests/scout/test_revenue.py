@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scout.scoring.revenue import estimate_revenue
 from scout.scoring.components import Momentum, Snapshot, score_momentum
+from scout.scoring.revenue import estimate_revenue
 from scout.settings import ScoringSettings
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
