@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from scout.errors import DatabaseError
+from db.errors import DatabaseError
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -13,7 +13,7 @@ from sqlalchemy import exc, inspect, text
 from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, translate_error
-from scout.errors import DatabaseError
+from db.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config

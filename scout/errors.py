@@ -1,29 +1,36 @@
-"""Scout's exceptions. The CLI turns any ScoutError into one red line on stderr.
+"""Scout's exceptions. The CLI turns any of USER_ERRORS into one red line on stderr and a non-zero exit.
 
 ScoutError
 ├── ConfigError          a setting is unknown, malformed or missing (names the setting)
-├── DatabaseError        the database URL is malformed, unreachable, read-only or corrupt
 ├── InputError           a file or argument given on the command line cannot be used
 ├── FetchError           a page could not be fetched, even after retries
 │   └── DisallowedError  robots.txt (or its absence) forbids the URL
-├── BlockedError         the marketplace answered with a captcha or bot wall (often as HTTP 200)
-├── ParseError           a page of a known type yielded nothing where something must be (layout drift)
 └── Interrupted          the user pressed Ctrl-C (exit 130); the message says what was kept
+DatabaseError            (db.errors) the database URL is malformed, unreachable, read-only or corrupt
+ScraperError             (scrapers.errors) what the pure parsers raise
+├── ParseError           a page of a known type yielded nothing where something must be (layout drift)
+├── BlockedError         the marketplace answered with a captcha or bot wall (often as HTTP 200)
+└── UnknownSiteError     a site the parsers do not read
+
+The database layer and the parsers sit below `scout/` and import nothing from it, so their errors are their own;
+they are re-exported here so the rest of Scout imports every error from one place.
 """
 
 from __future__ import annotations
 
+from db.errors import DatabaseError
+from scrapers.errors import BlockedError, ParseError, ScraperError, UnknownSiteError
+
+__all__ = ["USER_ERRORS", "BlockedError", "ConfigError", "DatabaseError", "DisallowedError", "FetchError",
+           "InputError", "Interrupted", "ParseError", "ScoutError", "ScraperError", "UnknownSiteError"]
+
 
 class ScoutError(Exception):
-    """Base of every error Scout reports to its user."""
+    """Base of every error Scout itself reports to its user."""
 
 
 class ConfigError(ScoutError):
     """A setting is unknown, malformed or missing."""
-
-
-class DatabaseError(ScoutError):
-    """The database cannot be opened, created or written."""
 
 
 class Interrupted(ScoutError):
@@ -48,20 +55,6 @@ class DisallowedError(FetchError):
     """robots.txt forbids the URL (or could not be read, which forbids everything)."""
 
 
-class BlockedError(ScoutError):
-    """The page is a captcha or bot wall rather than the content asked for."""
-
-    def __init__(self, marketplace: str, reason: str) -> None:
-        self.marketplace = marketplace
-        self.reason = reason
-        super().__init__(f"{marketplace}: blocked ({reason})")
-
-
-class ParseError(ScoutError):
-    """A page of a known type did not contain what its parser expects (layout drift)."""
-
-    def __init__(self, marketplace: str, page_type: str, what_was_missing: str) -> None:
-        self.marketplace = marketplace
-        self.page_type = page_type
-        self.what_was_missing = what_was_missing
-        super().__init__(f"{marketplace} {page_type}: {what_was_missing}")
+# Every error that is the user's to fix (bad input, settings, database, a page that cannot be read), as opposed
+# to a bug: the CLI prints these as one line.
+USER_ERRORS: tuple[type[Exception], ...] = (ScoutError, DatabaseError, ScraperError)

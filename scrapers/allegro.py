@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlencode
 import msgspec
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import BlockedError, ParseError
+from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_percent, parse_price
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import JsonShape, any_or_array_of, clean_text, load_json, node_text, vat_number
@@ -100,7 +100,7 @@ def detect(text: str, url: str | None = None) -> str | None:
     if "allegro" not in head.lower() and not (url and "allegro." in url):
         return None
     if any(marker in head for marker in _BOT_WALL):
-        return "search" if url and "/listing" in url else "seller" if url and "/uzytkownik/" in url else "product"
+        return kind_from_url(url) or "product"  # claimed so that parse() reports the bot wall
     if _LISTING_STATE in text:
         return "search"
     canonical = _CANONICAL.search(head)
@@ -110,6 +110,17 @@ def detect(text: str, url: str | None = None) -> str | None:
     if _SELLER_PAGE.match(page_url):
         return "seller"
     return None
+
+
+def kind_from_url(url: str | None) -> str | None:
+    """The page kind an Allegro URL addresses (listing → search, /oferta/ → product, /uzytkownik/ → seller)."""
+    if not url:
+        return None
+    if "/listing" in url:
+        return "search"
+    if "/uzytkownik/" in url:
+        return "seller"
+    return "product" if "/oferta/" in url else None
 
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:

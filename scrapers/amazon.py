@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from html import unescape
 from urllib.parse import quote
 
-from scout.errors import ParseError
 from scrapers.amazon_offers import read_offer_listing, read_product, seller_url
 from scrapers.amazon_ranking import product_url, read_bestsellers, read_ranking
 from scrapers.amazon_seller import read_seller_profile
@@ -29,6 +28,7 @@ from scrapers.amazon_site import (
     raise_if_blocked,
     site_from_url,
 )
+from scrapers.errors import ParseError
 from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
 
 __all__ = [
@@ -60,7 +60,8 @@ _URL_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _kind_from_url(url: str | None) -> str | None:
+def kind_from_url(url: str | None) -> str | None:
+    """The page kind an Amazon URL addresses (zgbs/bestsellers → ranking, /dp/ → product, /sp → seller …)."""
     for pattern, kind in _URL_KINDS:
         if url and pattern.search(url):
             return kind
@@ -77,12 +78,12 @@ def detect(text: str, url: str | None = None) -> str | None:
     for kind, marks in _KIND_MARKS:
         if any(mark in text for mark in marks):
             return kind
-    if kind_from_url := _kind_from_url(url):
-        return kind_from_url
+    if from_url_kind := kind_from_url(url):
+        return from_url_kind
     if blocked_reason(text):
         # Claim the bot wall so parse() reports BlockedError: as the page its return path names, else a product.
         back = _RETURN_PATH.search(text)
-        return (_kind_from_url(unescape(back.group(1))) if back else None) or "product"
+        return (kind_from_url(unescape(back.group(1))) if back else None) or "product"
     return None
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import ParseError
 from scrapers.amazon_site import (
     AMAZON_SELLER_IDS,
     MARKETPLACE,
@@ -34,6 +33,7 @@ from scrapers.amazon_site import (
     seller_id_from_href,
     text_of,
 )
+from scrapers.errors import ParseError
 from scrapers.numbers import parse_stars
 from scrapers.records import Offer
 

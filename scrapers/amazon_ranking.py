@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import ParseError
 from scrapers.amazon_site import (
     MARKETPLACE,
     Locale,
@@ -24,6 +23,7 @@ from scrapers.amazon_site import (
     is_asin,
     text_of,
 )
+from scrapers.errors import ParseError
 from scrapers.numbers import parse_int, parse_stars
 from scrapers.records import RankingEntry
 

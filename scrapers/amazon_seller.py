@@ -13,8 +13,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import ParseError
 from scrapers.amazon_site import MARKETPLACE, Locale, descendants, first_text, seller_id_from_href, text_of
+from scrapers.errors import ParseError
 from scrapers.numbers import parse_int, parse_stars
 from scrapers.records import SellerProfile
 from scrapers.util import vat_number

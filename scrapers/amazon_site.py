@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import BlockedError, ConfigError
+from scrapers.errors import BlockedError, UnknownSiteError
 from scrapers.numbers import parse_int, parse_percent, parse_price
 
 MARKETPLACE = "amazon"
@@ -68,9 +68,9 @@ _PAREN_COUNT = re.compile(r"\(\s*(\d[\d.,\s\u00a0\u202f]*)[^()]*\)")
 
 
 def check_site(site: str) -> str:
-    """`site` itself when Scout reads that storefront, else ConfigError (it comes from settings)."""
+    """`site` itself when Scout reads that storefront, else UnknownSiteError."""
     if site not in SITES:
-        raise ConfigError(f"unknown Amazon site {site!r} (known: {', '.join(SITES)})")
+        raise UnknownSiteError(f"unknown Amazon site {site!r} (known: {', '.join(SITES)})")
     return site
 
 

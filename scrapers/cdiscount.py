@@ -18,7 +18,7 @@ from urllib.parse import quote_plus, unquote_plus, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import BlockedError, ParseError
+from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_price, parse_stars
 from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
 from scrapers.util import node_text, vat_number
@@ -80,7 +80,7 @@ def detect(text: str, url: str | None = None) -> str | None:
     if head.lstrip()[:1] in ("{", "[") or ("cdiscount" not in head and "cdiscount" not in head.lower()):
         return None
     if any(marker in head for marker in _BOT_WALL):
-        return _kind_from_url(url) or "offers"  # claimed so parse() can raise BlockedError
+        return kind_from_url(url) or "offers"  # claimed so parse() can raise BlockedError
     if 'id="fpmContent"' in text:
         return "offers"
     if "MARKETPLACE_SELLERSHOP" in text or 'value="StoreSeller"' in text:
@@ -90,7 +90,7 @@ def detect(text: str, url: str | None = None) -> str | None:
     return None
 
 
-def _kind_from_url(url: str | None) -> str | None:
+def kind_from_url(url: str | None) -> str | None:
     """The page kind a Cdiscount URL addresses (search → ranking, /mp- → offers, /mpv- → seller)."""
     if not url:
         return None

@@ -16,8 +16,8 @@ from urllib.parse import quote, urlencode, urlparse
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scout.errors import BlockedError, ParseError
-from scrapers.numbers import parse_float, parse_int, parse_percent
+from scrapers.errors import BlockedError, ParseError
+from scrapers.numbers import json_int, parse_float, parse_int, parse_percent
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import clean_text, load_json, node_text
 
@@ -99,7 +99,7 @@ def detect(text: str, url: str | None = None) -> str | None:
     if head in ("{", "["):
         return _detect_json(text)
     if _is_bot_wall(text, url):
-        return _kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
+        return kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
     if ("str-seller-card" in text or "str-about-description" in text) and ("ebay" in text.lower()):
         return "seller"
     return None
@@ -231,7 +231,7 @@ def _browse_offer(item: dict[str, Any], index: int) -> Offer:
         seller_id=seller["username"],
         name=seller["username"],
         positive_pct=parse_percent(_str_or_none(seller.get("feedbackPercentage"))),
-        rating_count=_int_or_none(seller.get("feedbackScore")),
+        rating_count=json_int(seller.get("feedbackScore")),
         price=_decimal(money.get("value")),
         currency=money.get("currency"),
         product_id=item.get("legacyItemId") or item.get("itemId"),
@@ -404,7 +404,8 @@ def _is_bot_wall(text: str, url: str | None) -> bool:
     return any(marker in head for marker in _BOT_WALL) and ("ebay" in head.lower() or _site(url) is not None)
 
 
-def _kind_from_url(url: str | None) -> str:
+def kind_from_url(url: str | None) -> str:
+    """The kind of an eBay URL: Browse/Finding API calls are searches, anything else a seller page."""
     return "search" if url and "api.ebay.com" in url else "seller"
 
 
@@ -427,14 +428,6 @@ def _decimal(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    return parse_int(clean_text(str(value))) if value is not None else None
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -20,8 +20,8 @@ from urllib.parse import quote, urlencode
 import msgspec
 from selectolax.lexbor import LexborHTMLParser
 
-from scout.errors import BlockedError, ParseError
-from scrapers.numbers import detect_currency, parse_int
+from scrapers.errors import BlockedError, ParseError
+from scrapers.numbers import detect_currency, json_int, parse_int
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import JsonShape, any_or_array_of, array_of, load_json
 
@@ -105,7 +105,7 @@ def detect(text: str, url: str | None = None) -> str | None:
         return _detect_json(data)
     head = text[:200_000]
     if _is_bot_wall(head) and (_ETSY_HOST.search(head) or (url and _ETSY_HOST.search(url))):
-        return _kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
+        return kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
     if _ITEMLIST.search(text) and "application/ld+json" in text and "etsy.com/shop/" in text:
         return "seller"
     return None
@@ -162,14 +162,14 @@ def parse_shop_api(shop: dict[str, Any]) -> SellerProfile:
     return SellerProfile(
         seller_id=str(shop_id),
         name=str(name),
-        rating_count=_int_or_none(shop.get("review_count")),
+        rating_count=json_int(shop.get("review_count")),
         rating_window_days=365,  # the API's review_count and review_average cover the past year
         country=shop.get("shipping_from_country_iso") or shop.get("shop_location_country_iso"),
         stars=_float_or_none(shop.get("review_average")),
-        sales_count=_int_or_none(shop.get("transaction_sold_count")),
+        sales_count=json_int(shop.get("transaction_sold_count")),
         sales_count_exact=shop.get("transaction_sold_count") is not None,
-        listing_count=_int_or_none(shop.get("listing_active_count")),
-        followers=_int_or_none(shop.get("num_favorers")),
+        listing_count=json_int(shop.get("listing_active_count")),
+        followers=json_int(shop.get("num_favorers")),
         created=_iso_date(created),
         url=str(shop.get("url") or shop_url(str(name))).split("?")[0],
     )
@@ -208,7 +208,7 @@ def parse_shop_itemlist(itemlist: dict[str, Any], url: str | None = None) -> Sel
     return SellerProfile(
         seller_id=name,
         name=name,
-        listing_count=_int_or_none(itemlist.get("numberOfItems")),
+        listing_count=json_int(itemlist.get("numberOfItems")),
         url=page_url or shop_url(name),
     )
 
@@ -253,7 +253,7 @@ def parse_search_extract(rows: list[Any]) -> list[Offer]:
             Offer(
                 seller_id=seller,
                 name=seller,
-                rating_count=_int_or_none(row.numberOfReviews),
+                rating_count=json_int(row.numberOfReviews),
                 price=_decimal_or_none(row.productPrice),
                 currency=detect_currency(row.priceCurrency, "USD"),
                 product_id=listing.group(1) if listing else None,
@@ -330,7 +330,8 @@ def _serialised_head_contains(value: Any, needle: str, limit: int) -> bool:
     return False
 
 
-def _kind_from_url(url: str | None) -> str:
+def kind_from_url(url: str | None) -> str:
+    """The kind of an Etsy URL: searches and active-listing calls are searches, anything else a shop."""
     return "search" if url and ("/search" in url or "/listings/active" in url) else "seller"
 
 
@@ -361,14 +362,6 @@ def _money(price: dict[str, Any]) -> Decimal | None:
     if divisor == 10**places:
         return Decimal(amount).scaleb(-places)  # keeps the cents: 2500/100 -> 25.00
     return Decimal(amount) / Decimal(divisor)
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    return parse_int(str(value))
 
 
 def _float_or_none(value: Any) -> float | None:

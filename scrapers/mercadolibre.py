@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote_plus, urlencode
 
-from scout.errors import BlockedError, ParseError
+from scrapers.errors import BlockedError, ParseError
+from scrapers.numbers import json_int
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import load_json
 
@@ -55,12 +56,17 @@ def detect(text: str, url: str | None = None) -> str | None:
     if not isinstance(data, dict):
         return None
     if url and "api.mercadolibre.com" in url and _is_refusal(data):
-        return "search" if "/search" in url else "seller"  # claimed so parse() raises BlockedError
+        return kind_from_url(url)  # claimed so parse() raises BlockedError
     if _is_search(data):
         return "search"
     if _is_user(data):
         return "seller"
     return None
+
+
+def kind_from_url(url: str | None) -> str:
+    """The kind of response a MercadoLibre API URL returns: /sites/…/search → search, /users/… → seller."""
+    return "search" if url and "/search" in url else "seller"
 
 
 def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
@@ -114,7 +120,7 @@ def parse_user(user: dict[str, Any]) -> SellerProfile:
         positive_pct=_positive_pct(transactions),
         business_address=", ".join(str(v) for v in (address.get("city"), address.get("state")) if v) or None,
         country=user.get("country_id"),
-        sales_count=_int_or_none(transactions.get("total")),
+        sales_count=json_int(transactions.get("total")),
         created=registered[:10] if isinstance(registered, str) and len(registered) >= 10 else None,
         badge=reputation.get("power_seller_status"),
         url=user.get("permalink"),
@@ -148,7 +154,7 @@ def _result_offer(result: dict[str, Any]) -> Offer:
         is_platform=False,
         product_id=result.get("id"),
         title=(result.get("title") or "").strip() or None,
-        sales_count=_int_or_none(transactions.get("total")),
+        sales_count=json_int(transactions.get("total")),
         badge=reputation.get("power_seller_status"),
         country=country,
         url=result.get("permalink"),
@@ -177,10 +183,6 @@ def _is_search(data: dict[str, Any]) -> bool:
 
 def _is_user(data: dict[str, Any]) -> bool:
     return isinstance(data.get("id"), int) and {"nickname", "seller_reputation", "site_id"} <= data.keys()
-
-
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _decimal_or_none(value: Any) -> Decimal | None:

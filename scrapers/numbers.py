@@ -42,6 +42,20 @@ def parse_int(text: str | None) -> int | None:
     return int(digits) if digits else None
 
 
+def json_int(value: object) -> int | None:
+    """A count from a JSON value: an int as it is, a whole float, or a count printed as text ("1,234" → 1234).
+
+    Booleans, fractions and text without a number are not counts: None.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return parse_int(str(value))
+
+
 _DROP_SPACES = str.maketrans("", "", _SPACES)
 
 

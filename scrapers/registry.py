@@ -1,8 +1,9 @@
 """Which marketplace module reads a page, detected from the content itself when not told.
 
-Each module in MARKETPLACES defines MARKETPLACE, `detect(text, url) -> kind | None` and
-`parse(text, kind, url) -> ParsedPage`. `detect` also claims the marketplace's own captcha and bot-wall
-pages, so that `parse` reports them as BlockedError rather than as unrecognised content.
+Each module in MARKETPLACES defines MARKETPLACE, `detect(text, url) -> kind | None`,
+`kind_from_url(url) -> kind | None` and `parse(text, kind, url) -> ParsedPage`. `detect` also claims the
+marketplace's own captcha and bot-wall pages, so that `parse` reports them as BlockedError rather than as
+unrecognised content.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from scout.errors import ParseError
+from scrapers.errors import ParseError
 from scrapers.records import KINDS, ParsedPage
 
 MARKETPLACES: tuple[str, ...] = ("amazon", "ebay", "walmart", "etsy", "allegro", "cdiscount", "mercadolibre")
@@ -26,6 +27,12 @@ def marketplace_module(name: str) -> ModuleType:
 def parser_version(marketplace: str) -> str:
     """The version stamp stored with every figure a marketplace's parser produced (bump PARSER_VERSION on fixes)."""
     return f"{marketplace}/{getattr(marketplace_module(marketplace), 'PARSER_VERSION', 1)}"
+
+
+def kind_of_url(marketplace: str, url: str) -> str | None:
+    """The page kind a marketplace's URL addresses, from the URL alone (None when it does not say)."""
+    kind: str | None = marketplace_module(marketplace).kind_from_url(url)
+    return kind
 
 
 def detect_page(text: str, url: str | None = None) -> tuple[str, str] | None:

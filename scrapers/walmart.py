@@ -18,8 +18,8 @@ from urllib.parse import quote, urlencode
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scout.errors import BlockedError, ParseError
-from scrapers.numbers import parse_price, parse_stars
+from scrapers.errors import BlockedError, ParseError
+from scrapers.numbers import json_int, parse_price, parse_stars
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import clean_text, load_json
 
@@ -62,7 +62,7 @@ def detect(text: str, url: str | None = None) -> str | None:
         markers = ('"usItemId"', '"salePrice"', '"responseGroup"')
         return kind if kind is not None and any(marker in text for marker in markers) else None
     if _is_bot_wall(text, url):
-        return _kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
+        return kind_from_url(url)  # claimed so that parse() reports the bot wall, not "unknown page"
     if "__NEXT_DATA__" not in text or not ("walmart" in text.lower() or (url and "walmart." in url)):
         return None
     page = _NEXT_PAGE.search(text)
@@ -153,7 +153,7 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     return SellerProfile(
         seller_id=str(seller_id) if seller_id else None,
         name=name,
-        rating_count=_int_or_none(seller.get("sellerReviewCount")),
+        rating_count=json_int(seller.get("sellerReviewCount")),
         stars=parse_stars(_str_or_none(seller.get("sellerAverageRating"))),
         business_name=clean_text(seller.get("sellerName")),
         business_address=_address(address),
@@ -169,7 +169,7 @@ def parse_item_ratings(text: str) -> dict[str, tuple[float | None, int | None]]:
     if isinstance(data, dict):
         return {
             str(item["itemId"]): (parse_stars(_str_or_none(item.get("customerRating"))),
-                                  _int_or_none(item.get("numReviews")))
+                                  json_int(item.get("numReviews")))
             for item in data.get("items") or [] if isinstance(item, dict) and "itemId" in item
         }
     if data is None:
@@ -179,7 +179,7 @@ def parse_item_ratings(text: str) -> dict[str, tuple[float | None, int | None]]:
 
 
 def _page_item_rating(item: dict[str, Any]) -> tuple[float | None, int | None]:
-    count = _int_or_none(item.get("numberOfReviews"))
+    count = json_int(item.get("numberOfReviews"))
     stars = parse_stars(_str_or_none(item.get("averageRating")))
     return (stars if count else None), count  # an unreviewed item shows averageRating 0
 
@@ -298,7 +298,8 @@ def _is_bot_wall(text: str, url: str | None) -> bool:
     return any(marker in head for marker in _BOT_WALL) and "walmart" in head.lower()
 
 
-def _kind_from_url(url: str | None) -> str:
+def kind_from_url(url: str | None) -> str:
+    """The kind of a Walmart URL: /seller/ pages are sellers, anything else a search."""
     return "seller" if url and "/seller/" in url else "search"
 
 
@@ -308,15 +309,6 @@ def _decimal(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        return None
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
         return None
 
 

@@ -12,7 +12,7 @@ import typer
 
 from scout import __version__
 from scout.cli.console import print_error
-from scout.errors import Interrupted, ScoutError
+from scout.errors import USER_ERRORS, Interrupted
 from scout.settings import Settings, load_settings
 
 
@@ -128,7 +128,7 @@ def main() -> None:
     except Interrupted as err:
         print_error(str(err))
         sys.exit(INTERRUPTED_EXIT)
-    except ScoutError as err:
+    except USER_ERRORS as err:
         if debug:
             raise
         print_error(str(err))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
-from scout.errors import InputError, ScoutError
+from scout.errors import USER_ERRORS, InputError
 from scout.pages.charset import decode_body
 from scout.pages.ingest import expand_paths, ingest_files
 from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
@@ -22,6 +22,9 @@ MarketplaceOpt = Annotated[str | None, typer.Option("--marketplace", "-m", help=
                                                     " (default: detected from the content)")]
 KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)} (default: detected)")]
 PathsArg = Annotated[list[Path], typer.Argument(help="files, or folders of files", show_default=False)]
+
+
+UNREADABLE: tuple[type[Exception], ...] = (*USER_ERRORS, OSError)  # a file that cannot be parsed or read
 
 
 def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> None:
@@ -46,9 +49,9 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
     for path in expand_paths(paths):
         try:
             parsed = parse_page(decode_body(path.read_bytes()), marketplace=marketplace, kind=kind)
-        except (ScoutError, OSError) as err:
+        except UNREADABLE as err:
             failures += 1
-            message = str(err) if isinstance(err, ScoutError) else f"cannot read: {err}"
+            message = str(err) if not isinstance(err, OSError) else f"cannot read: {err}"
             if as_json:
                 typer.echo(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
             else:

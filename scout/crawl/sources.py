@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapers import allegro, amazon, cdiscount, ebay, etsy, mercadolibre, walmart
 from scrapers.amazon_ranking import product_url as amazon_product_url
 from scrapers.records import Offer, ParsedPage, RankingEntry
+from scrapers.registry import kind_of_url
 
 CATEGORIES: tuple[str, ...] = ("electronics", "tools", "kitchen", "toys", "beauty", "sports", "office", "pets")
 
@@ -186,12 +187,9 @@ API_AUTH = {"api.ebay.com": "ebay", "openapi.etsy.com": "etsy"}
 
 def seed_requests(source: Source, scope: CrawlScope) -> list[Request]:
     """The source's own seeds plus the user's extra seed URLs that belong to it."""
-    from scrapers.registry import marketplace_module
-
     requests = source.seeds(scope)
-    module = marketplace_module(source.name)
     for url in scope.seeds:
         if (urlsplit(url).hostname or "") in source.hosts:
-            kind = getattr(module, "_kind_from_url", lambda u: None)(url) or "offers"
+            kind = kind_of_url(source.name, url) or "offers"
             requests.append(Request(url, source.name, kind, api=url.startswith("https://api."), site=scope.site))
     return requests

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scout.errors import BlockedError, ParseError
 from scrapers import allegro
+from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import parse_price
 from scrapers.records import Offer, SellerProfile
 from tests.helpers import fixture_text, real_page

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from scout.errors import BlockedError, ConfigError, ParseError
 from scrapers import amazon
+from scrapers.errors import BlockedError, ParseError, UnknownSiteError
 from scrapers.records import Offer, RankingEntry, SellerProfile
 from tests.helpers import fixture_text, real_page
 
@@ -510,7 +510,7 @@ def test_url_builders() -> None:
 
 @pytest.mark.parametrize("build", [amazon.bestsellers_url, amazon.product_url, amazon.seller_url])
 def test_url_builders_reject_unknown_sites(build: Callable[[str, str], str]) -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(UnknownSiteError):
         build("amazon.com.mx", "hi")
 
 

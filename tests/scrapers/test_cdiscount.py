@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from scout.errors import BlockedError, ParseError
 from scrapers import cdiscount
+from scrapers.errors import BlockedError, ParseError
 from scrapers.records import Offer, RankingEntry, SellerProfile
 from tests.helpers import fixture_text, real_page
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from scout.errors import BlockedError, ParseError
 from scrapers import ebay
+from scrapers.errors import BlockedError, ParseError
 from scrapers.records import Offer, SellerProfile
 from tests.helpers import fixture_text, real_page
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scout.errors import BlockedError, ParseError
+from scrapers.errors import BlockedError, ParseError
 from scrapers.records import KINDS, ParsedPage
 from scrapers.registry import MARKETPLACES, parse_page
 from tests.helpers import FIXTURES, real_pages_dir

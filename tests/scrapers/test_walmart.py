@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from scout.errors import BlockedError, ParseError
 from scrapers import walmart
+from scrapers.errors import BlockedError, ParseError
 from scrapers.records import Offer, SellerProfile
 from tests.helpers import fixture_text, real_page
 
