@@ -184,8 +184,9 @@ def _preload(engine: Any, job: dict[str, Any]) -> tuple[int, list[str]]:
 
 def run_scout(job: dict[str, Any]) -> dict[str, Any]:
     """Scout's Crawler over a frontier preloaded with the job's pages: fetch, parse, store, follow (dedup'd)."""
+    from scout.crawl.client import make_client
     from scout.crawl.crawler import Crawler
-    from scout.crawl.fetcher import Fetcher, make_client
+    from scout.crawl.fetcher import Fetcher
     from scout.crawl.run import api_auths
 
     settings, engine, config = _scout_setup(job)

@@ -22,7 +22,8 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scout.crawl.fetcher import FetchConfig, Fetcher, make_client  # noqa: E402
+from scout.crawl.client import make_client  # noqa: E402
+from scout.crawl.fetcher import FetchConfig, Fetcher  # noqa: E402
 
 PAGE_BYTES = 216 * 1024
 CONCURRENCY = (1, 8, 32)

@@ -1,7 +1,8 @@
 """Credentials for the official APIs a crawl uses: Etsy's API key and eBay's OAuth application token.
 
-`Fetcher.fetch(..., auth=...)` asks an ApiAuth for its headers before each call and tells it when the API
-refused them; eBay's token itself is fetched through the same Fetcher, so every request still goes out there.
+Both implement the fetcher's ApiAuth protocol: `Fetcher.fetch(..., auth=...)` asks for headers before each call
+and tells them when the API refused them. eBay's token itself is fetched through the same Fetcher, so every
+request still goes out there (this module imports the fetcher; the fetcher never imports it).
 """
 
 from __future__ import annotations
@@ -11,27 +12,12 @@ import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 
+from scout.crawl.fetcher import Fetcher
 from scout.errors import ConfigError, FetchError
-
-if TYPE_CHECKING:
-    from scout.crawl.fetcher import Fetcher
 
 EBAY_TOKEN_URL = "https://api.ebay.com/identity/v1/oauth2/token"
 EBAY_SCOPE = "https://api.ebay.com/oauth/api_scope"
-
-
-class ApiAuth(Protocol):
-    """Credentials for an official API, applied by `Fetcher.fetch(..., auth=...)`."""
-
-    async def headers(self, fetcher: Fetcher) -> dict[str, str]:
-        """Headers that authenticate one request (may fetch a token through `fetcher`)."""
-        ...
-
-    def invalidate(self, used: Mapping[str, str]) -> bool:
-        """Forget credentials the API refused with a 401; True if asking again could help."""
-        ...
 
 
 @dataclass

@@ -21,8 +21,7 @@ from sqlmodel import col
 
 from db.engine import connection_scope, session_scope
 from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
-from scout.crawl.api_auth import ApiAuth
-from scout.crawl.fetcher import Fetcher
+from scout.crawl.fetcher import ApiAuth, Fetcher
 from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
 from scout.crawl.store_process import (
     BLOCKED,

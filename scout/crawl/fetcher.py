@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import random
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
-import certifi
 import httpx
-from httpx_aiohttp import AiohttpTransport
 
 from scout import __version__
 from scout.crawl.backoff import RetryPolicy, parse_retry_after
@@ -29,9 +26,6 @@ from scout.crawl.politeness import Politeness
 from scout.crawl.robots import RobotsPolicy, parse_robots, product_token, robots_url
 from scout.errors import DisallowedError, FetchError
 from scout.pages.charset import decode_body
-
-if TYPE_CHECKING:
-    from scout.crawl.api_auth import ApiAuth
 
 DEFAULT_USER_AGENT = f"ScoutBot/{__version__} (+bd-team@scout.invalid)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -93,6 +87,18 @@ class HostStats:
     disallowed: int = 0  # fetches refused by robots.txt
     throttled: int = 0  # 429 answers
     bytes: int = 0  # body bytes received
+
+
+class ApiAuth(Protocol):
+    """Credentials for an official API, applied by `Fetcher.fetch(..., auth=...)`."""
+
+    async def headers(self, fetcher: Fetcher) -> dict[str, str]:
+        """Headers that authenticate one request (may fetch a token through `fetcher`)."""
+        ...
+
+    def invalidate(self, used: Mapping[str, str]) -> bool:
+        """Forget credentials the API refused with a 401; True if asking again could help."""
+        ...
 
 
 @dataclass
@@ -383,51 +389,3 @@ def _host(url: str) -> str:
 def _content_length(headers: httpx.Headers) -> int | None:
     value = headers.get("content-length", "")
     return int(value) if value.strip().isdigit() else None
-
-
-
-
-class _NoCookies(httpx.Cookies):
-    """A cookie store that keeps nothing and reads nothing: Scout never stores nor sends cookies (no sessions, no
-    logins, nothing to track it by). Not even parsing Set-Cookie saves what httpx spends on it through
-    http.cookiejar for every response (about a tenth of a loopback fetch)."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
-
-
-_NO_COOKIES = _NoCookies()  # keeps nothing, so one serves every client
-
-
-class _CookielessClient(httpx.AsyncClient):
-    """httpx's client with a cookie store that keeps nothing, whatever it is given."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, value: Any) -> None:
-        return None
-
-
-def _aiohttp_session(config: FetchConfig) -> aiohttp.ClientSession:
-    # Built lazily by the transport, inside the running event loop, as aiohttp requires.
-    connector = aiohttp.TCPConnector(limit=max(1, config.concurrency),
-                                     ssl=ssl.create_default_context(cafile=certifi.where()))
-    return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
-
-
-def make_client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The crawl's one client: no redirects followed, no cookies kept, our User-Agent; aiohttp transport by default."""
-    if transport is None:
-        transport = AiohttpTransport(client=partial(_aiohttp_session, config))
-    return _CookielessClient(
-        transport=transport,
-        headers={"User-Agent": config.user_agent},
-        follow_redirects=False,
-        timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout, pool=None),
-    )

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from scout.crawl.api_auth import ApiAuth, EbayOAuth, EtsyApiKey
+from scout.crawl.api_auth import EbayOAuth, EtsyApiKey
+from scout.crawl.client import make_client
 from scout.crawl.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
-from scout.crawl.fetcher import FetchConfig, Fetcher, make_client
+from scout.crawl.fetcher import ApiAuth, FetchConfig, Fetcher
 from scout.crawl.sources import SOURCES, CrawlScope
 from scout.errors import ConfigError, InputError
 from scout.settings import Settings
