@@ -30,15 +30,19 @@ class _UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
-business = table("business", column("id", Integer))
+business = table("business", column("id", Integer), column("name", String), column("website", String),
+                 column("email_domain", String))
 crawl = table("crawl", column("id", Integer))
 page = table("page", column("id", Integer), column("marketplace", String), column("crawl_id", Integer))
 ranking_entry = table("ranking_entry", column("id", Integer), column("marketplace", String))
 seller = table("seller", column("id", Integer), column("marketplace", String), column("seller_id", String),
-               column("business_id", Integer))
+               column("name", String), column("business_name", String), column("url", String),
+               column("is_platform", Boolean), column("business_id", Integer))
 seller_snapshot = table("sellersnapshot", column("id", Integer), column("seller_pk", Integer))
 suppression = table("suppression", column("id", Integer), column("name", String),
-                    column("normalized_name", String), column("marketplace", String), column("seller_id", String))
+                    column("normalized_name", String), column("domain", String), column("marketplace", String),
+                    column("seller_id", String), column("kind", String), column("reason", String),
+                    column("source", String))
 outreach = table("outreach", column("business_id", Integer), column("status", String))
 seller_score = table("seller_score", column("seller_pk", Integer), column("business_key", String),
                      column("normalized_name", String), column("normalized_legal_name", String))

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from db.engine import session_scope
+from db.engine import connection_scope, session_scope
 from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
 from scout.identity.linking import DEFAULT_THRESHOLD, SINGLE, match_businesses
-from scout.identity.suppression import KINDS, add_suppression, import_suppressions, list_suppressions
+from scout.identity.suppressed import KINDS, list_catches
+from scout.identity.suppression import add_suppression, import_suppressions
 
 app = typer.Typer(help="Businesses never to contact: sellers already on our marketplace, do-not-contact requests."
                        "\n\nExample: scout suppress import our_sellers.csv", no_args_is_help=True)
@@ -94,13 +95,13 @@ def add_cmd(ctx: typer.Context, name: Annotated[str, typer.Argument(help="busine
 
 @app.command("list")
 def list_cmd(ctx: typer.Context) -> None:
-    """Show the suppression list and how many businesses each entry matches.
+    """Show the suppression list and the businesses each entry catches.
 
     Example: scout suppress list
     """
     engine = open_current(ctx.obj.settings.db, write=False)
-    with session_scope(engine) as session:
-        matches = list_suppressions(session)
+    with connection_scope(engine) as conn:
+        matches = list_catches(conn)
     table = Table(title=f"suppression list ({len(matches):,} entries)")
     for column in ("#", "name", "kind", "reason", "domain", "seller id", "source", "businesses", "storefronts"):
         table.add_column(column, justify="right" if column in ("#", "businesses", "storefronts") else "left")
@@ -108,6 +109,6 @@ def list_cmd(ctx: typer.Context) -> None:
         e = match.entry
         seller = f"{e.marketplace}:{e.seller_id}" if e.marketplace and e.seller_id else e.seller_id
         table.add_row(str(e.id), safe_text(e.name), e.kind, safe_text(e.reason or ""), safe_text(e.domain or ""),
-                      safe_text(seller or ""), safe_text(e.source or ""), f"{len(match.business_ids):,}",
-                      f"{len(match.seller_pks):,}")
+                      safe_text(seller or ""), safe_text(e.source or ""), f"{len(match.businesses):,}",
+                      f"{match.storefronts:,}")
     stdout_console().print(table)

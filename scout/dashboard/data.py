@@ -19,7 +19,8 @@ from sqlmodel import Session, col
 
 from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, SellerScore, Suppression
 from scout.errors import InputError
-from scout.scoring.leads import select_leads, suppressed_business_keys
+from scout.identity.suppressed import SuppressionList, business_facts
+from scout.scoring.leads import select_leads
 from scrapers.registry import MARKETPLACES
 
 DEFAULT_THRESHOLD = 60.0  # a lead is a business scoring at least this
@@ -38,7 +39,6 @@ REACHED = {
 ALARM_SHARE = 0.5
 CRAWL_LOOKBACK = 50  # newest crawls searched for each source's last one
 GROWTH_FLAT = 1.0  # |growth| below this % per 30 days is shown as steady
-IN_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ def load_score_stats(session: Session, key: tuple[object, ...], marketplace: str
     """Leads above the threshold, median rating counts, top sellers, the score histogram and the movers."""
     rated = _rated_counts(session, marketplace)
     risers, fallers = _movers(session, marketplace, movers)
-    leads = _count_leads(session, marketplace, threshold, suppressed_business_keys(session))
+    leads = _count_leads(session, marketplace, threshold)
     return ScoreStats(key, leads, _median_ratings(session, rated), _top_sellers(session, sorted(rated)),
                       _histogram(session, marketplace), risers, fallers)
 
@@ -298,20 +298,19 @@ def _count_businesses(session: Session, marketplace: str | None) -> int:
         col(Seller.marketplace) == marketplace, col(Seller.business_id).is_not(None))).scalar_one())
 
 
-def _count_leads(session: Session, marketplace: str | None, threshold: float, suppressed: set[str]) -> int:
+def _count_leads(session: Session, marketplace: str | None, threshold: float) -> int:
     """Businesses scoring at least `threshold` that `scout leads` would list (suppressed ones left out)."""
     conditions = [col(LeadScore.score) >= threshold]  # a count over the score index: too little data scores 0
     if threshold <= 0:
         conditions.append(col(LeadScore.insufficient).is_(False))
     if marketplace is not None:
         conditions.append(_sells_on(marketplace))
-    query = select(func.count()).select_from(LeadScore).where(*conditions)
-    total = int(session.execute(query).scalar_one())
-    keys = sorted(suppressed)
-    for start in range(0, len(keys), IN_CHUNK):
-        total -= int(session.execute(query.where(
-            col(LeadScore.business_key).in_(keys[start:start + IN_CHUNK]))).scalar_one())
-    return total
+    total = int(session.execute(select(func.count()).select_from(LeadScore).where(*conditions)).scalar_one())
+    entries = SuppressionList.load(session)
+    if not len(entries):
+        return total
+    keys = session.execute(select(col(LeadScore.business_key)).where(*conditions)).scalars().all()
+    return total - len(entries.verdicts(business_facts(session, keys)))
 
 
 def _pipeline(session: Session, marketplace: str | None) -> tuple[int, int, Funnel]:

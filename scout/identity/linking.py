@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 DEFAULT_THRESHOLD = 0.90  # normalised-name similarity (rapidfuzz Indel, 0-1) a fuzzy link needs
-SUPPRESS_THRESHOLD = 0.92  # name similarity at which a suppression entry suppresses a business
 NO_COUNTRY_PENALTY = 0.03  # more similarity needed when neither storefront says where it is based
 CATEGORY_BONUS = 0.02  # less needed when both sell in the same category (more when they differ: twice this)
 SAME_ADDRESS = 0.75  # share of the shorter address found in the other: the same place written two ways

@@ -44,8 +44,10 @@ from db.models import (
 )
 from db.store import compress, content_hash, decompress
 from scout.errors import InputError
+from scout.identity.keys import business_key
 from scout.identity.names import normalize_name
-from scout.identity.suppression import add_suppression, is_suppressed
+from scout.identity.suppressed import suppression_verdicts
+from scout.identity.suppression import add_suppression
 from scout.sanitize import strip_control
 from scrapers.registry import MARKETPLACES
 
@@ -159,7 +161,8 @@ def mark_offer(session: Session, target: str, status: str, *, now: datetime) -> 
         allowed = ", ".join(s for s in STATUSES if s in TRANSITIONS.get(before, frozenset()))
         raise InputError(f"{_label(business)} cannot go from {before} to {status} "
                          f"(from {before}: {allowed or 'nothing, it is final'})")
-    if status == "sent" and before != "sent" and (why := is_suppressed(session, business_id=business.id)):
+    key = business_key(business.id, 0)
+    if status == "sent" and before != "sent" and (why := suppression_verdicts(session, [key]).get(key)):
         raise InputError(f"{_label(business)} is suppressed ({strip_control(why)}): not marked sent")
     if record is not None and before != status:
         record.status, record.updated_at = status, now

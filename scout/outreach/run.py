@@ -29,7 +29,6 @@ from sqlmodel import Session, col
 from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
 from scout.identity.names import fold_text
-from scout.identity.suppression import suppressed_business_ids
 from scout.outreach.drafts import (
     LANGUAGES,
     Draft,
@@ -212,14 +211,13 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
     check_settings(settings)
     env = template_environment(settings.templates_dir)
     leads = select_leads(session, top=top, include_suppressed=include_suppressed)
-    suppressed = suppressed_business_ids(session)
     report = DraftReport()
     pending: list[tuple[Draft, Outreach, bool]] = []
     for lead in leads:
         if lead.business_id is None:
             report.skipped.append((lead.name, "not matched to a business yet: run `scout match`, then `scout score`"))
             continue
-        why = suppressed.get(lead.business_id) or ("on the suppression list" if lead.suppressed else None)
+        why = lead.suppressed
         if why and not include_suppressed:
             report.skipped.append((lead.name, f"suppressed: {why}"))
             continue

@@ -7,7 +7,6 @@ Listing reads through db.queries' Core tables; explanations need the ORM models,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,13 +14,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from db.queries import lead_score, outreach, seller, seller_score, suppression
+from db.queries import lead_score, outreach, seller, seller_score
 from scout.errors import InputError
-from scout.identity.blocks import similar_pairs
-from scout.identity.linking import SUPPRESS_THRESHOLD
-from scout.identity.names import name_keys, normalize_name
+from scout.identity.names import normalize_name
+from scout.identity.suppressed import SuppressionList, business_facts
 from scout.scoring.components import COMPONENTS, weighted_score
-from scout.scoring.scores import business_key
 from scout.settings import ScoringSettings
 from scrapers.registry import MARKETPLACES
 
@@ -62,36 +59,7 @@ class Lead:
     last_seen: datetime
     insufficient: bool = False
     reason: str | None = None
-    suppressed: bool = False
-
-
-def suppressed_business_keys(session: Connection | Session) -> set[str]:
-    """Keys of businesses on the suppression list: by marketplace + seller id, or by exact normalized name."""
-    by_id = select(seller.c.business_id, seller.c.id).join(
-        suppression, (suppression.c.marketplace == seller.c.marketplace)
-        & (suppression.c.seller_id == seller.c.seller_id))
-    keys = {business_key(bid, pk) for bid, pk in session.execute(by_id)}
-    names: set[str] = set()
-    for stored, raw in session.execute(select(suppression.c.normalized_name, suppression.c.name)):
-        names.update(n for n in (stored, normalize_name(raw)) if n)
-    if names:
-        wanted = list(names)
-        keys.update(session.execute(select(lead_score.c.business_key)
-                                    .where(lead_score.c.normalized_name.in_(wanted))).scalars())
-        for column in (seller_score.c.normalized_name, seller_score.c.normalized_legal_name):  # one index each
-            keys.update(session.execute(select(seller_score.c.business_key).where(column.in_(wanted))).scalars())
-    return keys
-
-
-def suppressed_by_name(session: Connection | Session, names: Sequence[str | None], *,
-                       threshold: float = SUPPRESS_THRESHOLD) -> set[int]:
-    """Which of `names` (by position) a suppression entry's name matches, as `scout suppress` matches names."""
-    entries = session.execute(select(suppression.c.name).order_by(suppression.c.id)).scalars().all()
-    if not entries or not names:
-        return set()
-    candidates = [(index, key) for index, name in enumerate(names) for key in name_keys(name)]
-    queries = [key for entry in entries for key in name_keys(entry)]
-    return {candidates[n][0] for _, n in similar_pairs(queries, [key for _, key in candidates], cutoff=threshold)}
+    suppressed: str | None = None  # why the suppression list catches it (listed only when asked)
 
 
 def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None) -> None:
@@ -113,7 +81,6 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
     check_lead_filters(top, marketplace, country, min_score)
     if session.execute(select(lead_score.c.id).limit(1)).first() is None:
         raise InputError(NO_SCORES)
-    suppressed = suppressed_business_keys(session)
     query = select(lead_score)
     if marketplace is not None:
         query = query.where((literal(",") + lead_score.c.marketplaces + literal(",")).contains(f",{marketplace},"))
@@ -124,11 +91,13 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
     if min_score is not None:
         query = query.where(lead_score.c.score >= min_score)
     ordered = query.order_by(lead_score.c.score.desc(), lead_score.c.id.desc())
-    limit = top + len(suppressed) + 20
-    while True:  # exact matches are known up front; fuzzy name matches are checked on the candidates only
+    entries = SuppressionList.load(session)
+    suppressed: dict[str, str] = {}
+    limit = 2 * top + 20
+    while True:  # the suppression rule is applied to the best candidates; more are read when it caught too many
         candidates = session.execute(ordered.limit(limit)).all()
-        fuzzy = suppressed_by_name(session, [r.name for r in candidates])
-        suppressed |= {candidates[i].business_key for i in fuzzy}
+        if len(entries):
+            suppressed = entries.verdicts(business_facts(session, [r.business_key for r in candidates]))
         kept = [r for r in candidates if include_suppressed or r.business_key not in suppressed]
         if len(kept) >= top or len(candidates) < limit:
             break
@@ -145,7 +114,7 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         revenue_exact=r.revenue_exact, revenue_period=r.revenue_period, gmv_month_low=r.gmv_month_low,
         gmv_month_high=r.gmv_month_high, growth_pct_30d=r.growth_pct_30d, country=r.country,
         categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
-        insufficient=r.insufficient, reason=r.reason, suppressed=r.business_key in suppressed)
+        insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key))
         for i, r in enumerate(rows, start=1)]
 
 

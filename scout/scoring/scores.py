@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
+from scout.identity.keys import business_key
 from scout.identity.names import normalize_name as identity_normalize_name
 from scout.scoring.components import (
     COMPONENTS,
@@ -71,10 +72,6 @@ class SellerInputs:
         """The lead's key: its business, or the storefront itself before `scout match` linked it."""
         return business_key(self.business_id, self.seller_pk)
 
-
-def business_key(business_id: int | None, seller_pk: int) -> str:
-    """"business:<id>" for a matched storefront, "seller:<pk>" for one that is its own business."""
-    return f"business:{business_id}" if business_id is not None else f"seller:{seller_pk}"
 
 
 def normalize_name(text: str | None) -> str | None:

@@ -27,8 +27,8 @@ from scout.dashboard.data import (
     load_dashboard,
 )
 from scout.dashboard.render import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
-from tests.scout.test_dashboard_data import FORMULA, MARKUP, build_dashboard_db
-from tests.scout.test_leads import DAY2, HOSTILE
+from tests.scout.dashboard.test_data import FORMULA, MARKUP, build_dashboard_db
+from tests.scout.scoring.test_leads import DAY2, HOSTILE
 
 NO_DATA = "no data yet — run scout demo or scout crawl"
 

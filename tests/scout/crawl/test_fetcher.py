@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from scout.crawl.api_auth import EbayOAuth, EtsyApiKey
-from scout.crawl.fetcher import FetchConfig, Fetcher, FetchResult, make_client
+from scout.crawl.client import make_client
+from scout.crawl.fetcher import FetchConfig, Fetcher, FetchResult
 from scout.errors import ConfigError, DisallowedError, FetchError
 from tests.httpserver import Logged, Reply, TestServer
 

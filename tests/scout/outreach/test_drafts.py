@@ -34,10 +34,12 @@ from scout.outreach.drafts import (
     needs_eu_notice,
 )
 from scout.outreach.run import DraftReport, draft_offers
+from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
+from tests.helpers import FIXTURES
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "drafts"
+GOLDEN = FIXTURES / "drafts"
 HOSTILE = "=cmd|' /C calc'!A0 \x1b[31m[bold]{{ 7*7 }}{% raw %}\r\nBcc: victim@example.com"
 SETTINGS = OutreachSettings(sender_name="Dana Reyes")
 
@@ -351,8 +353,8 @@ def test_suppressed_business_gets_no_draft_unless_asked_then_marked(engine: Engi
         casa.website = "https://www.casaverde.es/"
     report = run_draft(engine, tmp_path / "a")
     assert not {"Casa Verde S.L.", "Bottega Rossi S.r.l."} & set(by_name(report))
-    assert [why for name, why in report.skipped if name == "Casa Verde S.L."] == [
-        "suppressed: do_not_contact (Verde Holdings)"]
+    with session_scope(engine) as session:  # left out of the leads as of the drafts, by the same rule
+        assert not {"Casa Verde S.L.", "Bottega Rossi S.r.l."} & {lead.name for lead in select_leads(session)}
     marked = run_draft(engine, tmp_path / "b", new_code=codes("B"), include_suppressed=True)
     drafts = {o.draft.business_name: o.draft for o in marked.drafted}
     assert drafts["Casa Verde S.L."].suppressed and drafts["Bottega Rossi S.r.l."].suppressed

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 
 from db.models import utcnow
 from tests.scout.cli_runner import assert_one_error_line, interrupt_scout, run_scout
-from tests.scout.test_dashboard_data import MARKUP, build_dashboard_db
+from tests.scout.dashboard.test_data import MARKUP, build_dashboard_db
 
 HEADLINE = re.compile(r"│ 9 +7 +6 +1 +3 +1 +│")  # sellers, businesses, new this week, leads ≥60, drafts, onboarded
 

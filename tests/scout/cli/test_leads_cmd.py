@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.scout.cli_runner import assert_one_error_line, run_scout
-from tests.scout.test_leads import HOSTILE, build_leads_db
+from tests.scout.scoring.test_leads import HOSTILE, build_leads_db
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import ParsedPage, SellerProfile
-from tests.scout.test_leads import DAY1, DAY2, HOSTILE, build_leads_db
+from tests.scout.scoring.test_leads import DAY1, DAY2, HOSTILE, build_leads_db
 
 MARKUP = "[bold red]x[/]"
 FORMULA = "=cmd|' /C calc'!A0"

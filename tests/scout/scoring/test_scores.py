@@ -15,7 +15,7 @@ from scout.errors import ConfigError
 from scout.scoring.components import Snapshot, score_breadth
 from scout.scoring.scores import BusinessScore, SellerInputs, StorefrontScore, compute_scores, normalize_name
 from scout.settings import ScoringSettings, load_settings
-from tests.scout.test_leads import build_leads_db
+from tests.scout.scoring.test_leads import build_leads_db
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
 S = ScoringSettings()

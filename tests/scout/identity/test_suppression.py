@@ -14,16 +14,10 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Seller, Suppression
 from scout.errors import InputError
+from scout.identity.keys import business_key
 from scout.identity.linking import match_businesses
-from scout.identity.suppression import (
-    add_suppression,
-    import_suppressions,
-    is_suppressed,
-    list_suppressions,
-    read_suppression_csv,
-    suppressed_business_ids,
-    suppressed_seller_pks,
-)
+from scout.identity.suppressed import business_facts, list_catches, suppression_verdicts
+from scout.identity.suppression import add_suppression, import_suppressions, read_suppression_csv
 
 
 @pytest.fixture
@@ -52,6 +46,16 @@ def _business_of(engine: Engine, pk: int) -> int:
         business_id = session.get(Seller, pk).business_id  # type: ignore[union-attr]
     assert business_id is not None
     return business_id
+
+
+def _verdicts(engine: Engine) -> dict[str, str]:
+    """Why each business the list catches must not be contacted, over every business and lone storefront."""
+    with session_scope(engine) as session:
+        return suppression_verdicts(session, [facts.key for facts in business_facts(session)])
+
+
+def _key(engine: Engine, pk: int) -> str:
+    return business_key(_business_of(engine, pk), pk)
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -120,13 +124,12 @@ def test_add_rejects_empty_name_or_unknown_kind(engine: Engine, name: str, kwarg
 def test_suppressed_business_by_fuzzy_name_covers_all_its_storefronts(engine: Engine) -> None:
     with session_scope(engine) as session:
         add_suppression(session, "Anker Official Store", reason="asked us to stop")
-    anker = _business_of(engine, 1)
-    assert _business_of(engine, 2) == anker
+    anker = _key(engine, 1)
+    assert _key(engine, 2) == anker
+    assert _verdicts(engine) == {anker: "do_not_contact (Anker Official Store): asked us to stop"}
     with session_scope(engine) as session:
-        businesses = suppressed_business_ids(session)
-        sellers = suppressed_seller_pks(session)
-    assert businesses == {anker: "do_not_contact (Anker Official Store): asked us to stop"}
-    assert set(sellers) == {1, 2}
+        [catch] = list_catches(session)
+    assert [facts.key for facts in catch.businesses] == [anker] and catch.storefronts == 2
 
 
 def test_suppressed_by_seller_id_and_by_domain(engine: Engine) -> None:
@@ -134,48 +137,48 @@ def test_suppressed_by_seller_id_and_by_domain(engine: Engine) -> None:
         add_suppression(session, "Some other name", reason="on our marketplace", kind="existing_seller",
                         seller_id="A9", marketplace="Amazon")
         add_suppression(session, "NH", reason="lawyer letter", domain="https://nordichome.com/contact")
+    assert set(_verdicts(engine)) == {_key(engine, 5), _key(engine, 3)}
+
+
+def test_a_seller_id_without_marketplace_catches_it_on_any_marketplace(engine: Engine) -> None:
     with session_scope(engine) as session:
-        businesses = suppressed_business_ids(session)
-    assert set(businesses) == {_business_of(engine, 5), _business_of(engine, 3)}
+        add_suppression(session, "Zzz", reason="asked us to stop", seller_id="anker_official")
+    assert set(_verdicts(engine)) == {_key(engine, 2)}
 
 
 def test_seller_id_on_another_marketplace_does_not_match(engine: Engine) -> None:
     with session_scope(engine) as session:
         add_suppression(session, "Zzz", reason="x", seller_id="A9", marketplace="ebay")
-        assert suppressed_business_ids(session) == {}
+    assert _verdicts(engine) == {}
 
 
 def test_lookalike_name_is_not_suppressed(engine: Engine) -> None:
     with session_scope(engine) as session:
         add_suppression(session, "Ankora", reason="x")
         add_suppression(session, "Nordic House", reason="x")
-        assert suppressed_business_ids(session) == {}
+    assert _verdicts(engine) == {}
 
 
 def test_storefront_without_business_is_checked_on_its_own(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add(Seller(id=9, marketplace="allegro", seller_id="KUHL_PL", name="KUHL_PL"))
         add_suppression(session, "Kühl GmbH", reason="x", kind="existing_seller")
-    with session_scope(engine) as session:
-        assert suppressed_seller_pks(session) == {9: "existing_seller (Kühl GmbH): x"}
-        assert is_suppressed(session, seller_pk=9) == "existing_seller (Kühl GmbH): x"
-        assert is_suppressed(session, seller_pk=4) is None
+    assert _verdicts(engine) == {"seller:9": "existing_seller (Kühl GmbH): x"}
 
 
-def test_is_suppressed_prefers_do_not_contact_over_existing_seller(engine: Engine, tmp_path: Path) -> None:
+def test_the_strongest_entry_says_why(engine: Engine, tmp_path: Path) -> None:
     with session_scope(engine) as session:
         import_suppressions(session, _write(tmp_path / "ours.csv", "name\ncafe-creme\n"))
         add_suppression(session, "Café Crème", reason="asked us to stop")
-    cafe, voltix = _business_of(engine, 4), _business_of(engine, 5)
+    cafe, voltix = _key(engine, 4), _key(engine, 5)
     with session_scope(engine) as session:
-        assert is_suppressed(session, business_id=cafe) == "do_not_contact (Café Crème): asked us to stop"
-        assert is_suppressed(session, seller_pk=4) == "do_not_contact (Café Crème): asked us to stop"
-        assert is_suppressed(session, business_id=voltix) is None
+        verdicts = suppression_verdicts(session, [cafe, voltix])
+    assert verdicts == {cafe: "do_not_contact (Café Crème): asked us to stop"}
 
 
 def test_list_counts_businesses_per_entry(engine: Engine, tmp_path: Path) -> None:
     with session_scope(engine) as session:
         import_suppressions(session, _write(tmp_path / "ours.csv", "name\nAnker\nNobody Like This\n"))
-        rows = list_suppressions(session)
-    assert [(m.entry.name, len(m.business_ids), len(m.seller_pks)) for m in rows] == [
+        rows = list_catches(session)
+    assert [(m.entry.name, len(m.businesses), m.storefronts) for m in rows] == [
         ("Anker", 1, 2), ("Nobody Like This", 0, 0)]

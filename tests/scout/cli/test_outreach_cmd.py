@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.scout.cli_runner import assert_one_error_line, run_scout
-from tests.scout.test_outreach import build_outreach_db
+from tests.scout.outreach.test_drafts import build_outreach_db
 
 
 @pytest.fixture

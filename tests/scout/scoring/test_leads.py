@@ -15,7 +15,8 @@ from db.migrate import upgrade
 from db.models import Business, Outreach, Seller, Suppression
 from db.store import archive_page, store_parsed_page
 from scout.errors import InputError
-from scout.scoring.leads import explain, select_leads, suppressed_business_keys
+from scout.identity.suppressed import business_facts, suppression_verdicts
+from scout.scoring.leads import explain, select_leads
 from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
@@ -128,7 +129,7 @@ def test_min_score_leaves_out_insufficient_data(engine: Engine) -> None:
 
 def test_suppressed_businesses_match_by_name_and_by_seller_id(engine: Engine) -> None:
     with session_scope(engine) as session:
-        keys = suppressed_business_keys(session)
+        keys = suppression_verdicts(session, [facts.key for facts in business_facts(session)])
     assert len(keys) == 2
     assert not {lead.name for lead in _leads(engine)} & {"Blocked Co.", "Opt Out Store"}
 
