@@ -26,9 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from db.archive import archive_page  # noqa: E402
 from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.store import archive_page, store_parsed_page  # noqa: E402
+from db.store import store_parsed_page  # noqa: E402
 from scout.scoring.leads import select_leads  # noqa: E402
 from scrapers.records import Offer, ParsedPage, SellerProfile  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Idempotent writes: archived pages, sellers, snapshots, rankings and offers.
+"""Idempotent writes of what pages show: sellers, snapshots, rankings and offers (the bodies: db.archive).
 
 Every write is an INSERT … ON CONFLICT on a natural key, so storing the same page twice changes nothing,
 and a figure missing from a page never overwrites one already known (COALESCE on update).
@@ -10,20 +10,19 @@ most of what storing costs (benchmarks/leads.py, benchmarks/crawl.py).
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from db.archive import ArchivedPage
 from db.bulk import dialect_insert, execute_many, max_id, select_in, sqlite_in
-from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
+from db.models import OfferRecord, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as RankedRecord
 
@@ -31,7 +30,6 @@ SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifet
                     "sales_count", "listing_count", "followers")
 SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number")
 
-PAGE = Page.__table__  # type: ignore[attr-defined]
 SELLER = Seller.__table__  # type: ignore[attr-defined]
 SNAPSHOT = SellerSnapshot.__table__  # type: ignore[attr-defined]
 
@@ -53,30 +51,6 @@ class StoreCounts:
 
 
 @dataclass(frozen=True)
-class PageBody:
-    """A fetched (or saved) body to archive."""
-
-    url: str
-    fingerprint: str
-    body: bytes
-    fetched_at: datetime
-    status: int = 200
-    content_type: str | None = None
-    crawl_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ArchivedPage:
-    """An archived page's row without its body: what storing its records needs."""
-
-    id: int
-    url: str
-    fetched_at: datetime
-    crawl_id: int | None = None
-    new: bool = False  # archived just now, so nothing can have been stored from it yet
-
-
-@dataclass(frozen=True)
 class PageRecords:
     """What one parsed page showed, to be stored with provenance back to `page`."""
 
@@ -86,18 +60,6 @@ class PageRecords:
     parser_version: str
     crawl_id: int | None = None
     list_name: str | None = None
-
-
-@dataclass(frozen=True)
-class ParseVerdict:
-    """How parsing an archived page went (noted on the page row)."""
-
-    page_id: int
-    status: str
-    marketplace: str | None = None
-    kind: str | None = None
-    error: str | None = None
-    parser_version: str | None = None
 
 
 def _upsert_sellers(dialect: str) -> Any:
@@ -114,10 +76,6 @@ def _insert_sellers(dialect: str) -> Any:
     return dialect_insert(dialect, SELLER)
 
 
-def _insert_pages(dialect: str) -> Any:
-    return dialect_insert(dialect, PAGE).on_conflict_do_nothing(index_elements=["url", "content_hash"])
-
-
 def _insert_snapshots(dialect: str) -> Any:
     return dialect_insert(dialect, SNAPSHOT).on_conflict_do_nothing(
         index_elements=["seller_pk", "page_id", "observed_at"])
@@ -131,85 +89,6 @@ def _insert_offers(dialect: str) -> Any:
 def _insert_rankings(dialect: str) -> Any:
     return dialect_insert(dialect, RankingEntry.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
         index_elements=["page_id", "rank", "observed_at"])
-
-
-def _update_verdicts(dialect: str) -> Any:
-    # bind names differ from the column names: SQLAlchemy reserves those for its own SET parameters
-    return update(PAGE).where(PAGE.c.id == bindparam("v_page")).values(
-        marketplace=bindparam("v_marketplace"), kind=bindparam("v_kind"), parse_status=bindparam("v_status"),
-        parse_error=bindparam("v_error"), parser_version=bindparam("v_version"))
-
-
-# --- archived pages -------------------------------------------------------------------------------------------
-
-
-def compress(body: bytes) -> bytes:
-    """Compress an archived body."""
-    return zlib.compress(body, 6)
-
-
-def decompress(body: bytes) -> bytes:
-    """The original bytes of an archived body."""
-    return zlib.decompress(body)
-
-
-def content_hash(body: bytes) -> str:
-    """The sha256 hex digest that identifies a body."""
-    return hashlib.sha256(body).hexdigest()
-
-
-def archive_pages(session: Session, bodies: Sequence[PageBody]) -> list[ArchivedPage]:
-    """The archived page of each (url, body), created once: archiving the same content again returns its row.
-
-    The compressed bodies just written are not read back: callers need the rows, not the blobs.
-    """
-    if not bodies:
-        return []
-    session.flush()
-    conn = session.connection()
-    digests = [content_hash(b.body) for b in bodies]
-    before = max_id(conn, PAGE)
-    execute_many(conn, _insert_pages, [
-        dict(url=b.url, fingerprint=b.fingerprint, status=b.status, fetched_at=b.fetched_at, content_hash=digest,
-             content_type=b.content_type, body=compress(b.body), crawl_id=b.crawl_id)
-        for b, digest in zip(bodies, digests, strict=True)])
-    urls = sorted({b.url for b in bodies})
-    if conn.dialect.name == "sqlite":  # under SQLite's write lock, ids above `before` are the rows just written
-        ids = {(url, digest): pk for pk, url, digest in sqlite_in(
-            conn, "SELECT id, url, content_hash FROM page WHERE url IN ({})", urls)}
-        written: dict[int, tuple[datetime, int | None]] = {}
-        for b, digest in zip(bodies, digests, strict=True):
-            if (pk := ids[b.url, digest]) > before:  # the first body of a page was the one inserted
-                written.setdefault(pk, (b.fetched_at, b.crawl_id))
-        older = sorted(set(ids.values()) - set(written))
-        stored = {**written, **{pk: (fetched_at, crawl_id) for pk, fetched_at, crawl_id in select_in(
-            conn, (PAGE.c.id, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.id, older)}}
-        by_key = {key: (pk, *stored[pk]) for key, pk in ids.items()}
-    else:
-        by_key = {(url, digest): (pk, fetched_at, crawl_id) for pk, url, digest, fetched_at, crawl_id in select_in(
-            conn, (PAGE.c.id, PAGE.c.url, PAGE.c.content_hash, PAGE.c.fetched_at, PAGE.c.crawl_id), PAGE.c.url, urls)}
-    archived = []
-    for b, digest in zip(bodies, digests, strict=True):
-        pk, fetched_at, crawl_id = by_key[b.url, digest]
-        # new: written by this transaction (on PostgreSQL a concurrent writer's page may be taken for new;
-        # that only skips the look-up of snapshots already stored, which ON CONFLICT DO NOTHING makes safe)
-        archived.append(ArchivedPage(pk, b.url, fetched_at, crawl_id, new=pk > before))
-    return archived
-
-
-def archive_page(
-    session: Session, *, url: str, fingerprint: str, body: bytes, fetched_at: datetime, status: int = 200,
-    content_type: str | None = None, crawl_id: int | None = None,
-) -> ArchivedPage:
-    """The archived page for (url, body), created once: archiving the same content again returns the same row."""
-    return archive_pages(session, [PageBody(url, fingerprint, body, fetched_at, status, content_type, crawl_id)])[0]
-
-
-def record_parses(session: Session, verdicts: Sequence[ParseVerdict]) -> None:
-    """Note on each archived page how parsing it went."""
-    execute_many(session.connection(), _update_verdicts, [
-        dict(v_page=v.page_id, v_marketplace=v.marketplace, v_kind=v.kind, v_status=v.status, v_error=v.error,
-             v_version=v.parser_version) for v in verdicts])
 
 
 # --- sellers, snapshots, offers, rankings ---------------------------------------------------------------------

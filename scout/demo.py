@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from scout.crawl.crawler import CrawlSummary
 from scout.crawl.run import fetch_config, run_crawl
 from scout.crawl.sources import CrawlScope
+from scout.crawl.summary import CrawlSummary
 from scout.errors import InputError
 from scout.identity.linking import match_businesses
 from scout.identity.suppression import import_suppressions

@@ -15,9 +15,9 @@ from sqlalchemy.engine import Engine
 
 from db.migrate import open_current
 from scout.cli.console import stderr_console, stdout_console
-from scout.crawl.crawler import CrawlSummary
 from scout.crawl.run import read_host_map, resolve_sources, run_crawl
 from scout.crawl.sources import SOURCES, CrawlScope
+from scout.crawl.summary import CrawlSummary
 from scout.errors import Interrupted
 from scout.pages.reparse import reparse_pages
 from scout.settings import Settings

@@ -15,8 +15,10 @@ from rich.text import Text
 from db.engine import connection_scope, session_scope
 from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
+from scout.money import short_amount
+from scout.scoring.explain import Explanation, explain
 from scout.scoring.export import export_csv, export_xlsx
-from scout.scoring.leads import Explanation, Lead, explain, select_leads
+from scout.scoring.leads import Lead, select_leads
 from scout.scoring.scores import score_database
 from scrapers.registry import MARKETPLACES
 
@@ -85,19 +87,13 @@ def _print_explanation(result: Explanation) -> None:
         console.print(safe_text(f"  {text}"))
 
 
-def _short(value: float) -> str:
-    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.0f}"
-
 
 def _range(low: float | None, high: float | None, currency: str | None, exact: bool = False) -> str:
     if low is None or high is None:
         return "-"
-    if exact or _short(low) == _short(high):
-        return f"{_short(low)} {currency or ''}".rstrip()
-    return f"{_short(low)}-{_short(high)} {currency or ''}".rstrip()
+    if exact or short_amount(low) == short_amount(high):
+        return f"{short_amount(low)} {currency or ''}".rstrip()
+    return f"{short_amount(low)}-{short_amount(high)} {currency or ''}".rstrip()
 
 
 def _lead_json(lead: Lead) -> dict[str, Any]:

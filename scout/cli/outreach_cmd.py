@@ -14,9 +14,10 @@ from db.migrate import open_current
 from db.models import utcnow
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
-from scout.outreach.drafts import LANGUAGES
-from scout.outreach.pipeline import STATUSES, find_forget_target, forget, mark_offer, pipeline_view
+from scout.outreach.locale import LANGUAGES
+from scout.outreach.pipeline import STATUSES, mark_offer, pipeline_view
 from scout.outreach.run import FORMATS, DraftReport, draft_offers
+from scout.privacy.forget import find_forget_target, forget
 
 app = typer.Typer(help="Onboarding offers: draft them for the top leads, record where each one stands.\n\n"
                        "Example: scout outreach draft --top 50 --out drafts/", no_args_is_help=True)

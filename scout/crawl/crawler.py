@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Exists, func, or_, select, update
@@ -38,6 +37,7 @@ from scout.crawl.store_process import (
     StoreProcess,
     enqueue,
 )
+from scout.crawl.summary import CrawlSummary, SourceSummary
 from scout.errors import DisallowedError, FetchError
 
 __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
@@ -45,7 +45,6 @@ __all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GO
 
 FLUSH_PAGES = 16  # pages stored per transaction at most
 FLUSH_SECONDS = 0.2  # and no fetched page waits longer than this to be stored
-FLAG_SHARE = 0.5  # a source with more than half its pages blocked or drifted is flagged
 CLAIM_BATCH = 256  # frontier rows read per claim query
 STORING_BATCHES = 4  # a source's batches handed to the store process and not yet stored, at most
 Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (by attribute)
@@ -59,46 +58,6 @@ class _Row(dict[str, Any]):
     """A frontier row read by plain SQLite, with its columns as attributes like a Core row."""
 
     __getattr__ = dict.__getitem__
-
-
-@dataclass
-class SourceSummary:
-    """How one source's pages went in a crawl."""
-
-    ok: int = 0
-    retried: int = 0
-    blocked: int = 0
-    drifted: int = 0
-    disallowed: int = 0
-    failed: int = 0
-    gone: int = 0
-    pending: int = 0
-    sellers_new: int = 0
-    sellers_updated: int = 0
-
-    @property
-    def fetched(self) -> int:
-        """Pages that should have yielded figures (pages that no longer exist are not held against a source)."""
-        return self.ok + self.blocked + self.drifted + self.failed
-
-    @property
-    def flagged(self) -> bool:
-        """Mostly blocked or drifted: the numbers from this source cannot be trusted."""
-        return self.fetched > 0 and (self.blocked + self.drifted) / self.fetched > FLAG_SHARE
-
-
-@dataclass
-class CrawlSummary:
-    """The closing summary of a crawl."""
-
-    crawl_id: int
-    status: str
-    sources: dict[str, SourceSummary] = field(default_factory=dict)
-
-    @property
-    def flagged(self) -> list[str]:
-        """Sources whose pages were mostly blocked or drifted."""
-        return [name for name, summary in self.sources.items() if summary.flagged]
 
 
 ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)

@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 
 from scout.crawl.api_auth import EbayOAuth, EtsyApiKey
 from scout.crawl.client import make_client
-from scout.crawl.crawler import Crawler, CrawlSummary, ProgressCallback, crawl_options, find_resumable, start_crawl
+from scout.crawl.crawler import Crawler, ProgressCallback, crawl_options, find_resumable, start_crawl
 from scout.crawl.fetcher import ApiAuth, FetchConfig, Fetcher
 from scout.crawl.sources import SOURCES, CrawlScope
+from scout.crawl.summary import CrawlSummary
 from scout.errors import ConfigError, InputError
 from scout.settings import Settings
 

@@ -22,10 +22,10 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from db.archive import PageBody, archive_pages
 from db.bulk import dialect_insert, execute_many
 from db.engine import make_engine, session_scope
 from db.models import Crawl, FrontierEntry
-from db.store import PageBody, archive_pages
 from scout.crawl.fetcher import FetchResult
 from scout.crawl.sources import SOURCES, Request
 from scout.errors import DatabaseError

@@ -8,7 +8,6 @@ row-limited queries, so `--watch` can refresh every few seconds on a large datab
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlmodel import Session, col
 
-from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, SellerScore, Suppression
+from db.models import Business, LeadScore, Outreach, Seller, SellerScore, Suppression
+from scout.dashboard.crawl_health import SourceHealth, crawl_health
 from scout.errors import InputError
 from scout.identity.suppressed import SuppressionList, business_facts
 from scout.scoring.leads import select_leads
@@ -35,9 +35,6 @@ REACHED = {
     "replied": ("replied", "onboarded", "declined"),
     "onboarded": ("onboarded",),
 }
-# Same rule as scout.crawler.FLAG_SHARE, not imported from there: the crawler pulls in the whole fetcher stack.
-ALARM_SHARE = 0.5
-CRAWL_LOOKBACK = 50  # newest crawls searched for each source's last one
 GROWTH_FLAT = 1.0  # |growth| below this % per 30 days is shown as steady
 
 
@@ -113,38 +110,6 @@ class Mover:
     per_30d: float
     growth_pct: float | None
     ratings: int | None
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """How a source's last crawl went."""
-
-    source: str
-    crawl_id: int
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    ok: int
-    retried: int
-    blocked: int
-    drifted: int
-    disallowed: int
-    failed: int
-
-    @property
-    def fetched(self) -> int:
-        """Pages that should have yielded figures."""
-        return self.ok + self.blocked + self.drifted + self.failed
-
-    @property
-    def alarm(self) -> bool:
-        """Mostly blocked or drifted: a bot wall or a layout change the parsers do not know."""
-        return self.fetched > 0 and (self.blocked + self.drifted) / self.fetched > ALARM_SHARE
-
-    @property
-    def last_at(self) -> datetime:
-        """When the crawl finished, or started if it has not."""
-        return self.finished_at or self.started_at
 
 
 @dataclass(frozen=True)
@@ -394,51 +359,3 @@ def _movers(session: Session, marketplace: str | None, limit: int) -> tuple[tupl
     risers = movers(session.execute(base.where(growth > 0).order_by(growth.desc()).limit(limit)).all())
     fallers = movers(session.execute(base.where(growth < 0).order_by(growth.asc()).limit(limit)).all())
     return risers, fallers
-
-
-# Crawls
-
-
-def _crawl_sources(crawl: Crawl) -> list[str]:
-    """The marketplaces a crawl covered: its source, or the `sources` it was started with."""
-    if crawl.source in MARKETPLACES:
-        return [crawl.source]
-    try:
-        options = json.loads(crawl.options or "{}")
-    except json.JSONDecodeError:
-        return []
-    sources = options.get("sources") if isinstance(options, dict) else None
-    return [s for s in sources if s in MARKETPLACES] if isinstance(sources, list) else []
-
-
-def crawl_health(session: Session, marketplace: str | None = None) -> tuple[SourceHealth, ...]:
-    """Each source's last crawl among the newest ones, with its page counts, in marketplace order."""
-    latest: dict[str, Crawl] = {}
-    for crawl in session.execute(select(Crawl).order_by(col(Crawl.id).desc()).limit(CRAWL_LOOKBACK)).scalars():
-        for source in _crawl_sources(crawl):
-            if marketplace in (None, source):
-                latest.setdefault(source, crawl)
-    shared = {crawl.id for source, crawl in latest.items() if crawl.source != source}
-    per_source: dict[tuple[int, str], dict[str, int]] = {}
-    if shared:  # a crawl of several sources counts pages per source in its frontier
-        attempts = func.sum(case((col(FrontierEntry.attempts) > 1, 1), else_=0))
-        for crawl_id, source, status, n, retried in session.execute(select(
-                col(FrontierEntry.crawl_id), col(FrontierEntry.marketplace), col(FrontierEntry.status),
-                func.count(), attempts).where(col(FrontierEntry.crawl_id).in_(shared)).group_by(
-                col(FrontierEntry.crawl_id), col(FrontierEntry.marketplace), col(FrontierEntry.status))).all():
-            counts = per_source.setdefault((crawl_id, source), {})
-            counts[status] = counts.get(status, 0) + int(n)
-            counts["retried"] = counts.get("retried", 0) + int(retried or 0)
-    rows = []
-    for source in sorted(latest, key=MARKETPLACES.index):
-        crawl = latest[source]
-        assert crawl.id is not None
-        if crawl.source == source:
-            figures = (crawl.pages_ok, crawl.pages_retried, crawl.pages_blocked, crawl.pages_drifted,
-                       crawl.pages_disallowed, crawl.pages_failed)
-        else:
-            c = per_source.get((crawl.id, source), {})
-            figures = (c.get("done", 0), c.get("retried", 0), c.get("blocked", 0), c.get("drifted", 0),
-                       c.get("disallowed", 0), c.get("failed", 0) + c.get("gone", 0))
-        rows.append(SourceHealth(source, crawl.id, crawl.status, crawl.started_at, crawl.finished_at, *figures))
-    return tuple(rows)

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scout.dashboard.data import DashboardData, Mover
+from scout.money import short_amount
 from scout.sanitize import strip_control
 
 NARROW, TWO_COLUMNS, THREE_COLUMNS, TALL = 80, 120, 160, 50
@@ -171,12 +172,6 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def _short(value: float) -> str:
-    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.0f}"
-
 
 def _bar(g: Glyphs, value: float, total: float, width: int, style: str) -> Text:
     filled = 0 if total <= 0 else round(width * min(max(value / total, 0.0), 1.0))
@@ -199,7 +194,7 @@ class _Meter:
 
 
 def _count(n: int) -> str:
-    return f"{n:,}" if n < 10_000 else _short(n)
+    return f"{n:,}" if n < 10_000 else short_amount(n)
 
 
 def _headline(data: DashboardData, g: Glyphs, note: str | None, *, per_row: int) -> Panel:

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from db.store import ArchivedPage, PageRecords, ParseVerdict, StoreCounts, record_parses, store_parsed_pages
+from db.archive import ArchivedPage, ParseVerdict, record_parses
+from db.store import PageRecords, StoreCounts, store_parsed_pages
 from scout.errors import BlockedError, ParseError
 from scrapers.records import ParsedPage
 from scrapers.registry import MARKETPLACES, parse_page, parser_version

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from db.archive import archive_page
 from db.engine import session_scope
-from db.store import StoreCounts, archive_page
+from db.store import StoreCounts
 from scout.errors import InputError
 from scout.pages.charset import decode_body
 from scout.pages.extract import Outcome, extract_page

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from db.archive import ArchivedPage, decompress
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
-from db.store import ArchivedPage, StoreCounts, decompress
+from db.store import StoreCounts
 from scout.pages.charset import decode_body
 from scout.pages.extract import Extracted, parse_outcome, store_outcomes
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from scout.errors import InputError
+from scout.money import rounded
 from scout.sanitize import csv_safe
 from scout.scoring.components import COMPONENTS
 from scout.scoring.leads import Lead
@@ -19,10 +20,6 @@ def _note(lead: Lead) -> str:
     return "; ".join(notes)
 
 
-def _rounded(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
-
-
 COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
     ("rank", lambda d: d.rank),
     ("business", lambda d: d.name),
@@ -30,16 +27,16 @@ COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
     ("main storefront URL", lambda d: d.main_url),
     ("score", lambda d: round(d.score, 1)),
     *((name, (lambda d, n=name: round(d.components[n], 3))) for name in COMPONENTS),
-    ("positive %", lambda d: _rounded(d.positive_pct, 1)),
+    ("positive %", lambda d: rounded(d.positive_pct, 1)),
     ("rating count", lambda d: d.rating_count),
-    ("revenue low", lambda d: _rounded(d.revenue_low, 0)),
-    ("revenue high", lambda d: _rounded(d.revenue_high, 0)),
+    ("revenue low", lambda d: rounded(d.revenue_low, 0)),
+    ("revenue high", lambda d: rounded(d.revenue_high, 0)),
     ("currency", lambda d: d.currency),
     ("revenue basis", lambda d: None if d.revenue_low is None else
      f"{'exact sales' if d.revenue_exact else 'ratings / feedback rate'}, {d.revenue_period}"),
-    ("monthly GMV low", lambda d: _rounded(d.gmv_month_low, 0)),
-    ("monthly GMV high", lambda d: _rounded(d.gmv_month_high, 0)),
-    ("growth % per 30 days", lambda d: _rounded(d.growth_pct_30d, 2)),
+    ("monthly GMV low", lambda d: rounded(d.gmv_month_low, 0)),
+    ("monthly GMV high", lambda d: rounded(d.gmv_month_high, 0)),
+    ("growth % per 30 days", lambda d: rounded(d.growth_pct_30d, 2)),
     ("country", lambda d: d.country),
     ("pipeline status", lambda d: d.status),
     ("last seen", lambda d: d.last_seen.strftime("%Y-%m-%d %H:%M UTC")),

@@ -1,4 +1,4 @@
-"""Leads: businesses ranked by their stored score, filtered, with suppression and pipeline status; explanations.
+"""Leads: businesses ranked by their stored score, filtered, with suppression and pipeline status.
 
 Reads what `scout score` stored (`lead_score`, `seller_score`), so listing leads stays fast on large databases.
 Listing reads through db.queries' Core tables; explanations need the ORM models, imported where they are used.
@@ -11,21 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.engine import Connection
 
-from db.queries import lead_score, outreach, seller, seller_score
+from db.queries import lead_score, outreach
 from scout.errors import InputError
-from scout.identity.names import normalize_name
 from scout.identity.suppressed import SuppressionList, business_facts
-from scout.scoring.components import COMPONENTS, weighted_score
-from scout.settings import ScoringSettings
+from scout.scoring.components import COMPONENTS
 from scrapers.registry import MARKETPLACES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from db.models import SellerScore
 
 NO_SCORES = "no scores yet: run `scout score` first"
 
@@ -116,172 +113,3 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
         insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key))
         for i, r in enumerate(rows, start=1)]
-
-
-# Explanations
-
-
-@dataclass(frozen=True)
-class ComponentLine:
-    """One component of a score: its value, weight, share of the score, and what it rests on."""
-
-    name: str
-    value: float
-    weight: float
-    points: float  # contribution to the 0-100 score
-    detail: str
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a business or storefront scored what it did."""
-
-    kind: str  # "business" or "storefront"
-    key: str
-    name: str
-    score: float
-    insufficient: bool
-    reason: str | None
-    combination: str
-    components: list[ComponentLine]
-    storefronts: list[tuple[str, str, float, bool]]  # (marketplace, name or seller id, score, insufficient)
-    revenue: list[str]
-    stale: bool
-    computed_at: datetime
-
-
-def component_details(row: SellerScore, settings: ScoringSettings) -> dict[str, str]:
-    """What each component of a storefront's score rests on, in words."""
-    details = {"volume": "no rating count" if row.rating_count is None else
-               f"{row.rating_count:,} {row.count_basis} ratings: percentile {row.volume:.0%} of log(count) "
-               f"among {row.marketplace} sellers"}
-    if row.positive_share is None:
-        details["quality"] = "no positive % or star rating"
-    else:
-        source = (f"{row.stars:g}/5 stars mapped to {row.positive_share:.1%} positive ((stars - 1) / 4)"
-                  if row.quality_basis == "stars" else f"{row.positive_share:.1%} positive")
-        bound = "no ratings" if row.wilson is None else f"Wilson lower bound {row.wilson:.1%}"
-        details["quality"] = (f"{source} of {row.quality_n or 0:,} ratings: {bound}, "
-                              f"scaled from {settings.quality_floor:.0%} (=0) to 100% (=1)")
-    if row.momentum_series is None:
-        details["momentum"] = "fewer than two snapshots far enough apart: neutral"
-    else:
-        relative = "n/a" if row.growth_rel is None else f"{row.growth_rel:+.1%}"
-        details["momentum"] = (f"{row.momentum_series}: {row.growth_per_30d or 0:+,.1f} per 30 days over "
-                               f"{row.momentum_days or 0:.0f} days, {relative} of the earlier count")
-    details["ranking"] = ("no products on best-seller lists" if not row.ranked_products else
-                          f"{row.ranked_products} ranked products, best rank #{row.best_rank}")
-    details["breadth"] = (f"{row.marketplaces_count} marketplace(s) for its business, "
-                          f"{'unknown' if row.listings is None else f'{row.listings:,}'} listings")
-    details["fit"] = (f"categories: {row.categories}" if row.categories else "no category known") + (
-        "" if settings.category_weights else " (no [scoring] category_weights set: default fit)")
-    return details
-
-
-def _money(value: float | None, currency: str | None) -> str:
-    return "unknown" if value is None else f"{value:,.0f} {currency or ''}".rstrip()
-
-
-def revenue_assumptions(row: SellerScore, label: str) -> list[str]:
-    """The revenue and monthly GMV range of a storefront with every assumption behind them."""
-    if row.orders_low is None:
-        return [f"{label}: no rating or sales count: revenue not estimated"]
-    if row.orders_exact:
-        orders = f"{row.orders_low:,.0f} orders (exact sales count shown by {row.marketplace})"
-    else:
-        orders = (f"orders = {row.rating_count or 0:,} {row.count_basis} ratings / feedback rate "
-                  f"{row.feedback_rate_low:.0%}-{row.feedback_rate_high:.0%} "
-                  f"= {row.orders_low:,.0f}-{row.orders_high:,.0f}")
-    lines = [f"{label}: {orders}"]
-    if row.avg_price is None:
-        lines.append("  no price known (no offers or ranking prices): revenue not estimated")
-        return lines
-    lines.append(f"  x average price {row.avg_price:,.2f} {row.currency or ''} from {row.price_count} "
-                 f"{row.price_source} price(s)")
-    span = (_money(row.revenue_low, row.currency) if row.orders_exact else
-            f"{_money(row.revenue_low, None)}-{_money(row.revenue_high, row.currency)}")
-    lines.append(f"  revenue {'= ' if row.orders_exact else '~ '}{span} ({row.revenue_period})")
-    lines.append(f"  monthly GMV ~ {_money(row.gmv_month_low, None)}-{_money(row.gmv_month_high, row.currency)} "
-                 f"({row.gmv_basis})")
-    return lines
-
-
-def _resolve(session: Session, target: str) -> tuple[str, int | None]:
-    """(business key, seller pk when the target names one storefront)."""
-    text = target.strip()
-    stored = select(seller_score.c.business_key, seller_score.c.seller_pk)
-    keyed = re.fullmatch(r"(business|seller):(\d+)", text)
-    if keyed:
-        if keyed.group(1) == "business":
-            return text, None
-        found = session.execute(stored.where(seller_score.c.seller_pk == int(keyed.group(2)))).first()
-        if found is None:
-            raise InputError(f"no scored storefront {text!r}")
-        return found[0], found[1]
-    mp, sep, seller_id = text.partition(":")
-    if sep and mp in MARKETPLACES:
-        row = session.execute(stored.join(seller, seller.c.id == seller_score.c.seller_pk).where(
-            seller.c.marketplace == mp, seller.c.seller_id == seller_id)).first()
-        if row is None:
-            raise InputError(f"no scored {mp} seller with id {seller_id!r}")
-        return row[0], row[1]
-    name = normalize_name(text)
-    leads = session.execute(select(lead_score.c.business_key).where(lead_score.c.normalized_name == name)
-                            ).scalars().all()
-    stores = session.execute(stored.where(or_(
-        seller_score.c.normalized_name == name, seller_score.c.normalized_legal_name == name))).all()
-    if not leads and not stores:  # no exact match: a unique business whose name contains the text
-        leads = session.execute(select(lead_score.c.business_key).where(
-            func.lower(lead_score.c.name).contains(text.lower())).limit(6)).scalars().all()
-    if len(leads) == 1:
-        return leads[0], None
-    if not leads and len(stores) == 1:
-        return stores[0][0], stores[0][1]
-    candidates = sorted(set(leads) | {f"seller:{pk}" for _, pk in stores})
-    if not candidates:
-        raise InputError(f"no business or seller named {target!r} (try business:<id>, seller:<pk> or "
-                         "marketplace:seller_id)")
-    raise InputError(f"{target!r} is ambiguous: {', '.join(candidates[:5])}{' ...' if len(candidates) > 5 else ''}")
-
-
-def explain(session: Session, target: str, settings: ScoringSettings) -> Explanation:
-    """Explain a business's or storefront's stored score: components, weights, revenue assumptions."""
-    from sqlmodel import col
-
-    from db.models import LeadScore, Seller, SellerScore  # the ORM: only explanations need whole rows
-
-    if session.execute(select(lead_score.c.id).limit(1)).first() is None:
-        raise InputError(NO_SCORES)
-    key, seller_pk = _resolve(session, target)
-    lead = session.execute(select(LeadScore).where(col(LeadScore.business_key) == key)).scalar_one_or_none()
-    if lead is None:
-        raise InputError(f"no scored business {key!r}")
-    stores = session.execute(select(SellerScore, col(Seller.name), col(Seller.seller_id)).join(
-        Seller, col(Seller.id) == col(SellerScore.seller_pk)).where(col(SellerScore.business_key) == key)
-        .order_by(col(SellerScore.score).desc())).all()
-    labels = {s.seller_pk: f"{s.marketplace} {name or sid}" for s, name, sid in stores}
-    weights = settings.weights()
-    if seller_pk is not None:
-        row = next(s for s, _, _ in stores if s.seller_pk == seller_pk)
-        details = component_details(row, settings)
-        values, subject, score = {n: getattr(row, n) for n in COMPONENTS}, row, row.score
-        kind, name, combination = "storefront", labels[seller_pk], f"one storefront of {key}"
-    else:
-        main = next((s for s, _, _ in stores if s.seller_pk == lead.main_seller_pk), stores[0][0])
-        details = component_details(main, settings)
-        listings = sum(s.listings or 0 for s, _, _ in stores)
-        details["breadth"] = (f"{len(lead.marketplaces.split(','))} marketplace(s): {lead.marketplaces}; "
-                              f"{listings:,} listings over {lead.storefronts} storefront(s)")
-        values = {n: getattr(lead, n) for n in COMPONENTS}
-        subject, score, kind, name = lead, lead.score, "business", lead.name
-        combination = (f"the best storefront ({labels.get(main.seller_pk, '?')}), with breadth over all "
-                       f"{lead.storefronts} storefront(s); revenue summed over storefronts in {lead.currency or '-'}")
-    total = sum(weights.values())
-    lines = [ComponentLine(n, values[n], weights[n], 100 * weights[n] * values[n] / total, details[n])
-             for n in COMPONENTS]
-    stale = not subject.insufficient and abs(weighted_score(values, weights) - score) > 0.01
-    revenue = [line for s, _, _ in stores if seller_pk in (None, s.seller_pk)
-               for line in revenue_assumptions(s, labels[s.seller_pk])]
-    return Explanation(kind, key, name, score, subject.insufficient, subject.reason, combination, lines,
-                       [(s.marketplace, labels[s.seller_pk], s.score, s.insufficient) for s, _, _ in stores],
-                       revenue, stale, subject.computed_at)

@@ -9,19 +9,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from db.archive import PageBody, archive_page, archive_pages, decompress
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
-from db.store import (
-    PageBody,
-    PageRecords,
-    StoreCounts,
-    archive_page,
-    archive_pages,
-    decompress,
-    store_parsed_page,
-    store_parsed_pages,
-)
+from db.store import PageRecords, StoreCounts, store_parsed_page, store_parsed_pages
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
 
@@ -175,13 +167,3 @@ def test_storing_a_batch_again_adds_nothing_and_counts_nothing(engine: Engine) -
     first = _counts(engine)
     assert _store_batch(engine) == [StoreCounts(), StoreCounts(offers=2)]  # offers: rows of the page, not new rows
     assert _counts(engine) == first
-
-
-def test_archiving_tells_new_pages_from_pages_already_archived(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        first = archive_pages(session, [PageBody(URL, URL, b"v1", DAY1)])
-    with session_scope(engine) as session:
-        again = archive_pages(session, [PageBody(URL, URL, b"v1", DAY2), PageBody(URL, URL, b"v2", DAY2)])
-    assert first[0].new and not again[0].new and again[1].new
-    assert again[0].id == first[0].id and again[0].fetched_at == DAY1  # the archived page keeps its own time
-    assert again[1].id != first[0].id

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Seller, SellerSnapshot
-from scout.crawl.crawler import CrawlSummary
 from scout.crawl.run import fetch_config, run_crawl
 from scout.crawl.sources import CrawlScope
+from scout.crawl.summary import CrawlSummary
 from scout.settings import Settings, load_settings
 
 CREDENTIALS = {"SCOUT_EBAY_CLIENT_ID": "scout-test", "SCOUT_EBAY_CLIENT_SECRET": "secret",

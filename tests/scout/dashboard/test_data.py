@@ -12,17 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from db.archive import archive_page
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, Suppression
-from db.store import archive_page, store_parsed_page
-from scout.dashboard.data import (
-    ALARM_SHARE,
-    BoardEntry,
-    DashboardData,
-    check_dashboard_options,
-    load_dashboard,
-)
+from db.store import store_parsed_page
+from scout.crawl.summary import SourceSummary
+from scout.dashboard.crawl_health import SourceHealth
+from scout.dashboard.data import BoardEntry, DashboardData, check_dashboard_options, load_dashboard
 from scout.errors import InputError
 from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database
@@ -239,10 +236,12 @@ def test_bad_options_are_input_errors(marketplace: str | None, threshold: float,
         check_dashboard_options(marketplace, threshold, watch)
 
 
-def test_alarm_share_is_the_crawlers_flag_share() -> None:
-    from scout.crawl.crawler import FLAG_SHARE
-
-    assert ALARM_SHARE == FLAG_SHARE
+@pytest.mark.parametrize(("ok", "blocked", "drifted", "failed"), [(5, 5, 0, 0), (4, 3, 3, 0), (9, 0, 0, 1),
+                                                                 (0, 0, 0, 0), (2, 1, 1, 1)])
+def test_the_dashboards_alarm_is_the_crawls_own_flag(ok: int, blocked: int, drifted: int, failed: int) -> None:
+    health = SourceHealth("amazon", 1, "finished", DAY2, DAY2, ok, 0, blocked, drifted, 0, failed)
+    summary = SourceSummary(ok=ok, blocked=blocked, drifted=drifted, failed=failed)
+    assert health.alarm == summary.flagged == (blocked + drifted > (ok + blocked + drifted + failed) / 2)
 
 
 def test_times_are_utc(data: DashboardData) -> None:

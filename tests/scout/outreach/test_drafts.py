@@ -16,23 +16,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from db.archive import archive_page
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore, Suppression
-from db.store import archive_page
 from scout.errors import ConfigError, InputError
 from scout.identity.names import normalize_name
-from scout.outreach.drafts import (
-    Economics,
-    Storefront,
-    choose_language,
-    format_date,
-    format_money,
-    format_number,
-    format_percent,
-    looks_like_person,
-    needs_eu_notice,
-)
+from scout.outreach.drafts import Economics
+from scout.outreach.locale import format_date, format_money, format_number, format_percent
+from scout.outreach.recipient import Storefront, choose_language, looks_like_person, needs_eu_notice
 from scout.outreach.run import DraftReport, draft_offers
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings

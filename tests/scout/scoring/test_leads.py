@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from db.archive import archive_page
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Outreach, Seller, Suppression
-from db.store import archive_page, store_parsed_page
+from db.store import store_parsed_page
 from scout.errors import InputError
 from scout.identity.suppressed import business_facts, suppression_verdicts
-from scout.scoring.leads import explain, select_leads
+from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
@@ -164,38 +165,3 @@ def test_leads_before_scoring_ask_for_scout_score(tmp_path: Path) -> None:
     engine = build_leads_db(tmp_path / "unscored.db", scored=False)
     with pytest.raises(InputError, match="scout score"):
         _leads(engine)
-
-
-@pytest.mark.parametrize("target", ["Alpha Küchen GmbH", "alpha kuchen gmbh", "business:1", "küchen gmbh"])
-def test_explain_a_business(engine: Engine, target: str) -> None:
-    with session_scope(engine) as session:
-        result = explain(session, target, ScoringSettings())
-    assert result.kind == "business" and result.key == "business:1"
-    assert [line.name for line in result.components] == ["volume", "quality", "momentum", "ranking", "breadth",
-                                                         "fit"]
-    assert sum(line.points for line in result.components) == pytest.approx(result.score, abs=0.01)
-    assert "2 marketplace(s): amazon,ebay" in result.components[4].detail
-    assert any("feedback rate 1%-5%" in line for line in result.revenue)
-    assert not result.stale
-
-
-def test_explain_a_storefront_by_marketplace_and_seller_id(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        result = explain(session, "etsy:42", ScoringSettings())
-    assert result.kind == "storefront"
-    assert "4.9/5 stars mapped to 97.5% positive" in result.components[1].detail
-    assert any("12,000 orders (exact sales count" in line for line in result.revenue)
-
-
-def test_explain_notices_changed_weights(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        result = explain(session, "business:1", ScoringSettings(weight_volume=0.9))
-    assert result.stale
-
-
-@pytest.mark.parametrize(("target", "message"), [("Nobody GmbH", "no business or seller named"),
-                                                 ("seller:999", "no scored storefront"),
-                                                 ("amazon:NOPE", "no scored amazon seller")])
-def test_explain_unknown_targets(engine: Engine, target: str, message: str) -> None:
-    with session_scope(engine) as session, pytest.raises(InputError, match=message):
-        explain(session, target, ScoringSettings())

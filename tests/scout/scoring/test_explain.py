@@ -1,0 +1,54 @@
+"""`scout explain`: every component of a stored score, its weight and what it rests on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from db.engine import session_scope
+from scout.errors import InputError
+from scout.scoring.explain import explain
+from scout.settings import ScoringSettings
+from tests.scout.scoring.test_leads import build_leads_db
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return build_leads_db(tmp_path / "explain.db")
+
+
+@pytest.mark.parametrize("target", ["Alpha Küchen GmbH", "alpha kuchen gmbh", "business:1", "küchen gmbh"])
+def test_explain_a_business(engine: Engine, target: str) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, target, ScoringSettings())
+    assert result.kind == "business" and result.key == "business:1"
+    assert [line.name for line in result.components] == ["volume", "quality", "momentum", "ranking", "breadth",
+                                                         "fit"]
+    assert sum(line.points for line in result.components) == pytest.approx(result.score, abs=0.01)
+    assert "2 marketplace(s): amazon,ebay" in result.components[4].detail
+    assert any("feedback rate 1%-5%" in line for line in result.revenue)
+    assert not result.stale
+
+
+def test_explain_a_storefront_by_marketplace_and_seller_id(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, "etsy:42", ScoringSettings())
+    assert result.kind == "storefront"
+    assert "4.9/5 stars mapped to 97.5% positive" in result.components[1].detail
+    assert any("12,000 orders (exact sales count" in line for line in result.revenue)
+
+
+def test_explain_notices_changed_weights(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, "business:1", ScoringSettings(weight_volume=0.9))
+    assert result.stale
+
+
+@pytest.mark.parametrize(("target", "message"), [("Nobody GmbH", "no business or seller named"),
+                                                 ("seller:999", "no scored storefront"),
+                                                 ("amazon:NOPE", "no scored amazon seller")])
+def test_explain_unknown_targets(engine: Engine, target: str, message: str) -> None:
+    with session_scope(engine) as session, pytest.raises(InputError, match=message):
+        explain(session, target, ScoringSettings())
