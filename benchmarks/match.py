@@ -27,11 +27,12 @@ from rich.console import Console
 from rich.table import Table
 
 from scout.identity.blocks import similar_pairs
-from scout.identity.linking import CATEGORY_BONUS, DEFAULT_THRESHOLD, Cluster, SellerFacts, link_storefronts
+from scout.identity.linking import CATEGORY_BONUS, Cluster, SellerFacts, link_storefronts
 from scout.identity.names import name_keys
+from scout.identity.rules import MATCH_THRESHOLD
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 
-CUTOFF = DEFAULT_THRESHOLD - CATEGORY_BONUS  # the lowest name similarity `scout match` looks at
+CUTOFF = MATCH_THRESHOLD - CATEGORY_BONUS  # the lowest name similarity `scout match` looks at
 NO_DETAIL_SHARE = 0.1  # the replica's Amazon profiles without "Detailed Seller Information"
 
 
@@ -103,7 +104,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--full", action="store_true", help="brute force on the big world itself (minutes)")
     args = parser.parse_args()
-    table = Table(title=f"scout match benchmark (threshold {DEFAULT_THRESHOLD}, candidate cutoff {CUTOFF:.2f})")
+    table = Table(title=f"scout match benchmark (threshold {MATCH_THRESHOLD}, candidate cutoff {CUTOFF:.2f})")
     for column in ("measure", "value", "on"):
         table.add_column(column, justify="right" if column == "value" else "left")
 

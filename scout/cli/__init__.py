@@ -1,4 +1,10 @@
-"""The `scout` command line: a thin layer over the core. Each command group lives in its own module."""
+"""The `scout` command line: a thin layer over the core. Each command group lives in its own module.
+
+Start-up is kept to what the command runs: the commands are listed below with their one-line summaries, so
+`scout --help` imports none of their modules, and `scout COMMAND` imports that command's module only. Command
+modules import typer and light constants at the top and the core (SQLAlchemy, the crawler, rich tables) inside
+the functions that use it (tests/scout/cli/test_startup.py holds them to it).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,12 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import typer
+import typer.main
+from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 from scout import __version__
 from scout.cli.console import print_error
@@ -24,8 +33,89 @@ class AppState:
     debug: bool = False
 
 
+class Command(NamedTuple):
+    """Where a command lives, and the summary `scout --help` shows for it without importing it."""
+
+    module: str  # under scout.cli
+    attribute: str  # a typer.Typer for a group of commands, else the command function
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "demo": Command("demo_cmd", "demo", "Run Scout end to end against its own replica of the marketplaces: no network "
+                                        "needed."),
+    "db": Command("db_cmd", "app", "Create, upgrade and inspect Scout's database."),
+    "crawl": Command("crawl_cmd", "crawl", "Crawl marketplaces politely: rankings and searches through to seller "
+                                           "profiles."),
+    "reparse": Command("crawl_cmd", "reparse", "Re-run today's parsers over archived pages, without the network (e.g. "
+                                               "after a parser fix)."),
+    "parse": Command("parse_cmd", "parse", "Parse saved pages or API responses and show the records (nothing is "
+                                           "stored)."),
+    "ingest": Command("parse_cmd", "ingest", "Store saved pages or API responses as snapshots with provenance; "
+                                             "ingesting again changes nothing."),
+    "match": Command("identity_cmd", "match", "Link storefronts of one business across marketplaces and store the "
+                                              "businesses."),
+    "suppress": Command("identity_cmd", "app", "Businesses never to contact: sellers already on our marketplace, "
+                                               "do-not-contact requests."),
+    "score": Command("leads_cmd", "score", "Recompute every seller's and business's score from the database and store "
+                                           "them for `scout leads`."),
+    "explain": Command("leads_cmd", "explain_cmd", "Show how a business's or storefront's score was made: each "
+                                                   "component's value and weight, and the assumptions behind its "
+                                                   "revenue range."),
+    "leads": Command("leads_cmd", "leads", "List the best businesses to approach, one row per business, from the "
+                                           "scores of `scout score`."),
+    "outreach": Command("outreach_cmd", "app", "Onboarding offers: draft them for the top leads, record where each "
+                                               "one stands."),
+    "pipeline": Command("outreach_cmd", "pipeline", "Show how many offers are in each status and list the active ones "
+                                                    "(drafted, sent, replied)."),
+    "forget": Command("outreach_cmd", "forget_cmd", "Erase a business (or a lone storefront) and everything about it, "
+                                                    "keeping only a do-not-contact entry."),
+    "dashboard": Command("dashboard_cmd", "dashboard", "Show the state of Scout at a glance: sellers and leads, the "
+                                                       "top businesses, the outreach pipeline, momentum movers and "
+                                                       "the health of each source's last crawl."),
+    "replica": Command("replica_cmd", "app", "Serve Scout's marketplace replica on loopback."),
+    "settings": Command("settings_cmd", "show_settings", "Show every setting: its scout.toml key, environment "
+                                                         "variable, current value and meaning."),
+}
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
+def load_command(name: str) -> Any:
+    """The click command (or group) of one Scout command, importing only its module."""
+    spec = COMMANDS[name]
+    target = getattr(importlib.import_module(f"scout.cli.{spec.module}"), spec.attribute)
+    if isinstance(target, typer.Typer):
+        group = typer.main.get_group(target)
+        group.name = name
+        return group
+    return typer.main.get_command_from_info(CommandInfo(name=name, callback=target), pretty_exceptions_short=True,
+                                            rich_markup_mode=None)
+
+
+class LazyGroup(TyperGroup):
+    """Scout's commands, each loaded from its module only when it is the one asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, spec.summary if len(spec.summary) <= limit else spec.summary[:limit - 3].rstrip() + "...")
+                for name, spec in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="scout",
+    cls=LazyGroup,
     help="Find the best-performing sellers on rival marketplaces and draft onboarding offers.\n\n"
          "Example: scout db init && scout db stats",
     no_args_is_help=True,
@@ -61,65 +151,10 @@ def main_options(
     ctx.obj = AppState(settings=load_settings(config, overrides={"db": db}), debug=debug)
 
 
-# command name -> (module under scout.cli, attribute, is a group). Modules are imported only for the command
-# being run (all of them for --help), so `scout leads` does not pay for importing the crawler.
-COMMANDS: dict[str, tuple[str, str, bool]] = {
-    "db": ("db_cmd", "app", True),
-    "parse": ("parse_cmd", "parse", False),
-    "ingest": ("parse_cmd", "ingest", False),
-    "crawl": ("crawl_cmd", "crawl", False),
-    "reparse": ("crawl_cmd", "reparse", False),
-    "replica": ("replica_cmd", "app", True),
-    "score": ("leads_cmd", "score", False),
-    "explain": ("leads_cmd", "explain_cmd", False),
-    "leads": ("leads_cmd", "leads", False),
-    "match": ("identity_cmd", "match", False),
-    "suppress": ("identity_cmd", "app", True),
-    "settings": ("settings_cmd", "show_settings", False),
-    "outreach": ("outreach_cmd", "app", True),
-    "pipeline": ("outreach_cmd", "pipeline", False),
-    "forget": ("outreach_cmd", "forget_cmd", False),
-    "dashboard": ("dashboard_cmd", "dashboard", False),
-    "demo": ("demo_cmd", "demo", False),
-}
-_registered: set[str] = set()
-GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--config")
-INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
-
-
-def register(only: str | None = None) -> typer.Typer:
-    """Attach the commands to the app: just `only` when it names one, else all of them."""
-    for name, (module_name, attribute, is_group) in COMMANDS.items():
-        if (only is not None and name != only) or name in _registered:
-            continue
-        target = getattr(importlib.import_module(f"scout.cli.{module_name}"), attribute)
-        if is_group:
-            app.add_typer(target, name=name)
-        else:
-            app.command(name)(target)
-        _registered.add(name)
-    return app
-
-
-def command_in(argv: list[str]) -> str | None:
-    """The command named on a command line, skipping global options and their values."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg if arg in COMMANDS else None
-    return None
-
-
 def main() -> None:
     """Entry point: run the app, turning Scout's errors into one red line and a non-zero exit."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("SCOUT_DEBUG") == "1"
     try:
-        argv = sys.argv[1:]
-        register(command_in(argv) or ("settings" if "--version" in argv else None))
         app()
     except SystemExit as exit_:
         if exit_.code == INTERRUPTED_EXIT:  # typer turns Ctrl-C inside a command into a silent exit 130
@@ -133,7 +168,7 @@ def main() -> None:
             raise
         print_error(str(err))
         sys.exit(1)
-    except KeyboardInterrupt:  # outside typer's reach: while registering the command
+    except KeyboardInterrupt:  # outside typer's reach: while loading the command
         print_error("interrupted")
         sys.exit(INTERRUPTED_EXIT)
     except Exception as err:  # a bug: say so in one line, the traceback is one flag away

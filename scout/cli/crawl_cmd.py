@@ -4,30 +4,27 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.engine import Engine
 
-from db.migrate import open_current
 from scout.cli.console import stderr_console, stdout_console
-from scout.crawl.run import read_host_map, resolve_sources, run_crawl
-from scout.crawl.sources import SOURCES, CrawlScope
-from scout.crawl.summary import CrawlSummary
 from scout.errors import Interrupted
-from scout.pages.reparse import reparse_pages
-from scout.settings import Settings
+from scrapers.registry import MARKETPLACES
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from scout.crawl.sources import CrawlScope
+    from scout.crawl.summary import CrawlSummary
+    from scout.settings import Settings
 
 FLAGGED_EXIT = 3
 
 
 def crawl(
     ctx: typer.Context,
-    sources: Annotated[list[str] | None, typer.Argument(help=f"all, or any of: {', '.join(SOURCES)}",
+    sources: Annotated[list[str] | None, typer.Argument(help=f"all, or any of: {', '.join(MARKETPLACES)}",
                                                         show_default="all")] = None,
     site: Annotated[str | None, typer.Option("--marketplace-site", "--site",
                                              help="Amazon site: com, co.uk, de, fr, es, it")] = None,
@@ -54,6 +51,10 @@ def crawl(
 
     Example: scout crawl amazon --marketplace-site de --category ce-de --max-pages 500
     """
+    from db.migrate import open_current
+    from scout.crawl.run import read_host_map, resolve_sources
+    from scout.crawl.sources import CrawlScope
+
     settings = ctx.obj.settings
     if delay is not None:
         settings.crawler.per_host_delay = delay
@@ -76,6 +77,17 @@ def crawl(
 def crawl_with_progress(engine: Engine, settings: Settings, names: list[str], scope: CrawlScope,
                         **kwargs: Any) -> CrawlSummary:
     """Run a crawl with a live progress bar per source, then print its summary."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from scout.crawl.run import run_crawl
+
     err = stderr_console()
     columns = (TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn())
@@ -96,6 +108,10 @@ def crawl_with_progress(engine: Engine, settings: Settings, names: list[str], sc
 
 def print_summary(summary: CrawlSummary) -> None:
     """The closing table, and a red line for every source that was mostly blocked or drifted."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"Crawl {summary.crawl_id}: {summary.status} (pages, then sellers new / seen again)",
                   title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))
     columns = ("source", "ok", "retry", "block", "drift", "robots", "fail", "left", "new", "seen")
@@ -124,6 +140,9 @@ def reparse(
 
     Example: scout reparse --marketplace amazon --only-failed
     """
+    from db.migrate import open_current
+    from scout.pages.reparse import reparse_pages
+
     engine = open_current(ctx.obj.settings.db, write=True)
     report = reparse_pages(engine, marketplace=marketplace, only_failed=only_failed)
     statuses = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items())) or "no pages"

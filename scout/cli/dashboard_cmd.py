@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console, RenderableType
 
-from db.engine import session_scope
-from db.migrate import open_current
-from db.models import utcnow
-from scout.dashboard.data import DEFAULT_THRESHOLD, DashboardData, check_dashboard_options, load_dashboard
-from scout.dashboard.render import glyphs_for, render_dashboard, watch_dashboard
+from scout.dashboard.options import DEFAULT_THRESHOLD, check_dashboard_options
 from scrapers.registry import MARKETPLACES
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from scout.dashboard.data import DashboardData
 
 
 def dashboard_console() -> Console:
     """The console the dashboard draws on: no colour or styles at all when NO_COLOR is set or not a TTY."""
+    from rich.console import Console
+
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(highlight=False, soft_wrap=False, color_system=None if plain else "auto", no_color=plain)
 
@@ -39,6 +41,12 @@ def dashboard(
 
     Example: scout dashboard --watch 5 --marketplace etsy
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from db.models import utcnow
+    from scout.dashboard.data import load_dashboard
+    from scout.dashboard.render import glyphs_for, render_dashboard, watch_dashboard
+
     check_dashboard_options(marketplace, threshold, watch)
     engine = open_current(ctx.obj.settings.db, write=False)
     console = dashboard_console()

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from db.engine import describe, make_engine, session_scope
-from db.migrate import head_revision, open_current, upgrade
-from db.queries import count_businesses, count_crawls, database_stats
 from scout.cli.console import stdout_console
 
-app = typer.Typer(help="Create, upgrade and inspect Scout's database.\n\nExample: scout db init", no_args_is_help=True)
+app = typer.Typer(help="Create, upgrade and inspect Scout's database.\n\nExample: scout db init",
+                  no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("init")
@@ -19,6 +16,9 @@ def init(ctx: typer.Context) -> None:
 
     Example: scout --db scout.db db init
     """
+    from db.engine import describe, make_engine
+    from db.migrate import upgrade
+
     engine = make_engine(ctx.obj.settings.db, write=True)
     before, after = upgrade(engine)
     where = describe(engine.url)
@@ -34,6 +34,9 @@ def upgrade_cmd(ctx: typer.Context) -> None:
 
     Example: scout --db team.db db upgrade
     """
+    from db.engine import describe, make_engine
+    from db.migrate import upgrade
+
     engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
     before, after = upgrade(engine)
     if before == after:
@@ -48,6 +51,12 @@ def stats(ctx: typer.Context) -> None:
 
     Example: scout db stats
     """
+    from rich.table import Table
+
+    from db.engine import describe, session_scope
+    from db.migrate import head_revision, open_current
+    from db.queries import count_businesses, count_crawls, database_stats
+
     engine = open_current(ctx.obj.settings.db, write=False)
     with session_scope(engine) as session:
         rows = database_stats(session)

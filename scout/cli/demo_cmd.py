@@ -8,14 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
-from db.engine import make_engine, session_scope
 from scout.cli.console import stdout_console
-from scout.cli.crawl_cmd import print_summary
-from scout.dashboard.data import load_dashboard
-from scout.dashboard.render import print_dashboard
-from scout.demo import run_demo
 
 
 def demo(
@@ -33,6 +27,14 @@ def demo(
 
     Example: scout demo --sellers 500 --out /tmp/scout-demo
     """
+    from rich.text import Text
+
+    from db.engine import make_engine, session_scope
+    from scout.cli.crawl_cmd import print_summary
+    from scout.dashboard.data import load_dashboard
+    from scout.dashboard.render import print_dashboard
+    from scout.demo import run_demo
+
     console = stdout_console()
     started = time.monotonic()
 

@@ -7,22 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from db.engine import connection_scope, session_scope
-from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import InputError
-from scout.identity.linking import DEFAULT_THRESHOLD, SINGLE, match_businesses
-from scout.identity.suppressed import KINDS, list_catches
-from scout.identity.suppression import add_suppression, import_suppressions
+from scout.identity.rules import MATCH_THRESHOLD, SINGLE, SUPPRESSION_KINDS
 
 app = typer.Typer(help="Businesses never to contact: sellers already on our marketplace, do-not-contact requests."
-                       "\n\nExample: scout suppress import our_sellers.csv", no_args_is_help=True)
+                       "\n\nExample: scout suppress import our_sellers.csv",
+                  no_args_is_help=True, rich_markup_mode=None)
 
 
 def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
-        "--threshold", min=0.5, max=1.0, help="name similarity (0-1) a link on names alone needs")] = DEFAULT_THRESHOLD,
+        "--threshold", min=0.5, max=1.0, help="name similarity (0-1) a link on names alone needs")] = MATCH_THRESHOLD,
           ) -> None:
     """Link storefronts of one business across marketplaces and store the businesses.
 
@@ -31,6 +27,12 @@ def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
 
     Example: scout match
     """
+    from rich.table import Table
+
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.identity.linking import match_businesses
+
     engine = open_current(ctx.obj.settings.db, write=True)
     started = time.perf_counter()
     with session_scope(engine) as session:
@@ -54,7 +56,8 @@ def match(ctx: typer.Context, threshold: Annotated[float, typer.Option(
 @app.command("import")
 def import_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
         help="CSV with a name column; optional domain, seller_id, marketplace, reason", show_default=False)],
-               kind: Annotated[str, typer.Option("--kind", help=f"one of: {', '.join(KINDS)}")] = "existing_seller",
+               kind: Annotated[str, typer.Option("--kind", help=f"one of: {', '.join(SUPPRESSION_KINDS)}")
+                               ] = "existing_seller",
                ) -> None:
     """Import sellers already on our marketplace from a CSV (UTF-8, header row with a `name` column).
 
@@ -62,6 +65,10 @@ def import_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(
 
     Example: scout suppress import our_sellers.csv
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.identity.suppression import import_suppressions
+
     engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         result = import_suppressions(session, file, kind=kind)
@@ -80,6 +87,10 @@ def add_cmd(ctx: typer.Context, name: Annotated[str, typer.Argument(help="busine
 
     Example: scout suppress add "Anker Direct" --reason "asked us to stop" --domain anker.com
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.identity.suppression import add_suppression
+
     if not reason.strip():
         raise InputError("--reason is empty: say why this business must not be contacted")
     engine = open_current(ctx.obj.settings.db, write=True)
@@ -99,6 +110,12 @@ def list_cmd(ctx: typer.Context) -> None:
 
     Example: scout suppress list
     """
+    from rich.table import Table
+
+    from db.engine import connection_scope
+    from db.migrate import open_current
+    from scout.identity.suppressed import list_catches
+
     engine = open_current(ctx.obj.settings.db, write=False)
     with connection_scope(engine) as conn:
         matches = list_catches(conn)

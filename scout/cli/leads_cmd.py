@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
-from db.engine import connection_scope, session_scope
-from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.money import short_amount
-from scout.scoring.explain import Explanation, explain
-from scout.scoring.export import export_csv, export_xlsx
-from scout.scoring.leads import Lead, select_leads
-from scout.scoring.scores import score_database
 from scrapers.registry import MARKETPLACES
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+    from scout.scoring.explain import Explanation
+    from scout.scoring.leads import Lead
 
 
 def score(ctx: typer.Context) -> None:
@@ -28,7 +26,12 @@ def score(ctx: typer.Context) -> None:
 
     Example: scout score && scout leads --top 20
     """
+    from rich.table import Table
+
+    from db.engine import session_scope
+    from db.migrate import open_current
     from db.models import utcnow  # the ORM models: `scout leads` does without them
+    from scout.scoring.scores import score_database
 
     settings = ctx.obj.settings
     settings.scoring.check()
@@ -54,6 +57,10 @@ def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
 
     Example: scout explain amazon:A1EXAMPLE
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.scoring.explain import explain
+
     settings = ctx.obj.settings
     engine = open_current(settings.db, write=False)
     with session_scope(engine) as session:
@@ -62,6 +69,8 @@ def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
 
 
 def _print_explanation(result: Explanation) -> None:
+    from rich.table import Table
+
     console = stdout_console()
     verdict = f"insufficient data ({result.reason})" if result.insufficient else f"score {result.score:.1f} / 100"
     console.print(safe_text(f"{result.name} [{result.kind} {result.key}]: {verdict}", style="bold"))
@@ -129,6 +138,11 @@ def leads(
 
     Example: scout leads --top 50 --marketplace etsy --country DE --csv leads.csv --bom
     """
+    from db.engine import connection_scope
+    from db.migrate import open_current
+    from scout.scoring.export import export_csv, export_xlsx
+    from scout.scoring.leads import select_leads
+
     engine = open_current(ctx.obj.settings.db, write=False)
     with connection_scope(engine) as conn:
         found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
@@ -151,6 +165,9 @@ WIDE_COLUMNS = ("marketplaces", "pos. %", "GMV/month", "cc")  # shown from 120 c
 
 
 def _leads_table(found: list[Lead], width: int = 160) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=f"Top {len(found)} leads", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "revenue", "GMV/month",
                            "growth", "cc", "status") if width >= 120 or c not in WIDE_COLUMNS]

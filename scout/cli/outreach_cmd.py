@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.table import Table
 
-from db.engine import session_scope
-from db.migrate import open_current
-from db.models import utcnow
 from scout.cli.console import safe_text, stdout_console
-from scout.errors import InputError
+from scout.outreach.formats import FORMATS
 from scout.outreach.locale import LANGUAGES
-from scout.outreach.pipeline import STATUSES, mark_offer, pipeline_view
-from scout.outreach.run import FORMATS, DraftReport, draft_offers
-from scout.privacy.forget import find_forget_target, forget
+from scout.outreach.statuses import STATUSES, check_status
+
+if TYPE_CHECKING:
+    from scout.outreach.run import DraftReport
 
 app = typer.Typer(help="Onboarding offers: draft them for the top leads, record where each one stands.\n\n"
-                       "Example: scout outreach draft --top 50 --out drafts/", no_args_is_help=True)
+                       "Example: scout outreach draft --top 50 --out drafts/",
+                  no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("draft")
@@ -41,6 +38,11 @@ def draft_cmd(
 
     Example: scout outreach draft --top 50 --format eml --out drafts/
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from db.models import utcnow
+    from scout.outreach.run import draft_offers
+
     settings = ctx.obj.settings
     engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
@@ -50,6 +52,9 @@ def draft_cmd(
 
 
 def _print_drafts(report: DraftReport, out: Path) -> None:
+    from rich import box
+    from rich.table import Table
+
     console = stdout_console()
     table = Table(title=f"{len(report.drafted)} draft(s) in {out}", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("business", "lang", "offer code", "expires", "EU notice", "review"):
@@ -79,8 +84,12 @@ def mark_cmd(
 
     Example: scout outreach mark amazon:A1EXAMPLE sent
     """
-    if status not in STATUSES:  # before opening the database: a typo is the commonest mistake
-        raise InputError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from db.models import utcnow
+    from scout.outreach.pipeline import mark_offer
+
+    check_status(status)  # before opening the database: a typo is the commonest mistake
     engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         result = mark_offer(session, business, status, now=utcnow())
@@ -99,6 +108,14 @@ def pipeline(ctx: typer.Context) -> None:
 
     Example: scout pipeline
     """
+    from rich import box
+    from rich.table import Table
+
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from db.models import utcnow
+    from scout.outreach.pipeline import pipeline_view
+
     engine = open_current(ctx.obj.settings.db, write=False)
     now = utcnow()
     with session_scope(engine) as session:
@@ -134,6 +151,10 @@ def forget_cmd(
 
     Example: scout forget amazon:A1EXAMPLE --yes
     """
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.privacy.forget import find_forget_target, forget
+
     engine = open_current(ctx.obj.settings.db, write=True)
     with session_scope(engine) as session:
         found = find_forget_target(session, target)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from db.migrate import open_current
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import USER_ERRORS, InputError
-from scout.pages.charset import decode_body
-from scout.pages.ingest import expand_paths, ingest_files
 from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
-from scrapers.registry import MARKETPLACES, parse_page
+from scrapers.registry import MARKETPLACES
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 MarketplaceOpt = Annotated[str | None, typer.Option("--marketplace", "-m", help=f"one of: {', '.join(MARKETPLACES)}"
                                                     " (default: detected from the content)")]
@@ -42,6 +41,10 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
 
     Example: scout parse saved/offers.html --json
     """
+    from scout.pages.charset import decode_body
+    from scout.pages.ingest import expand_paths
+    from scrapers.registry import parse_page
+
     _check_choice(marketplace, MARKETPLACES, "marketplace")
     _check_choice(kind, KINDS, "kind")
     console = stdout_console()
@@ -88,6 +91,8 @@ COLUMNS: dict[type, tuple[str, ...]] = {
 
 
 def _records_table(path: Path, parsed: ParsedPage) -> Table:
+    from rich.table import Table
+
     title = f"{path.name}: {parsed.marketplace} {parsed.kind}, {len(parsed.records)} records"
     table = Table(title=safe_text(title), title_justify="left")
     columns = COLUMNS[type(parsed.records[0])] if parsed.records else ()
@@ -123,6 +128,11 @@ def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = No
 
     Example: scout ingest ~/Downloads/amazon-seller.html --as-of 2026-11-01
     """
+    from rich.table import Table
+
+    from db.migrate import open_current
+    from scout.pages.ingest import expand_paths, ingest_files
+
     _check_choice(marketplace, MARKETPLACES, "marketplace")
     _check_choice(kind, KINDS, "kind")
     when = _parse_as_of(as_of)

@@ -13,11 +13,9 @@ import typer
 from scout.cli.console import stdout_console
 from scout.errors import InputError
 from scout.replica.faults import FAULT_KINDS, Faults
-from scout.replica.server import run_replica
-from scout.replica.world import build_world, export_ground_truth
 
 app = typer.Typer(help="Serve Scout's marketplace replica on loopback.\n\nExample: scout replica serve --sellers 2000",
-                  no_args_is_help=True)
+                  no_args_is_help=True, rich_markup_mode=None)
 
 SeedOpt = Annotated[int, typer.Option("--seed", help="seed of the synthetic world")]
 SellersOpt = Annotated[int, typer.Option("--sellers", min=1, help="businesses in the world")]
@@ -60,6 +58,9 @@ def serve(
 
     Example: scout replica serve --sellers 500 --fault 429=0.1 --host-map replica.json
     """
+    from scout.replica.server import run_replica
+    from scout.replica.world import build_world
+
     faults = parse_faults(list(fault or []), seed)
     world = build_world(seed=seed, sellers=sellers)
     console = stdout_console()
@@ -86,6 +87,8 @@ def truth(
 
     Example: scout replica truth --sellers 500 --out truth.csv
     """
+    from scout.replica.world import build_world, export_ground_truth
+
     rows = export_ground_truth(build_world(seed=seed, sellers=sellers))
     if out.suffix.lower() == ".json":
         out.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from scout.cli.console import safe_text, stdout_console
 from scout.settings import describe_settings
@@ -16,6 +15,8 @@ def show_settings(ctx: typer.Context) -> None:
 
     Example: SCOUT_CRAWLER_PER_HOST_DELAY=2 scout settings
     """
+    from rich.table import Table
+
     settings = ctx.obj.settings
     table = Table(title="Scout settings (defaults < scout.toml < SCOUT_* environment < flags)")
     for column in ("scout.toml key", "environment", "value", "meaning"):

@@ -18,13 +18,10 @@ from sqlmodel import Session, col
 
 from db.models import Business, LeadScore, Outreach, Seller, SellerScore, Suppression
 from scout.dashboard.crawl_health import SourceHealth, crawl_health
-from scout.errors import InputError
+from scout.dashboard.options import DEFAULT_THRESHOLD, check_dashboard_options
 from scout.identity.suppressed import SuppressionList, business_facts
 from scout.scoring.leads import select_leads
-from scrapers.registry import MARKETPLACES
 
-DEFAULT_THRESHOLD = 60.0  # a lead is a business scoring at least this
-MIN_WATCH_SECONDS = 1.0
 NEW_WINDOW = timedelta(days=7)
 HISTOGRAM_BINS = 10  # 0-10, 10-20, ... 90-100
 FUNNEL_STAGES = ("drafted", "sent", "replied", "onboarded")
@@ -165,16 +162,6 @@ class DashboardData:
     def fallers(self) -> tuple[Mover, ...]:
         """Storefronts losing ratings fastest."""
         return self.scores.fallers if self.scores else ()
-
-
-def check_dashboard_options(marketplace: str | None, threshold: float, watch: float | None) -> None:
-    """Raise InputError for an option that can never be right."""
-    if marketplace is not None and marketplace not in MARKETPLACES:
-        raise InputError(f"unknown marketplace {marketplace!r} (known: {', '.join(MARKETPLACES)})")
-    if not 0 <= threshold <= 100:
-        raise InputError(f"threshold must be between 0 and 100, got {threshold:g}")
-    if watch is not None and not watch >= MIN_WATCH_SECONDS:
-        raise InputError(f"--watch must be at least {MIN_WATCH_SECONDS:g} second, got {watch:g}")
 
 
 def load_dashboard(session: Session, *, now: datetime, marketplace: str | None = None,

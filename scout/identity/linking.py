@@ -32,17 +32,15 @@ from scout.identity.names import (
     normalize_domain,
     normalize_name,
 )
+from scout.identity.rules import MANUAL_PREFIX, MATCH_THRESHOLD, SINGLE
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-DEFAULT_THRESHOLD = 0.90  # normalised-name similarity (rapidfuzz Indel, 0-1) a fuzzy link needs
 NO_COUNTRY_PENALTY = 0.03  # more similarity needed when neither storefront says where it is based
 CATEGORY_BONUS = 0.02  # less needed when both sell in the same category (more when they differ: twice this)
 SAME_ADDRESS = 0.75  # share of the shorter address found in the other: the same place written two ways
 OTHER_ADDRESS = 0.5  # below this the addresses are different places
-SINGLE = "single storefront"  # match_evidence of a business with one storefront
-MANUAL_PREFIX = "manual"  # a business whose match_evidence starts with this is a person's decision: left alone
 _FUZZY_SCORE = re.compile(r":[0-9.]+$")
 
 
@@ -239,7 +237,7 @@ def _evidence_text(group: _Group) -> str:
     return "; ".join(parts)
 
 
-def link_storefronts(storefronts: Sequence[SellerFacts], *, threshold: float = DEFAULT_THRESHOLD) -> list[Cluster]:
+def link_storefronts(storefronts: Sequence[SellerFacts], *, threshold: float = MATCH_THRESHOLD) -> list[Cluster]:
     """Group storefronts into businesses: exact evidence first, then blocked fuzzy names without conflicts."""
     items = [_prepare(s) for s in storefronts]
     linker = _Linker(items)
@@ -314,7 +312,7 @@ def _vat_key(vat: str | None) -> str | None:
     return (re.sub(r"[^0-9A-Z]", "", vat.upper()) or None) if vat else None
 
 
-def match_businesses(session: Session, *, threshold: float = DEFAULT_THRESHOLD) -> MatchReport:
+def match_businesses(session: Session, *, threshold: float = MATCH_THRESHOLD) -> MatchReport:
     """Link every storefront to a business and store the businesses; re-running on the same data changes nothing.
 
     A business keeps its id while it keeps most of its storefronts; businesses decided by hand (match_evidence

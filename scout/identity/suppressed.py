@@ -24,13 +24,12 @@ from sqlalchemy import select
 from db.queries import business, seller, suppression
 from scout.identity.keys import business_key, split_business_key
 from scout.identity.names import name_keys, normalize_domain
+from scout.identity.rules import SUPPRESS_THRESHOLD, SUPPRESSION_KINDS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
-SUPPRESS_THRESHOLD = 0.92  # name similarity at which a suppression entry catches a business
-KINDS = ("do_not_contact", "onboarded", "existing_seller")  # strongest first: a business shows the first that applies
 IN_CHUNK = 500
 
 
@@ -55,7 +54,8 @@ class Entry:
     @property
     def strength(self) -> tuple[int, int]:
         """Sort key: do-not-contact before onboarded before existing seller, then the oldest entry."""
-        return (KINDS.index(self.kind) if self.kind in KINDS else len(KINDS), self.id)
+        return (SUPPRESSION_KINDS.index(self.kind) if self.kind in SUPPRESSION_KINDS else len(SUPPRESSION_KINDS),
+                self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from db.models import Suppression
 from scout.errors import InputError
 from scout.identity.names import normalize_domain, normalize_name
-from scout.identity.suppressed import KINDS
+from scout.identity.rules import SUPPRESSION_KINDS
 from scout.sanitize import strip_control
 
 COLUMNS = ("name", "domain", "seller_id", "marketplace", "reason")
@@ -55,8 +55,8 @@ def add_suppression(session: Session, name: str, *, reason: str | None, kind: st
     clean = _clean(name)
     if clean is None:
         raise InputError("the name to suppress is empty")
-    if kind not in KINDS:
-        raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(KINDS)})")
+    if kind not in SUPPRESSION_KINDS:
+        raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(SUPPRESSION_KINDS)})")
     entry = Suppression(name=clean, normalized_name=normalize_name(clean), domain=normalize_domain(domain),
                         seller_id=_clean(seller_id), marketplace=(_clean(marketplace) or "").lower() or None,
                         kind=kind, reason=_clean(reason), source=source)
@@ -98,8 +98,8 @@ def read_suppression_csv(path: Path) -> list[dict[str, str | None]]:
 def import_suppressions(session: Session, path: Path, *, kind: str = "existing_seller") -> ImportResult:
     """Add a CSV's rows to the list as `kind` entries; importing the same file again adds nothing."""
     rows = read_suppression_csv(path)
-    if kind not in KINDS:
-        raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(KINDS)})")
+    if kind not in SUPPRESSION_KINDS:
+        raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(SUPPRESSION_KINDS)})")
     seen = _existing_identities(session)
     added = duplicates = blank = 0
     for row in rows:

@@ -13,7 +13,6 @@ company, its postal address, the offer, the opt-out and (EU/UK recipients) the G
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -209,11 +208,6 @@ def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, busi
                  subject=subject, body=body, storefront_url=context["storefront_url"],
                  sites=tuple(dict.fromkeys(s.label for s in storefronts)), eu_notice=eu, review=tuple(review),
                  suppressed=suppressed, economics=economics, status=status)
-
-
-def opt_out_mailto(settings: OutreachSettings, code: str) -> str:
-    """The List-Unsubscribe mailto of a draft: a reply with subject STOP and the offer code."""
-    return f"mailto:{settings.sender_email}?subject={urllib.parse.quote(f'STOP {code}')}"
 
 
 def check_settings(settings: OutreachSettings) -> None:

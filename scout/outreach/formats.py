@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import email.policy
 import re
+import urllib.parse
 from collections.abc import Sequence
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scout.money import rounded
-from scout.outreach.drafts import Draft, opt_out_mailto
 from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe
 from scout.settings import OutreachSettings
+
+if TYPE_CHECKING:
+    from scout.outreach.drafts import Draft
+
+FORMATS = ("md", "eml", "csv")
 
 CSV_HEADERS = ("business_id", "business", "status", "offer_code", "language", "expires_on", "free_months",
                "commission_pct", "storefronts", "storefront_url", "subject", "body", "monthly_gmv_low",
@@ -83,3 +88,8 @@ def write_drafts_csv(drafts: Sequence[Draft], path: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(CSV_HEADERS)
         writer.writerows(draft_row(d) for d in drafts)
+
+
+def opt_out_mailto(settings: OutreachSettings, code: str) -> str:
+    """The List-Unsubscribe mailto of a draft: a reply with subject STOP and the offer code."""
+    return f"mailto:{settings.sender_email}?subject={urllib.parse.quote(f'STOP {code}')}"

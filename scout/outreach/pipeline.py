@@ -1,15 +1,5 @@
-"""The outreach pipeline: one offer per business, its status, and the side effects of a change.
-
-    drafted ──> sent ──> replied ──> onboarded      (final: the business goes on the suppression list)
-       │          │         │
-       │          ├─────────┴──────> declined ──> drafted   (a later, fresh offer)
-       │          └────────────────> onboarded
-       └──────────┴─────────┴──────> opted-out      (final: do-not-contact, from any state, even with no offer)
-
-An offer is sent before it can be replied to, declined or accepted; `drafted → onboarded` is refused (a seller who
-joined on their own belongs on the suppression list: `scout suppress add … --kind onboarded`). Marking the
-current status again changes nothing. A suppressed business cannot be marked sent.
-"""
+"""The outreach pipeline: one offer per business, where it stands, and the side effects of a change (the
+statuses and the moves between them: scout.outreach.statuses)."""
 
 from __future__ import annotations
 
@@ -29,26 +19,8 @@ from scout.identity.keys import business_key
 from scout.identity.lookup import business_label, resolve_business
 from scout.identity.suppressed import suppression_verdicts
 from scout.identity.suppression import add_suppression
+from scout.outreach.statuses import ACTIVE, STATUSES, TRANSITIONS, check_status
 from scout.sanitize import strip_control
-
-STATUSES = ("drafted", "sent", "replied", "onboarded", "declined", "opted-out")
-ACTIVE = ("replied", "sent", "drafted")  # an active offer blocks a second one; listed in this order
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"opted-out"}),  # no offer yet: only an opt-out can be recorded
-    "drafted": frozenset({"sent", "opted-out"}),
-    "sent": frozenset({"replied", "onboarded", "declined", "opted-out"}),
-    "replied": frozenset({"onboarded", "declined", "opted-out"}),
-    "declined": frozenset({"drafted", "opted-out"}),
-    "onboarded": frozenset(),
-    "opted-out": frozenset(),
-}
-
-
-def check_status(status: str) -> str:
-    """The status, or an InputError naming the known ones."""
-    if status not in STATUSES:
-        raise InputError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
-    return status
 
 
 def suppress_business(session: Session, business: Business, *, kind: str, reason: str) -> int:

@@ -31,13 +31,12 @@ from scout.outreach.drafts import (
     compose_draft,
     template_environment,
 )
-from scout.outreach.formats import draft_email, draft_markdown, write_drafts_csv
+from scout.outreach.formats import FORMATS, draft_email, draft_markdown, write_drafts_csv
 from scout.outreach.locale import LANGUAGES
 from scout.outreach.recipient import Storefront
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
 
-FORMATS = ("md", "eml", "csv")
 CSV_NAME = "drafts.csv"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 

@@ -21,7 +21,7 @@ from scout.replica.catalog import SITES
 from scout.replica.faults import apply_drift
 from scout.replica.routes import DRIFTS, route
 from scout.replica.world import Storefront, World, build_world
-from scrapers.ebay import parse_compact_count
+from scrapers.ebay_seller import parse_compact_count
 from scrapers.records import Offer, RankingEntry, SellerProfile
 from scrapers.registry import parse_page
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from scrapers import ebay
+from scrapers import ebay, ebay_seller
 from scrapers.errors import BlockedError, ParseError
 from scrapers.records import Offer, SellerProfile
 from tests.helpers import fixture_text, real_page
@@ -237,7 +237,7 @@ def test_store_page_with_empty_seller_card_is_parse_error() -> None:
     ],
 )
 def test_parse_compact_count_expands_suffixes(text: str, expected: int | None) -> None:
-    assert ebay.parse_compact_count(text) == expected
+    assert ebay_seller.parse_compact_count(text) == expected
 
 
 # --- bot walls ---------------------------------------------------------------------------------------------

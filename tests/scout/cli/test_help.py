@@ -1,35 +1,44 @@
-"""Every command explains itself: help text with an `Example:` line."""
+"""Every command explains itself: help text with an `Example:` line, and a summary that matches it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import typer.main
+import pytest
 
-from scout.cli import register
+from scout.cli import COMMANDS, load_command
+from tests.scout.cli_runner import run_scout
 
 
-def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+def _walk(command: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
     found = [(path, command)]
-    if hasattr(command, "commands"):
-        for name, sub in command.commands.items():
-            found.extend(_walk(sub, (*path, name)))
+    for name, sub in getattr(command, "commands", {}).items():
+        found.extend(_walk(sub, (*path, name)))
     return found
 
 
-def test_every_command_has_help_with_an_example() -> None:
-    commands = _walk(typer.main.get_command(register()))
-    assert len(commands) > 3
-    for path, command in commands:
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    for path, command in _walk(load_command(name), (name,)):
         text = command.help or ""
         assert text.strip(), f"scout {' '.join(path)} has no help"
         assert "Example:" in text, f"scout {' '.join(path)} help has no Example: line"
 
 
-def test_the_command_is_found_after_global_options() -> None:
-    from scout.cli import command_in
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_summary_scout_help_shows_is_the_commands_own_first_line(name: str) -> None:
+    first_line = " ".join((load_command(name).help or "").split("\n\n")[0].split())
+    assert first_line == COMMANDS[name].summary
 
-    assert command_in(["--db", "x.db", "--debug", "leads", "--top", "5"]) == "leads"
-    assert command_in(["--config", "leads", "db", "stats"]) == "db"
-    assert command_in(["--help"]) is None
-    assert command_in(["nonsense"]) is None
+
+def test_scout_help_lists_every_command(tmp_path: Any) -> None:
+    result = run_scout("--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == set(COMMANDS)
+
+
+def test_an_unknown_command_is_one_clear_error(tmp_path: Any) -> None:
+    result = run_scout("lead", cwd=tmp_path)
+    assert result.returncode == 2 and "No such command 'lead'" in result.stderr
+    assert "Traceback" not in result.stderr

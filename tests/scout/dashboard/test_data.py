@@ -19,7 +19,8 @@ from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Selle
 from db.store import store_parsed_page
 from scout.crawl.summary import SourceSummary
 from scout.dashboard.crawl_health import SourceHealth
-from scout.dashboard.data import BoardEntry, DashboardData, check_dashboard_options, load_dashboard
+from scout.dashboard.data import BoardEntry, DashboardData, load_dashboard
+from scout.dashboard.options import check_dashboard_options
 from scout.errors import InputError
 from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database

@@ -18,8 +18,9 @@ from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import Business, Outreach, Seller
 from scout.identity.blocks import block_keys, similar_pairs
-from scout.identity.linking import DEFAULT_THRESHOLD, SellerFacts, link_storefronts, match_businesses
+from scout.identity.linking import SellerFacts, link_storefronts, match_businesses
 from scout.identity.names import name_keys
+from scout.identity.rules import MATCH_THRESHOLD
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
 
 
@@ -139,8 +140,8 @@ def test_similar_pairs_finds_what_brute_force_finds() -> None:
     names = sorted({key for f in facts for key in (*name_keys(f.name), *name_keys(f.business_name))})
     brute = {(i, j) for i, name in enumerate(names)
              for _, _, j in process.extract(name, names, scorer=Indel.normalized_similarity,
-                                            score_cutoff=DEFAULT_THRESHOLD, limit=None) if j > i}
-    blocked = set(similar_pairs(names, cutoff=DEFAULT_THRESHOLD))
+                                            score_cutoff=MATCH_THRESHOLD, limit=None) if j > i}
+    blocked = set(similar_pairs(names, cutoff=MATCH_THRESHOLD))
     assert len(brute) > 50
     assert blocked <= brute
     assert len(blocked) / len(brute) >= 0.98
