@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from db.archive import PageBody, archive_page, archive_pages, decompress
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from db.store import PageRecords, StoreCounts, store_parsed_page, store_parsed_pages
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
+from tests.conftest import Databases
 
 DAY1 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
@@ -152,10 +151,10 @@ def _store_one_by_one(engine: Engine) -> list[StoreCounts]:
     return counts
 
 
-def test_a_batch_of_pages_stores_what_storing_them_one_by_one_stores(engine: Engine, tmp_path: Path) -> None:
+def test_a_batch_of_pages_stores_what_storing_them_one_by_one_stores(engine: Engine,
+                                                                     databases: Databases) -> None:
     batch_counts = _store_batch(engine)
-    other = make_engine(str(tmp_path / "one-by-one.db"))
-    upgrade(other)
+    other = make_engine(databases.new("one-by-one"))
     assert batch_counts == _store_one_by_one(other)
     assert _snapshot_rows(engine) == _snapshot_rows(other)
     assert batch_counts[0] == StoreCounts(sellers_new=1, snapshots=1)

@@ -10,6 +10,7 @@ import pytest
 from rich.cells import cell_len
 
 from db.models import utcnow
+from tests.conftest import CliDatabase, Databases
 from tests.scout.cli_runner import assert_one_error_line, interrupt_scout, run_scout
 from tests.scout.dashboard.test_data import MARKUP, build_dashboard_db
 
@@ -17,15 +18,15 @@ HEADLINE = re.compile(r"│ 9 +7 +6 +1 +3 +1 +│")  # sellers, businesses, new 
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-dashboard") / "scout.db"
-    build_dashboard_db(path, now=utcnow()).dispose()
-    return path
+def db(module_databases: Databases) -> CliDatabase:
+    url = module_databases.new("dashboard")
+    build_dashboard_db(url, now=utcnow()).dispose()
+    return CliDatabase(url, module_databases.folder)
 
 
 @pytest.mark.parametrize("columns", ["80", "160"])
-def test_dashboard_prints_plain_text_with_the_headline_figures(db: Path, columns: str) -> None:
-    result = run_scout("--db", str(db), "dashboard", cwd=db.parent, env={"COLUMNS": columns, "LINES": "24"})
+def test_dashboard_prints_plain_text_with_the_headline_figures(db: CliDatabase, columns: str) -> None:
+    result = run_scout("--db", db.url, "dashboard", cwd=db.folder, env={"COLUMNS": columns, "LINES": "24"})
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "\x1b" not in out and HEADLINE.search(out), out
@@ -34,14 +35,14 @@ def test_dashboard_prints_plain_text_with_the_headline_figures(db: Path, columns
     assert re.search(r"drafted +7 ", out)
 
 
-def test_dashboard_threshold_changes_the_lead_count(db: Path) -> None:
-    result = run_scout("--db", str(db), "dashboard", "--threshold", "0", cwd=db.parent)
+def test_dashboard_threshold_changes_the_lead_count(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "dashboard", "--threshold", "0", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     assert "leads ≥0" in result.stdout and re.search(r"│ 9 +7 +6 +5 +3 +1 +│", result.stdout)
 
 
-def test_dashboard_for_one_marketplace(db: Path) -> None:
-    result = run_scout("--db", str(db), "dashboard", "--marketplace", "etsy", cwd=db.parent)
+def test_dashboard_for_one_marketplace(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "dashboard", "--marketplace", "etsy", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     assert "Scout · etsy ·" in result.stdout and "Maker Studio" in result.stdout
     assert "Alpha Küchen GmbH" not in result.stdout
@@ -60,16 +61,16 @@ def test_dashboard_on_a_fresh_database(tmp_path: Path) -> None:
     (("--marketplace", "amazin"), "unknown marketplace 'amazin'"),
     (("--threshold", "150"), "threshold must be between 0 and 100"),
 ])
-def test_bad_input_is_one_error_line(db: Path, args: tuple[str, ...], needle: str) -> None:
-    assert_one_error_line(run_scout("--db", str(db), "dashboard", *args, cwd=db.parent), needle)
+def test_bad_input_is_one_error_line(db: CliDatabase, args: tuple[str, ...], needle: str) -> None:
+    assert_one_error_line(run_scout("--db", db.url, "dashboard", *args, cwd=db.folder), needle)
 
 
 def test_missing_database_is_one_error_line(tmp_path: Path) -> None:
     assert_one_error_line(run_scout("--db", str(tmp_path / "none.db"), "dashboard", cwd=tmp_path), "scout db init")
 
 
-def test_watch_stops_cleanly_on_ctrl_c(db: Path) -> None:
-    result = interrupt_scout("--db", str(db), "dashboard", "--watch", "1", cwd=db.parent, env={"COLUMNS": "80"},
+def test_watch_stops_cleanly_on_ctrl_c(db: CliDatabase) -> None:
+    result = interrupt_scout("--db", db.url, "dashboard", "--watch", "1", cwd=db.folder, env={"COLUMNS": "80"},
                              ready=lambda out: out.count("Crawl health") >= 2, timeout=60)
     frames = result.stdout
     assert result.returncode == 0, result.stderr

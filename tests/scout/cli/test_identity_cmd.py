@@ -8,15 +8,16 @@ import pytest
 
 from db.engine import make_engine, session_scope
 from db.models import Seller
+from tests.conftest import CliDatabase
 from tests.scout.cli_runner import assert_one_error_line, run_scout
 
 HOSTILE = "\x1b[31mRedAlert\x1b[0m [bold]x[/bold] Deals"
 
 
 @pytest.fixture
-def db_dir(tmp_path: Path) -> Path:
-    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
-    engine = make_engine(str(tmp_path / "scout.db"))
+def db(db_url: str, tmp_path: Path) -> CliDatabase:
+    assert run_scout("--db", db_url, "db", "init", cwd=tmp_path).returncode == 0
+    engine = make_engine(db_url)
     with session_scope(engine) as session:
         session.add_all([
             Seller(marketplace="amazon", seller_id="A1", site="com", name="Anker Direct", country="US"),
@@ -29,7 +30,7 @@ def db_dir(tmp_path: Path) -> Path:
             Seller(marketplace="etsy", seller_id="red", name=HOSTILE),
         ])
     engine.dispose()
-    return tmp_path
+    return CliDatabase(db_url, tmp_path)
 
 
 def _count(stdout: str, label: str) -> int:
@@ -41,27 +42,27 @@ def _count(stdout: str, label: str) -> int:
     raise AssertionError(f"no row {label!r} in:\n{stdout}")
 
 
-def test_match_prints_businesses_and_rerun_changes_nothing(db_dir: Path) -> None:
-    first = run_scout("match", cwd=db_dir)
+def test_match_prints_businesses_and_rerun_changes_nothing(db: CliDatabase) -> None:
+    first = run_scout("--db", db.url, "match", cwd=db.folder)
     assert first.returncode == 0, first.stderr
     assert (_count(first.stdout, "storefronts matched"), _count(first.stdout, "businesses")) == (6, 4)
     assert (_count(first.stdout, "new"), _count(first.stdout, "with several storefronts")) == (4, 1)
-    again = run_scout("match", cwd=db_dir)
+    again = run_scout("--db", db.url, "match", cwd=db.folder)
     assert again.returncode == 0, again.stderr
     assert (_count(again.stdout, "new"), _count(again.stdout, "unchanged")) == (0, 4)
 
 
-def test_suppress_import_add_list(db_dir: Path) -> None:
-    assert run_scout("match", cwd=db_dir).returncode == 0
-    (db_dir / "ours.csv").write_text("\ufeffNAME,Domain\nAnker,\nNobody,\n", encoding="utf-8")
-    imported = run_scout("suppress", "import", "ours.csv", cwd=db_dir)
+def test_suppress_import_add_list(db: CliDatabase) -> None:
+    assert run_scout("--db", db.url, "match", cwd=db.folder).returncode == 0
+    (db.folder / "ours.csv").write_text("\ufeffNAME,Domain\nAnker,\nNobody,\n", encoding="utf-8")
+    imported = run_scout("--db", db.url, "suppress", "import", "ours.csv", cwd=db.folder)
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "ours.csv: 2 added, 0 already on the list"
-    again = run_scout("suppress", "import", "ours.csv", cwd=db_dir)
+    again = run_scout("--db", db.url, "suppress", "import", "ours.csv", cwd=db.folder)
     assert again.stdout.strip() == "ours.csv: 0 added, 2 already on the list"
-    added = run_scout("suppress", "add", HOSTILE, "--reason", "[red]asked[/red] to stop", cwd=db_dir)
+    added = run_scout("--db", db.url, "suppress", "add", HOSTILE, "--reason", "[red]asked[/red] to stop", cwd=db.folder)
     assert added.returncode == 0, added.stderr
-    listed = run_scout("suppress", "list", cwd=db_dir)
+    listed = run_scout("--db", db.url, "suppress", "list", cwd=db.folder)
     assert listed.returncode == 0, listed.stderr
     assert "\x1b" not in listed.stdout
     assert "[bold]x[/bold]" in listed.stdout and "[red]asked[/red]" in listed.stdout
@@ -75,10 +76,10 @@ def test_suppress_import_add_list(db_dir: Path) -> None:
     ("company\nAnker\n", "no 'name' column"),
     (None, "cannot read"),
 ])
-def test_suppress_import_bad_file_is_one_error_line(db_dir: Path, content: str | None, needle: str) -> None:
+def test_suppress_import_bad_file_is_one_error_line(db: CliDatabase, content: str | None, needle: str) -> None:
     if content is not None:
-        (db_dir / "bad.csv").write_text(content, encoding="utf-8")
-    result = run_scout("suppress", "import", "bad.csv", cwd=db_dir)
+        (db.folder / "bad.csv").write_text(content, encoding="utf-8")
+    result = run_scout("--db", db.url, "suppress", "import", "bad.csv", cwd=db.folder)
     assert_one_error_line(result, needle, "bad.csv")
 
 

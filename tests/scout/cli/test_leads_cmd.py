@@ -10,56 +10,56 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CliDatabase
 from tests.scout.cli_runner import assert_one_error_line, run_scout
 from tests.scout.scoring.test_leads import HOSTILE, build_leads_db
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "leads.db"
-    build_leads_db(path, scored=False).dispose()
-    return path
+def db(db_url: str, tmp_path: Path) -> CliDatabase:
+    build_leads_db(db_url, scored=False).dispose()
+    return CliDatabase(db_url, tmp_path)
 
 
-def _scored(db: Path) -> Path:
-    result = run_scout("--db", str(db), "score", cwd=db.parent)
+def _scored(db: CliDatabase) -> CliDatabase:
+    result = run_scout("--db", db.url, "score", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     return db
 
 
-def test_score_reports_per_marketplace(db: Path) -> None:
-    result = run_scout("--db", str(db), "score", cwd=db.parent)
+def test_score_reports_per_marketplace(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "score", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     assert "7 storefronts scored (1 with insufficient data), 6 businesses" in result.stdout
     for marketplace in ("amazon", "ebay", "etsy", "walmart"):
         assert marketplace in result.stdout
 
 
-def test_leads_table_is_inert_and_marks_insufficient_data(db: Path) -> None:
-    result = run_scout("--db", str(_scored(db)), "leads", "--top", "10", cwd=db.parent)
+def test_leads_table_is_inert_and_marks_insufficient_data(db: CliDatabase) -> None:
+    result = run_scout("--db", _scored(db).url, "leads", "--top", "10", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     assert "Alpha Küchen GmbH" in result.stdout and "low data" in result.stdout
     assert "\x1b" not in result.stdout and "Blocked Co." not in result.stdout
 
 
-def test_leads_json_filters(db: Path) -> None:
-    result = run_scout("--db", str(_scored(db)), "leads", "--json", "--marketplace", "etsy", cwd=db.parent)
+def test_leads_json_filters(db: CliDatabase) -> None:
+    result = run_scout("--db", _scored(db).url, "leads", "--json", "--marketplace", "etsy", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     (lead,) = json.loads(result.stdout)
     assert lead["name"] == "Maker Studio" and lead["marketplaces"] == ["etsy"] and lead["status"] == "new"
     assert set(lead["components"]) == {"volume", "quality", "momentum", "ranking", "breadth", "fit"}
 
 
-def test_include_suppressed_marks_them(db: Path) -> None:
-    result = run_scout("--db", str(_scored(db)), "leads", "--json", "--include-suppressed", cwd=db.parent)
+def test_include_suppressed_marks_them(db: CliDatabase) -> None:
+    result = run_scout("--db", _scored(db).url, "leads", "--json", "--include-suppressed", cwd=db.folder)
     suppressed = {lead["name"] for lead in json.loads(result.stdout) if lead["suppressed"]}
     assert suppressed == {"Blocked Co.", "Opt Out Store"}
 
 
-def test_leads_csv_with_bom_and_xlsx(db: Path) -> None:
-    out_csv, out_xlsx = db.parent / "leads.csv", db.parent / "leads.xlsx"
-    result = run_scout("--db", str(_scored(db)), "leads", "--csv", str(out_csv), "--bom", "--xlsx", str(out_xlsx),
-                       cwd=db.parent)
+def test_leads_csv_with_bom_and_xlsx(db: CliDatabase) -> None:
+    out_csv, out_xlsx = db.folder / "leads.csv", db.folder / "leads.xlsx"
+    result = run_scout("--db", _scored(db).url, "leads", "--csv", str(out_csv), "--bom", "--xlsx", str(out_xlsx),
+                       cwd=db.folder)
     assert result.returncode == 0, result.stderr
     assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf") and out_xlsx.stat().st_size > 0
     with out_csv.open(encoding="utf-8-sig", newline="") as fh:
@@ -70,8 +70,8 @@ def test_leads_csv_with_bom_and_xlsx(db: Path) -> None:
     assert "wrote 4 leads" in result.stdout
 
 
-def test_explain_prints_components_weights_and_assumptions(db: Path) -> None:
-    result = run_scout("--db", str(_scored(db)), "explain", "amazon:A1", cwd=db.parent)
+def test_explain_prints_components_weights_and_assumptions(db: CliDatabase) -> None:
+    result = run_scout("--db", _scored(db).url, "explain", "amazon:A1", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     for text in ("volume", "quality", "Wilson lower bound", "momentum", "ranking", "breadth", "fit", "weight",
                  "feedback rate 1%-5%", "average price 25.00 EUR", "monthly GMV"):
@@ -85,29 +85,29 @@ def test_explain_prints_components_weights_and_assumptions(db: Path) -> None:
     (("leads", "--min-score", "101"), "between 0 and 100"),
     (("explain", "Nobody"), "no business or seller named"),
 ])
-def test_bad_input_is_one_error_line(db: Path, args: tuple[str, ...], needle: str) -> None:
-    assert_one_error_line(run_scout("--db", str(_scored(db)), *args, cwd=db.parent), needle)
+def test_bad_input_is_one_error_line(db: CliDatabase, args: tuple[str, ...], needle: str) -> None:
+    assert_one_error_line(run_scout("--db", _scored(db).url, *args, cwd=db.folder), needle)
 
 
-def test_leads_before_score_say_what_to_run(db: Path) -> None:
-    assert_one_error_line(run_scout("--db", str(db), "leads", cwd=db.parent), "run `scout score` first")
+def test_leads_before_score_say_what_to_run(db: CliDatabase) -> None:
+    assert_one_error_line(run_scout("--db", db.url, "leads", cwd=db.folder), "run `scout score` first")
 
 
 def test_leads_without_a_database_is_one_error_line(tmp_path: Path) -> None:
     assert_one_error_line(run_scout("leads", cwd=tmp_path), "scout db init")
 
 
-def test_bad_scoring_settings_are_one_error_line(db: Path) -> None:
-    result = run_scout("--db", str(db), "score", cwd=db.parent, env={"SCOUT_SCORING_FEEDBACK_RATE_LOW": "0.9"})
+def test_bad_scoring_settings_are_one_error_line(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "score", cwd=db.folder, env={"SCOUT_SCORING_FEEDBACK_RATE_LOW": "0.9"})
     assert_one_error_line(result, "feedback_rate_low/high")
 
 
-def test_leads_does_not_import_the_orm_models(db: Path) -> None:
+def test_leads_does_not_import_the_orm_models(db: CliDatabase) -> None:
     _scored(db)
     code = ("import sys\nfrom scout.cli import main\nsys.argv = ['scout', '--db', sys.argv[1], 'leads']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('sqlmodel', 'db.models', 'sqlalchemy.orm', 'alembic') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code, str(db)], cwd=db.parent, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", code, db.url], cwd=db.folder, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"  # SQLModel and pydantic models take ~0.3 s to import

@@ -7,44 +7,44 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CliDatabase
 from tests.scout.cli_runner import assert_one_error_line, run_scout
 from tests.scout.outreach.test_drafts import build_outreach_db
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "outreach.db"
-    build_outreach_db(path).dispose()
-    return path
+def db(db_url: str, tmp_path: Path) -> CliDatabase:
+    build_outreach_db(db_url).dispose()
+    return CliDatabase(db_url, tmp_path)
 
 
-def _ok(db: Path, *args: str, input_text: str | None = None) -> str:
-    result = run_scout("--db", str(db), *args, cwd=db.parent, input_text=input_text)
+def _ok(db: CliDatabase, *args: str, input_text: str | None = None) -> str:
+    result = run_scout("--db", db.url, *args, cwd=db.folder, input_text=input_text)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
 
 
-def test_draft_writes_one_file_per_business_and_summarises(db: Path) -> None:
+def test_draft_writes_one_file_per_business_and_summarises(db: CliDatabase) -> None:
     out = _ok(db, "outreach", "draft", "--top", "10", "--out", "drafts")
-    files = sorted(p.name for p in (db.parent / "drafts").iterdir())
+    files = sorted(p.name for p in (db.folder / "drafts").iterdir())
     assert len(files) == 7 and all(name.endswith(".md") for name in files)
     assert "7 draft(s) in drafts" in out and "sole trader? person-like name" in out  # the review column
     assert "skipped Lonely Seller: not matched to a business yet" in out
     assert "\x1b" not in out and "[bold]" in out  # the hostile name shows literally
 
 
-def test_draft_csv_and_eml_formats(db: Path) -> None:
+def test_draft_csv_and_eml_formats(db: CliDatabase) -> None:
     _ok(db, "outreach", "draft", "--format", "csv", "--out", "csv", "--lang", "fr")
-    with (db.parent / "csv" / "drafts.csv").open(encoding="utf-8", newline="") as fh:
+    with (db.folder / "csv" / "drafts.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 7 and {row["language"] for row in rows} == {"fr"}
     out = _ok(db, "outreach", "draft", "--format", "eml", "--out", "eml")
     assert "7 existing offer(s) kept their code" in out
-    assert len(list((db.parent / "eml").glob("*.eml"))) == 7
+    assert len(list((db.folder / "eml").glob("*.eml"))) == 7
 
 
-def test_mark_moves_an_offer_and_pipeline_shows_it(db: Path) -> None:
+def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     _ok(db, "outreach", "draft", "--out", "drafts")
     assert "business:5 Maker Studio LLC: drafted -> sent" in _ok(db, "outreach", "mark", "etsy:4242", "sent")
     assert "added 2 do-not-contact entry(ies)" in _ok(db, "outreach", "mark", "Maria Pelagio", "opted-out")
@@ -66,32 +66,32 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: Path) -> None:
     (["outreach", "draft", "--out", "x", "--top", "0"], ["top must be at least 1"]),
     (["forget", "Nobody Here", "--yes"], ["no business named 'Nobody Here'"]),
 ])
-def test_bad_input_is_one_error_line(db: Path, args: list[str], needles: list[str]) -> None:
-    assert_one_error_line(run_scout("--db", str(db), *args, cwd=db.parent), *needles)
+def test_bad_input_is_one_error_line(db: CliDatabase, args: list[str], needles: list[str]) -> None:
+    assert_one_error_line(run_scout("--db", db.url, *args, cwd=db.folder), *needles)
 
 
-def test_illegal_transition_is_one_error_line(db: Path) -> None:
+def test_illegal_transition_is_one_error_line(db: CliDatabase) -> None:
     _ok(db, "outreach", "draft", "--out", "drafts")
-    result = run_scout("--db", str(db), "outreach", "mark", "1", "onboarded", cwd=db.parent)
+    result = run_scout("--db", db.url, "outreach", "mark", "1", "onboarded", cwd=db.folder)
     assert_one_error_line(result, "cannot go from drafted to onboarded")
 
 
-def test_a_non_compliant_team_template_is_one_error_line(db: Path) -> None:
-    folder = db.parent / "tpl"
+def test_a_non_compliant_team_template_is_one_error_line(db: CliDatabase) -> None:
+    folder = db.folder / "tpl"
     folder.mkdir()
     (folder / "offer_en.txt.j2").write_text("Hi {{ business_name }}, {{ offer_code }}\n", encoding="utf-8")
-    result = run_scout("--db", str(db), "outreach", "draft", "--out", "d", cwd=db.parent,
+    result = run_scout("--db", db.url, "outreach", "draft", "--out", "d", cwd=db.folder,
                        env={"SCOUT_OUTREACH_TEMPLATES_DIR": str(folder)})
     assert_one_error_line(result, "offer_en.txt.j2 leaves out: sender name")
 
 
-def test_forget_asks_first_then_erases(db: Path) -> None:
+def test_forget_asks_first_then_erases(db: CliDatabase) -> None:
     _ok(db, "outreach", "draft", "--out", "drafts")
-    declined = run_scout("--db", str(db), "forget", "amazon:A1ALPHA", cwd=db.parent, input_text="n\n")
+    declined = run_scout("--db", db.url, "forget", "amazon:A1ALPHA", cwd=db.folder, input_text="n\n")
     assert declined.returncode != 0 and "Erase business:1 (Alpha Küchen GmbH), 2 storefront(s)" in declined.stdout
-    assert any(p.name.startswith("1-") for p in (db.parent / "drafts").iterdir())
+    assert any(p.name.startswith("1-") for p in (db.folder / "drafts").iterdir())
     out = _ok(db, "forget", "amazon:A1ALPHA", "--yes")
     assert "forgot Alpha Küchen GmbH: 2 storefront(s)" in out and "1 draft file(s)" in out
-    assert not any(p.name.startswith("1-") for p in (db.parent / "drafts").iterdir())
-    assert_one_error_line(run_scout("--db", str(db), "outreach", "mark", "1", "sent", cwd=db.parent),
+    assert not any(p.name.startswith("1-") for p in (db.folder / "drafts").iterdir())
+    assert_one_error_line(run_scout("--db", db.url, "outreach", "mark", "1", "sent", cwd=db.folder),
                           "no business with id 1")

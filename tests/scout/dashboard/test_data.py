@@ -4,8 +4,8 @@ crawl health, aggregated from a database whose rows are known."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from sqlmodel import col
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import Business, Crawl, FrontierEntry, LeadScore, Outreach, Seller, Suppression
 from db.store import store_parsed_page
 from scout.crawl.summary import SourceSummary
@@ -26,6 +25,7 @@ from scout.scoring.leads import select_leads
 from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import ParsedPage, SellerProfile
+from tests.conftest import Databases
 from tests.scout.scoring.test_leads import DAY1, DAY2, HOSTILE, build_leads_db
 
 MARKUP = "[bold red]x[/]"
@@ -41,14 +41,14 @@ def _profile(engine: Engine, marketplace: str, when: datetime, url: str, **figur
                           observed_at=when, parser_version="test/1")
 
 
-def build_dashboard_db(path: Path, *, now: datetime = DAY2, scored: bool = True) -> Engine:
+def build_dashboard_db(db: str, *, now: datetime = DAY2, scored: bool = True) -> Engine:
     """The leads world (tests/scout/test_leads.py) plus an Etsy shop with markup in its name whose 365-day rating
     count fell, an Allegro seller named like a spreadsheet formula, outreach in every stage, and crawls: Amazon
     healthy, eBay drifted, and a running crawl of Etsy and Walmart in which Walmart is blocked.
 
     Dates are shifted so that `now` plays the part of DAY2 (the second crawl day).
     """
-    engine = build_leads_db(path, scored=False)
+    engine = build_leads_db(db, scored=False)
     for day, when in enumerate((DAY1, DAY2)):
         _profile(engine, "etsy", when, f"https://etsy.com/shop/Markup?d={day}", seller_id="77", name=MARKUP,
                  stars=4.8, rating_count=5_000 - 1_000 * day, rating_window_days=365, country="US")
@@ -94,8 +94,10 @@ def _load(engine: Engine, **options: object) -> DashboardData:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return build_dashboard_db(tmp_path_factory.mktemp("dashboard") / "dashboard.db")
+def engine(module_databases: Databases) -> Iterator[Engine]:
+    engine = build_dashboard_db(module_databases.new("dashboard"))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -184,25 +186,25 @@ def test_one_marketplace_narrows_every_panel(engine: Engine) -> None:
     assert data.funnel.stages[0] == ("drafted", 0)  # no etsy business has an offer
 
 
-def test_empty_database_has_zeros_and_no_scores(tmp_path: Path) -> None:
-    engine = make_engine(str(tmp_path / "empty.db"))
-    upgrade(engine)
-    data = _load(engine)
+def test_empty_database_has_zeros_and_no_scores(db_url: str) -> None:
+    empty = make_engine(db_url)
+    data = _load(empty)
+    empty.dispose()
     assert not data.has_sellers and not data.has_scores
     assert data.headline.leads is None and (data.headline.sellers, data.headline.drafts) == (0, 0)
     assert data.leaderboard == () and data.marketplaces == () and data.health == () and data.risers == ()
 
 
-def test_unscored_database_has_sellers_but_no_score_figures(tmp_path: Path) -> None:
-    data = _load(build_dashboard_db(tmp_path / "unscored.db", scored=False))
+def test_unscored_database_has_sellers_but_no_score_figures(db_url: str) -> None:
+    data = _load(build_dashboard_db(db_url, scored=False))
     assert data.has_sellers and not data.has_scores and data.headline.leads is None
     assert data.leaderboard == () and sum(data.histogram.bins) == 0
     assert all(row.median_ratings is None and row.top_seller is None for row in data.marketplaces)
     assert data.funnel.stages[0] == ("drafted", 7)
 
 
-def test_score_figures_are_reused_until_scores_or_suppression_change(tmp_path: Path) -> None:
-    engine = build_dashboard_db(tmp_path / "reuse.db")
+def test_score_figures_are_reused_until_scores_or_suppression_change(db_url: str) -> None:
+    engine = build_dashboard_db(db_url)
     first = _load(engine)
     assert _load(engine, previous=first).scores is first.scores
     assert _load(engine, previous=first, threshold=40).scores is not first.scores

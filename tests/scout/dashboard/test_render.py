@@ -4,10 +4,10 @@ output, empty databases, and `--watch` updating in place."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -15,7 +15,6 @@ from rich.console import Console, RenderableType
 from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from scout.dashboard.data import (
     BoardEntry,
     DashboardData,
@@ -27,6 +26,7 @@ from scout.dashboard.data import (
     load_dashboard,
 )
 from scout.dashboard.render import ASCII, UNICODE, choose_layout, glyphs_for, render_dashboard, watch_dashboard
+from tests.conftest import Databases
 from tests.scout.dashboard.test_data import FORMULA, MARKUP, build_dashboard_db
 from tests.scout.scoring.test_leads import DAY2, HOSTILE
 
@@ -58,8 +58,10 @@ def _load(engine: Engine, **options: object) -> DashboardData:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return build_dashboard_db(tmp_path_factory.mktemp("render") / "dashboard.db")
+def engine(module_databases: Databases) -> Iterator[Engine]:
+    engine = build_dashboard_db(module_databases.new("dashboard"))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +69,12 @@ def data(engine: Engine) -> DashboardData:
     return _load(engine)
 
 
-def _empty(tmp_path: Path) -> DashboardData:
-    engine = make_engine(str(tmp_path / "empty.db"))
-    upgrade(engine)
-    return _load(engine)
+def _empty(databases: Databases) -> DashboardData:
+    engine = make_engine(databases.new("empty"))
+    try:
+        return _load(engine)
+    finally:
+        engine.dispose()
 
 
 def test_compact_80x24_has_headline_leaderboard_pipeline_and_crawl_health(data: DashboardData) -> None:
@@ -193,22 +197,22 @@ def test_momentum_arrows(data: DashboardData, growth: float | None, arrow: str) 
 
 
 @pytest.mark.parametrize("width", [80, 160])
-def test_empty_database_renders_friendly_panels(tmp_path: Path, width: int) -> None:
-    out = _render(_empty(tmp_path), width, 24)
+def test_empty_database_renders_friendly_panels(databases: Databases, width: int) -> None:
+    out = _render(_empty(databases), width, 24)
     assert NO_DATA in out and "no crawls yet — run scout crawl" in out and "no offers drafted yet" in out
     assert re.search(r"│ 0 +0 +0 +- +0 +0 +│", out)
     assert max(cell_len(line) for line in out.splitlines()) <= width
 
 
 @pytest.mark.parametrize("width", [80, 160])
-def test_unscored_database_asks_for_scout_score(tmp_path: Path, width: int) -> None:
-    out = _render(_load(build_dashboard_db(tmp_path / "unscored.db", scored=False)), width, 50)
+def test_unscored_database_asks_for_scout_score(databases: Databases, width: int) -> None:
+    out = _render(_load(build_dashboard_db(databases.new("unscored"), scored=False)), width, 50)
     assert "no scores yet — run scout score" in out and NO_DATA not in out
     assert re.search(r"drafted +7", out)
 
 
-def test_a_marketplace_with_no_sellers_says_there_is_no_data(tmp_path: Path) -> None:
-    engine = build_dashboard_db(tmp_path / "one.db")
+def test_a_marketplace_with_no_sellers_says_there_is_no_data(databases: Databases) -> None:
+    engine = build_dashboard_db(databases.new("one"))
     out = _render(_load(engine, marketplace="cdiscount"), 80)
     assert "cdiscount" in out and NO_DATA in out
 

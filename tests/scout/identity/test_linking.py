@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from itertools import combinations
-from pathlib import Path
 
-import pytest
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
+from db.engine import session_scope
 from db.models import Business, Outreach, Seller
 from scout.identity.blocks import block_keys, similar_pairs
 from scout.identity.linking import SellerFacts, link_storefronts, match_businesses
 from scout.identity.names import name_keys
 from scout.identity.rules import MATCH_THRESHOLD
 from scout.replica.world import World, build_world, export_ground_truth, stable_random
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(str(tmp_path / "identity.db"))
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _store(pk: int, marketplace: str, name: str, **kw: str) -> SellerFacts:

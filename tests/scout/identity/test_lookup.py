@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,8 +14,10 @@ from tests.scout.outreach.test_drafts import build_outreach_db
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return build_outreach_db(tmp_path / "lookup.db")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = build_outreach_db(db_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.mark.parametrize("target", ["1", "business:1", "amazon:A1ALPHA", "ebay:alpha-kuechen", "Alpha Küchen GmbH",

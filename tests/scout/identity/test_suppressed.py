@@ -4,6 +4,7 @@ dashboard and `scout suppress list`."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,14 @@ ENTRIES = {
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = build_outreach_db(tmp_path / "suppressed.db")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = build_outreach_db(db_url)
     with session_scope(engine) as session:
         alpha = session.execute(select(Business).where(Business.name == ALPHA)).scalar_one()
         alpha.website = "https://www.amazon-free-alpha.de/impressum"
         session.add(Outreach(business_id=alpha.id, status="drafted", offer_code="SC-ALPHA"))
-    return engine
+    yield engine
+    engine.dispose()
 
 
 @pytest.mark.parametrize("entry", ENTRIES.values(), ids=list(ENTRIES))

@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import Seller, Suppression
 from scout.errors import InputError
 from scout.identity.keys import business_key
@@ -21,9 +20,8 @@ from scout.identity.suppression import add_suppression, import_suppressions, rea
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(str(tmp_path / "suppression.db"))
-    upgrade(engine)
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
     with session_scope(engine) as session:
         session.add_all([
             Seller(id=1, marketplace="amazon", seller_id="A1", site="com", name="AnkerDirect-US",

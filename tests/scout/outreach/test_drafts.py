@@ -7,7 +7,7 @@ import email.parser
 import email.policy
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +18,6 @@ from sqlalchemy.engine import Engine
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore, Suppression
 from scout.errors import ConfigError, InputError
 from scout.identity.names import normalize_name
@@ -60,10 +59,9 @@ LANG_OF = {"Maker Studio LLC": "en", "Maison Lumière SARL": "fr", "Alpha Küche
            "Bottega Rossi S.r.l.": "it"}
 
 
-def build_outreach_db(path: Path) -> Engine:
+def build_outreach_db(db: str) -> Engine:
     """Seven scored businesses (DE, FR, ES, IT, two US, one hostile name) and one unmatched storefront."""
-    engine = make_engine(str(path))
-    upgrade(engine)
+    engine = make_engine(db)
     with session_scope(engine) as session:
         page = archive_page(session, url="https://ranks.invalid/", fingerprint="r", body=b"ranks", fetched_at=NOW)
         for name, country, score, (low, high), currency, stores, ranks in WORLD:
@@ -107,8 +105,10 @@ def codes(prefix: str = "SC-TEST") -> Callable[[], str]:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return build_outreach_db(tmp_path / "outreach.db")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = build_outreach_db(db_url)
+    yield engine
+    engine.dispose()
 
 
 def run_draft(engine: Engine, out: Path, settings: OutreachSettings = SETTINGS,

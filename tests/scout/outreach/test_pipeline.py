@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,10 +28,11 @@ LATER = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = build_outreach_db(tmp_path / "pipeline.db")
+def engine(db_url: str, tmp_path: Path) -> Iterator[Engine]:
+    engine = build_outreach_db(db_url)
     run_draft(engine, tmp_path / "drafts", top=5)  # Alpha, Maison, Casa, Bottega, Maker: drafted
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def _mark(engine: Engine, target: str, status: str) -> object:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from scout.pages.ingest import ingest_files
 from tests.helpers import FIXTURES, real_pages_dir
@@ -20,8 +20,8 @@ CAPTURES = real_pages_dir()
 needs_captures = pytest.mark.skipif(CAPTURES is None, reason="real captures not available")
 
 
-def _counts(db: Path) -> dict[str, int]:
-    engine = make_engine(str(db))
+def _counts(db: str) -> dict[str, int]:
+    engine = make_engine(db)
     with session_scope(engine) as session:
         counts = {m.__name__: session.execute(select(func.count()).select_from(m)).scalar_one()
                   for m in (Page, Seller, SellerSnapshot, RankingEntry, OfferRecord)}
@@ -30,27 +30,25 @@ def _counts(db: Path) -> dict[str, int]:
 
 
 @needs_captures
-def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
+def test_ingest_twice_changes_nothing(db_url: str, tmp_path: Path) -> None:
     assert CAPTURES is not None
     files = [CAPTURES / "amazon" / "offer_listing_2015_0135157862_NEW_1.html",
              CAPTURES / "amazon" / "bestsellers_com_tools_2022.html",
              CAPTURES / "ebay" / "browse_search_iphone_bestmatch_100.json"]
-    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
-    first = run_scout("ingest", *map(str, files), "--as-of", "2026-11-01", cwd=tmp_path)
+    assert run_scout("--db", db_url, "db", "init", cwd=tmp_path).returncode == 0
+    first = run_scout("--db", db_url, "ingest", *map(str, files), "--as-of", "2026-11-01", cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
-    after_first = _counts(tmp_path / "scout.db")
+    after_first = _counts(db_url)
     assert after_first["Seller"] == 10 + 38  # 9 Amazon third parties + Amazon itself, 38 eBay sellers
     assert after_first["RankingEntry"] == 30
-    second = run_scout("ingest", *map(str, files), cwd=tmp_path)
+    second = run_scout("--db", db_url, "ingest", *map(str, files), cwd=tmp_path)
     assert second.returncode == 0
-    assert _counts(tmp_path / "scout.db") == after_first
+    assert _counts(db_url) == after_first
 
 
 @needs_captures
-def test_ingested_figures_carry_provenance_and_as_of(tmp_path: Path) -> None:
+def test_ingested_figures_carry_provenance_and_as_of(engine: Engine, tmp_path: Path) -> None:
     assert CAPTURES is not None
-    engine = make_engine(str(tmp_path / "s.db"))
-    upgrade(engine)
     saved = tmp_path / "offers.html"
     shutil.copy(CAPTURES / "amazon" / "offer_listing_B07L6P7J2M.html", saved)
     report = ingest_files(engine, [saved], as_of=datetime(2026, 11, 1, tzinfo=UTC))
@@ -63,12 +61,9 @@ def test_ingested_figures_carry_provenance_and_as_of(tmp_path: Path) -> None:
     assert snap.observed_at == datetime(2026, 11, 1, tzinfo=UTC)
     assert snap.source_url == saved.resolve().as_uri() == page.url  # type: ignore[union-attr]
     assert snap.parser_version.startswith("amazon/")
-    engine.dispose()
 
 
-def test_a_blocked_page_is_archived_but_stores_no_figures(tmp_path: Path) -> None:
-    engine = make_engine(str(tmp_path / "s.db"))
-    upgrade(engine)
+def test_a_blocked_page_is_archived_but_stores_no_figures(engine: Engine) -> None:
     report = ingest_files(engine, [FIXTURES / "amazon" / "captcha_com.html"])
     assert [outcome.status for _, outcome in report.files] == ["blocked"]
     with session_scope(engine) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,10 +33,10 @@ from tests.scout.scoring.test_leads import DAY2, build_leads_db
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Engine:
+def world(db_url: str, tmp_path: Path) -> Iterator[Engine]:
     """The leads world (Alpha Küchen on Amazon and eBay, an offer sent), plus a page shared with another seller,
     a draft file, a drafts CSV and a suppression entry by seller id."""
-    engine = build_leads_db(tmp_path / "forget.db")
+    engine = build_leads_db(db_url)
     body = ('<div data-seller="A1">Alpha K\u00fcchen</div><a href="/sp?seller=A1">Alpha K&uuml;chen</a>'
             '<div data-seller="A9">Other Shop</div>').encode()
     draft = tmp_path / "1-alpha.md"
@@ -54,7 +55,8 @@ def world(tmp_path: Path) -> Engine:
         offer.draft_path = str(draft)
         session.add(Suppression(name="Alpha", normalized_name="alpha", marketplace="amazon", seller_id="A1",
                                 reason="asked"))
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def _crawl(session: object) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -15,8 +15,10 @@ from tests.scout.scoring.test_leads import build_leads_db
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return build_leads_db(tmp_path / "explain.db")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = build_leads_db(db_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.mark.parametrize("target", ["Alpha Küchen GmbH", "alpha kuchen gmbh", "business:1", "küchen gmbh"])

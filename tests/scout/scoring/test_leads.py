@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import Business, Outreach, Seller, Suppression
 from db.store import store_parsed_page
 from scout.errors import InputError
@@ -22,6 +21,7 @@ from scout.scoring.scores import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
+from tests.conftest import Databases
 
 DAY1 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
@@ -38,11 +38,10 @@ def _seller(engine: Engine, marketplace: str, when: datetime, url: str, **figure
     _store(engine, ParsedPage(marketplace, "seller", [SellerProfile(**figures)]), when, url)  # type: ignore[arg-type]
 
 
-def build_leads_db(path: Path, *, scored: bool = True) -> Engine:
+def build_leads_db(db: str, *, scored: bool = True) -> Engine:
     """A small world: one business on Amazon and eBay, an Etsy shop with exact sales, a tiny shop, a hostile name,
     a suppressed-by-name and a suppressed-by-id seller, and an outreach already sent."""
-    engine = make_engine(str(path))
-    upgrade(engine)
+    engine = make_engine(db)
     for day, when in enumerate((DAY1, DAY2)):
         _seller(engine, "amazon", when, f"https://amazon.de/sp?seller=A1&d={day}", seller_id="A1",
                 name="Alpha Küchen", positive_pct=98.0, rating_count=40_000 + 800 * day, rating_window_days=365,
@@ -82,8 +81,10 @@ def build_leads_db(path: Path, *, scored: bool = True) -> Engine:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return build_leads_db(tmp_path / "leads.db")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = build_leads_db(db_url)
+    yield engine
+    engine.dispose()
 
 
 def _leads(engine: Engine, **options: object) -> list:  # type: ignore[type-arg]
@@ -161,7 +162,7 @@ def test_bad_filters_are_input_errors(engine: Engine, options: dict[str, object]
         _leads(engine, **options)
 
 
-def test_leads_before_scoring_ask_for_scout_score(tmp_path: Path) -> None:
-    engine = build_leads_db(tmp_path / "unscored.db", scored=False)
+def test_leads_before_scoring_ask_for_scout_score(databases: Databases) -> None:
+    engine = build_leads_db(databases.new("unscored"), scored=False)
     with pytest.raises(InputError, match="scout score"):
         _leads(engine)

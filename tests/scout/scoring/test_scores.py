@@ -102,8 +102,8 @@ def test_normalize_name_is_identitys_so_scores_and_suppression_agree(text: str, 
     assert normalize_name(text) == expected
 
 
-def test_scores_from_real_snapshot_pairs_in_a_database(tmp_path: Path) -> None:
-    engine = build_leads_db(tmp_path / "s.db")
+def test_scores_from_real_snapshot_pairs_in_a_database(db_url: str) -> None:
+    engine = build_leads_db(db_url)
     with session_scope(engine) as session:
         rows = {row.marketplace + ":" + str(row.seller_pk): row for row in session.execute(select(SellerScore))
                 .scalars()}
