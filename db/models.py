@@ -179,6 +179,18 @@ class Suppression(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class DoNotCollect(SQLModel, table=True):
+    """A storefront whose details are never stored again (left by `scout forget`): its id, hashed, not kept."""
+
+    __tablename__ = "do_not_collect"
+
+    id: int | None = Field(default=None, primary_key=True)
+    marketplace: str
+    key_hash: str = Field(unique=True, index=True)  # db.store.collect_key(marketplace, seller id)
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Outreach(SQLModel, table=True):
     """The one active onboarding offer per business, and where it stands in the pipeline."""
 

@@ -10,19 +10,21 @@ most of what storing costs (benchmarks/leads.py, benchmarks/crawl.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
+import msgspec
 from sqlalchemy import func, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from db.archive import ArchivedPage
 from db.bulk import dialect_insert, execute_many, max_id, select_in, sqlite_in
-from db.models import OfferRecord, RankingEntry, Seller, SellerSnapshot
+from db.models import DoNotCollect, OfferRecord, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as RankedRecord
 
@@ -32,6 +34,8 @@ SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_ad
 
 SELLER = Seller.__table__  # type: ignore[attr-defined]
 SNAPSHOT = SellerSnapshot.__table__  # type: ignore[attr-defined]
+DO_NOT_COLLECT = DoNotCollect.__table__  # type: ignore[attr-defined]
+REDACTED = "[erased]"  # what `scout forget` writes where a forgotten business's names and ids were
 
 
 @dataclass
@@ -235,7 +239,8 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
     """
     session.flush()  # the statements below go straight to the connection
     conn = session.connection()
-    pages = [_page_rows(item) for item in items]
+    forgotten = _forgotten(conn, items)
+    pages = [_page_rows(_without(item, forgotten) if forgotten else item) for item in items]
     pks, new_pks = upsert_sellers(conn, [row for page in pages for row in page.sellers.values()])
     counts = [StoreCounts() for _ in pages]
     seen: set[int] = set()  # sellers an earlier page of this batch showed
@@ -289,6 +294,36 @@ def store_parsed_page(
     """Store what one parsed page showed, with provenance back to `page` (see store_parsed_pages)."""
     return store_parsed_pages(session, [PageRecords(page, parsed, observed_at, parser_version, crawl_id, list_name)],
                               refresh=refresh)[0]
+
+
+def collect_key(marketplace: str, seller_id: str) -> str:
+    """The hashed form in which a do-not-collect entry keeps a storefront's id."""
+    return hashlib.sha256(f"{marketplace}:{seller_id}".encode()).hexdigest()
+
+
+def _forgotten(conn: Connection, items: Sequence[PageRecords]) -> set[tuple[str, str]]:
+    """(marketplace, seller id) of the storefronts on these pages that must not be stored: forgotten ones (on the
+    do-not-collect list), and ids that are forget's own redaction mark."""
+    keys = {(item.parsed.marketplace, record.seller_id) for item in items for record in item.parsed.records
+            if record.seller_id}
+    found = {key for key in keys if REDACTED in key[1]}
+    if keys and conn.exec_driver_sql("SELECT 1 FROM do_not_collect LIMIT 1").first() is not None:
+        by_hash = {collect_key(*key): key for key in keys}
+        found |= {by_hash[h] for h, in select_in(conn, (DO_NOT_COLLECT.c.key_hash,), DO_NOT_COLLECT.c.key_hash,
+                                                   sorted(by_hash))}
+    return found
+
+
+def _without(item: PageRecords, forgotten: set[tuple[str, str]]) -> PageRecords:
+    """The page's records without the forgotten storefronts (a ranking keeps its product, not their seller)."""
+    marketplace = item.parsed.marketplace
+    records: list[Any] = []
+    for record in item.parsed.records:
+        if (marketplace, record.seller_id or "") not in forgotten:
+            records.append(record)
+        elif isinstance(record, RankedRecord):
+            records.append(msgspec.structs.replace(record, seller_id=None, seller_name=None))
+    return replace(item, parsed=replace(item.parsed, records=records))
 
 
 def _stored_snapshots(conn: Connection, items: Sequence[PageRecords]) -> dict[tuple[int, datetime], set[int]]:

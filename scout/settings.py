@@ -148,6 +148,10 @@ class Settings:
     """Everything Scout can be configured with."""
 
     db: str = field(default="scout.db", metadata={"doc": "SQLite path or SQLAlchemy URL", "env": "SCOUT_DB"})
+    state_dir: str = field(default="", metadata={
+        "doc": "folder where Scout records the files it wrote on this machine (drafts, exports, backups), the only "
+               "places `scout forget` erases files in; empty = $XDG_STATE_HOME/scout or ~/.local/state/scout",
+        "env": "SCOUT_STATE_DIR"})
     crawler: CrawlerSettings = field(default_factory=CrawlerSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     outreach: OutreachSettings = field(default_factory=OutreachSettings)

@@ -26,7 +26,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (the tables, for emptying pooled databases)
 from db.engine import make_engine
-from db.migrate import upgrade
+from db.migrate import head_revision, upgrade
 
 PG_URL = os.environ.get("SCOUT_TEST_PG")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
@@ -96,6 +96,7 @@ class Templates:
             tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
             conn.execute(text("; ".join([*(f"DELETE FROM {t}" for t in tables),
                                          *(f"ALTER SEQUENCE {s} RESTART" for s in sequences)])))
+            conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()})
         engine.dispose()
         return name
 
@@ -161,6 +162,12 @@ class Databases:
                 for database in self.made:
                     conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
             self.made.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scout's record of the files it wrote goes to the test's own folder, never the real home."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / ".state"))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -68,7 +68,7 @@ COMMANDS: dict[str, Command] = {
                                                "one stands."),
     "pipeline": Command("outreach_cmd", "pipeline", "Show how many offers are in each status and list the active ones "
                                                     "(drafted, sent, replied)."),
-    "forget": Command("outreach_cmd", "forget_cmd", "Erase a business (or a lone storefront) and everything about it, "
+    "forget": Command("privacy_cmd", "forget_cmd", "Erase a business (or a lone storefront) and everything about it, "
                                                     "keeping only a do-not-contact entry."),
     "dashboard": Command("dashboard_cmd", "dashboard", "Show the state of Scout at a glance: sellers and leads, the "
                                                        "top businesses, the outreach pipeline, momentum movers and "

@@ -35,14 +35,19 @@ def upgrade_cmd(ctx: typer.Context) -> None:
     Example: scout --db team.db db upgrade
     """
     from db.engine import describe, make_engine
-    from db.migrate import upgrade
+    from db.migrate import backup_file, upgrade
+    from scout.outputs import record_output, state_folder
 
     engine = make_engine(ctx.obj.settings.db, write=True, must_exist=True)
     before, after = upgrade(engine)
     if before == after:
         typer.echo(f"{describe(engine.url)} is already at schema {after}")
-    else:
-        typer.echo(f"{describe(engine.url)} upgraded from schema {before or 'none'} to {after}")
+        return
+    typer.echo(f"{describe(engine.url)} upgraded from schema {before or 'none'} to {after}")
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        backup = backup_file(engine.url.database, after)
+        record_output(state_folder(ctx.obj.settings.state_dir), backup, "backup")
+        typer.echo(f"the database as it was is kept in {backup}")
 
 
 @app.command("stats")

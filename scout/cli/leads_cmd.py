@@ -140,6 +140,7 @@ def leads(
     """
     from db.engine import connection_scope
     from db.migrate import open_current
+    from scout.outputs import record_output, state_folder
     from scout.scoring.export import export_csv, export_xlsx
     from scout.scoring.leads import select_leads
 
@@ -147,10 +148,13 @@ def leads(
     with connection_scope(engine) as conn:
         found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
                              min_score=min_score, include_suppressed=include_suppressed)
+    state = state_folder(ctx.obj.settings.state_dir)
     if csv_path is not None:
         export_csv(found, csv_path, bom=bom)
+        record_output(state, csv_path, "export")
     if xlsx_path is not None:
         export_xlsx(found, xlsx_path)
+        record_output(state, xlsx_path, "export")
     if as_json:
         typer.echo(json.dumps([_lead_json(lead) for lead in found], ensure_ascii=False))
         return

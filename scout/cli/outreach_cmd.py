@@ -41,6 +41,7 @@ def draft_cmd(
     from db.engine import session_scope
     from db.migrate import open_current
     from db.models import utcnow
+    from scout.outputs import record_output, state_folder
     from scout.outreach.run import draft_offers
 
     settings = ctx.obj.settings
@@ -48,6 +49,7 @@ def draft_cmd(
     with session_scope(engine) as session:
         report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
                               fmt=fmt, include_suppressed=include_suppressed)
+    record_output(state_folder(settings.state_dir), out, "drafts")
     _print_drafts(report, out)
 
 
@@ -136,36 +138,3 @@ def pipeline(ctx: typer.Context) -> None:
         active.add_row(safe_text(f"{offer.business_id} {offer.name}"), offer.status, safe_text(offer.offer_code),
                        offer.language, expires, f"{offer.updated_at:%Y-%m-%d}")
     console.print(active)
-
-
-def forget_cmd(
-    ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="BUSINESS_OR_SELLER",
-                                          help="business id, marketplace:seller_id, or name")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
-) -> None:
-    """Erase a business (or a lone storefront) and everything about it, keeping only a do-not-contact entry.
-
-    Deletes its storefronts, snapshots, offers, scores, outreach records and draft files, and the archived pages
-    only about it; pages shared with other sellers keep their body with its names and ids replaced by [erased].
-
-    Example: scout forget amazon:A1EXAMPLE --yes
-    """
-    from db.engine import session_scope
-    from db.migrate import open_current
-    from scout.privacy.forget import find_forget_target, forget
-
-    engine = open_current(ctx.obj.settings.db, write=True)
-    with session_scope(engine) as session:
-        found = find_forget_target(session, target)
-        if not yes and not typer.confirm(f"Erase {safe_text(found.label).plain} and everything about it?",
-                                         default=False):
-            raise typer.Exit(1)
-        report = forget(session, found)
-    console = stdout_console()
-    console.print(safe_text(
-        f"forgot {report.name}: {report.storefronts} storefront(s), {report.snapshots} snapshot(s), "
-        f"{report.offers} offer record(s), {report.rankings_unlinked} ranking link(s), {report.scores} score row(s), "
-        f"{report.outreach} outreach record(s), {report.pages_deleted} page(s) deleted, "
-        f"{report.pages_redacted} shared page(s) redacted, {len(report.draft_files)} draft file(s)"))
-    console.print(safe_text(f"kept one do-not-contact entry: {report.name} (data-subject request)"))

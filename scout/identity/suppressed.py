@@ -6,13 +6,16 @@ An entry catches a business (or a storefront not yet matched to one, which is it
   entry names none);
 - its domain is the business's website or e-mail domain, or a storefront's own website's;
 - its name is similar enough (rapidfuzz Indel similarity of the normalised names, >= SUPPRESS_THRESHOLD) to the
-  business's name or to a storefront's display or registered name.
+  business's name or to a storefront's display or registered name;
+- it keeps only a hash of a normalised name (what `scout forget` leaves: the name itself is erased) and that hash
+  is the hash of one of those names, normalised.
 Names are compared pair by pair, never through blocks, so the answer for one business does not depend on which
 other businesses are asked about at the same time.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,7 +26,7 @@ from sqlalchemy import select
 
 from db.queries import business, seller, suppression
 from scout.identity.keys import business_key, split_business_key
-from scout.identity.names import name_keys, normalize_domain
+from scout.identity.names import name_keys, normalize_domain, normalize_name
 from scout.identity.rules import SUPPRESS_THRESHOLD, SUPPRESSION_KINDS
 
 if TYPE_CHECKING:
@@ -45,6 +48,13 @@ class Entry:
     marketplace: str | None = None
     seller_id: str | None = None
     source: str | None = None
+    normalized_name: str | None = None
+
+    @property
+    def name_hash(self) -> str | None:
+        """The hashed normalised name a forgotten business's entry keeps instead of its name."""
+        stored = self.normalized_name or ""
+        return stored if stored.startswith(HASHED) else None
 
     def describe(self) -> str:
         """Why it suppresses: `do_not_contact (Anker): asked us to stop`."""
@@ -56,6 +66,14 @@ class Entry:
         """Sort key: do-not-contact before onboarded before existing seller, then the oldest entry."""
         return (SUPPRESSION_KINDS.index(self.kind) if self.kind in SUPPRESSION_KINDS else len(SUPPRESSION_KINDS),
                 self.id)
+
+
+HASHED = "sha256:"  # prefix of a normalised name kept only as its hash
+
+
+def hashed_name(name: str) -> str:
+    """What an entry keeps of a name it must not hold: a hash of the normalised name."""
+    return HASHED + hashlib.sha256(normalize_name(name).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +107,16 @@ class SuppressionList:
     def __init__(self, entries: Sequence[Entry], *, threshold: float = SUPPRESS_THRESHOLD) -> None:
         self.entries = sorted(entries, key=lambda e: e.id)
         self.threshold = threshold
-        self._keys = [(index, key) for index, entry in enumerate(self.entries) for key in name_keys(entry.name)]
+        self._keys = [(index, key) for index, entry in enumerate(self.entries) if entry.name_hash is None
+                      for key in name_keys(entry.name)]
 
     @classmethod
     def load(cls, conn: Connection | Session, *, threshold: float = SUPPRESS_THRESHOLD) -> SuppressionList:
         """Every entry in the database."""
         rows = conn.execute(select(
             suppression.c.id, suppression.c.name, suppression.c.kind, suppression.c.reason, suppression.c.domain,
-            suppression.c.marketplace, suppression.c.seller_id, suppression.c.source)).all()
+            suppression.c.marketplace, suppression.c.seller_id, suppression.c.source,
+            suppression.c.normalized_name)).all()
         return cls([Entry(*row) for row in rows], threshold=threshold)
 
     def __len__(self) -> int:
@@ -125,6 +145,12 @@ class SuppressionList:
                                      if entry.marketplace is None or marketplace == entry.marketplace)
             if entry.domain:
                 caught[index].update(by_domain.get(entry.domain, ()))
+        hashed = {entry.name_hash: index for index, entry in enumerate(self.entries) if entry.name_hash}
+        if hashed:
+            for index, facts in enumerate(businesses):
+                for name in facts.names:
+                    if (entry_index := hashed.get(hashed_name(name))) is not None:
+                        caught[entry_index].add(index)
         for index, key in self._keys:
             for _, _, position in process.extract(key, choices, scorer=Indel.normalized_similarity,
                                                   score_cutoff=self.threshold, limit=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from db.engine import make_engine
-from db.migrate import current_revision, head_revision, require_current, upgrade
+from db.migrate import copy_sqlite, current_revision, head_revision, require_current, upgrade
 from scout.errors import DatabaseError
 from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "frontier", "seller_score", "lead_score", "alembic_version"}
+          "outreach", "frontier", "seller_score", "lead_score", "do_not_collect", "alembic_version"}
 
 
 @pytest.fixture
@@ -74,3 +75,26 @@ def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from db.migrate import SCHEMA_HEAD, script_head
 
     assert script_head() == SCHEMA_HEAD
+
+
+def test_a_database_made_by_a_newer_scout_says_so(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    for check in (require_current, upgrade):
+        with pytest.raises(DatabaseError, match=r"made by a newer Scout \(schema 9999; .*upgrade Scout"):
+            check(engine)
+
+
+def test_a_sqlite_copy_includes_what_is_still_in_the_write_ahead_log(tmp_path: Path) -> None:
+    path = tmp_path / "wal.db"
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")  # the rows stay in scout.db-wal, not in scout.db
+    writer.execute("CREATE TABLE t (x)")
+    writer.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+    writer.commit()
+    assert Path(f"{path}-wal").stat().st_size > 0
+    copy_sqlite(path, tmp_path / "copy.db")
+    writer.close()
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM t").fetchone() == (100,)

@@ -12,19 +12,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def _scout_env(env: dict[str, str] | None) -> dict[str, str]:
-    """This environment without SCOUT_* settings (but the captures' folder), plain output, plus `env`."""
+def _scout_env(env: dict[str, str] | None, cwd: Path) -> dict[str, str]:
+    """This environment without SCOUT_* settings (but the captures' folder), plain output, Scout's record of the
+    files it wrote kept in `cwd`, plus `env`."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_") or k == "SCOUT_REAL_PAGES"}
-    base.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONWARNINGS": "ignore"})
+    base.update({"NO_COLOR": "1", "COLUMNS": "120", "PYTHONWARNINGS": "ignore",
+                 "XDG_STATE_HOME": str(cwd / ".state")})
     base.update(env or {})
     return base
 
 
 def run_scout(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120,
               input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m scout ARGS` in `cwd`, with a clean SCOUT_* environment plus `env`."""
-    return subprocess.run([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env), capture_output=True,
-                          text=True, timeout=timeout, input=input_text)
+    """`python -m scout ARGS` in `cwd`, with a clean SCOUT_* environment plus `env` (its state folder in `cwd`)."""
+    return subprocess.run([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env, cwd),
+                          capture_output=True, text=True, timeout=timeout, input=input_text)
 
 
 def interrupt_scout(*args: str, cwd: Path, ready: Callable[[str], bool], env: dict[str, str] | None = None,
@@ -34,8 +36,8 @@ def interrupt_scout(*args: str, cwd: Path, ready: Callable[[str], bool], env: di
     with tempfile.TemporaryDirectory() as folder:
         out_path = Path(folder) / "stdout.txt"
         with out_path.open("w") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env), stdout=out,
-                                    stderr=subprocess.PIPE, text=True)
+            proc = subprocess.Popen([sys.executable, "-m", "scout", *args], cwd=cwd, env=_scout_env(env, cwd),
+                                    stdout=out, stderr=subprocess.PIPE, text=True)
             try:
                 deadline = time.monotonic() + timeout
                 while not ready(out_path.read_text()) and time.monotonic() < deadline and proc.poll() is None:

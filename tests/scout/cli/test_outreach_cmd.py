@@ -1,4 +1,4 @@
-"""`scout outreach draft|mark`, `scout pipeline` and `scout forget` as a user runs them, including bad input."""
+"""`scout outreach draft|mark` and `scout pipeline` as a user runs them, including bad input."""
 
 from __future__ import annotations
 
@@ -64,7 +64,6 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     (["outreach", "draft", "--out", "x", "--lang", "pl"], ["unknown language 'pl'"]),
     (["outreach", "draft", "--out", "x", "--format", "pdf"], ["unknown format 'pdf'"]),
     (["outreach", "draft", "--out", "x", "--top", "0"], ["top must be at least 1"]),
-    (["forget", "Nobody Here", "--yes"], ["no business named 'Nobody Here'"]),
 ])
 def test_bad_input_is_one_error_line(db: CliDatabase, args: list[str], needles: list[str]) -> None:
     assert_one_error_line(run_scout("--db", db.url, *args, cwd=db.folder), *needles)
@@ -85,13 +84,3 @@ def test_a_non_compliant_team_template_is_one_error_line(db: CliDatabase) -> Non
     assert_one_error_line(result, "offer_en.txt.j2 leaves out: sender name")
 
 
-def test_forget_asks_first_then_erases(db: CliDatabase) -> None:
-    _ok(db, "outreach", "draft", "--out", "drafts")
-    declined = run_scout("--db", db.url, "forget", "amazon:A1ALPHA", cwd=db.folder, input_text="n\n")
-    assert declined.returncode != 0 and "Erase business:1 (Alpha Küchen GmbH), 2 storefront(s)" in declined.stdout
-    assert any(p.name.startswith("1-") for p in (db.folder / "drafts").iterdir())
-    out = _ok(db, "forget", "amazon:A1ALPHA", "--yes")
-    assert "forgot Alpha Küchen GmbH: 2 storefront(s)" in out and "1 draft file(s)" in out
-    assert not any(p.name.startswith("1-") for p in (db.folder / "drafts").iterdir())
-    assert_one_error_line(run_scout("--db", db.url, "outreach", "mark", "1", "sent", cwd=db.folder),
-                          "no business with id 1")
