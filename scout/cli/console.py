@@ -47,3 +47,17 @@ def print_error(message: str) -> None:
     from rich.text import Text
 
     stderr_console().print(Text(f"error: {line}", style="bold red"), soft_wrap=True)
+
+
+def confirm(question: str) -> None:
+    """Ask `question` (y/N); anything but yes, or no answer at all, stops the command with nothing changed."""
+    import typer
+
+    from scout.errors import InputError
+
+    try:
+        agreed = typer.confirm(strip_control(question), default=False)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        raise InputError("not confirmed: nothing was changed (--yes answers yes)")

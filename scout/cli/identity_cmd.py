@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from scout.cli.console import safe_text, stdout_console
+from scout.cli.console import confirm, safe_text, stdout_console
 from scout.errors import InputError
 from scout.identity.rules import MATCH_THRESHOLD, SINGLE, SUPPRESSION_KINDS
 
@@ -82,22 +82,43 @@ def add_cmd(ctx: typer.Context, name: Annotated[str, typer.Argument(help="busine
             domain: Annotated[str | None, typer.Option("--domain", help="its website or e-mail domain")] = None,
             seller_id: Annotated[str | None, typer.Option("--seller-id", help="its id on a marketplace")] = None,
             marketplace: Annotated[str | None, typer.Option("--marketplace", help="where --seller-id is")] = None,
+            yes: Annotated[bool, typer.Option("--yes", "-y", help="add it even if it catches several businesses, or "
+                                              "one by a similar name only")] = False,
             ) -> None:
     """Never contact this business (do-not-contact).
 
+    Shows the businesses the entry would catch first. When it catches more than one, or one by a similar (not
+    identical) name only, it asks before adding (--yes to add without asking).
+
     Example: scout suppress add "Anker Direct" --reason "asked us to stop" --domain anker.com
     """
-    from db.engine import session_scope
+    from db.engine import connection_scope, session_scope
     from db.migrate import open_current
-    from scout.identity.suppression import add_suppression
+    from scout.identity.suppressed import Entry, preview_entry
+    from scout.identity.suppression import add_suppression, new_entry
 
     if not reason.strip():
         raise InputError("--reason is empty: say why this business must not be contacted")
+    checked = new_entry(name, reason=reason, kind="do_not_contact", domain=domain, seller_id=seller_id,
+                        marketplace=marketplace)
     engine = open_current(ctx.obj.settings.db, write=True)
+    with connection_scope(engine) as conn:
+        catch = preview_entry(conn, Entry(0, checked.name, checked.kind, checked.reason, checked.domain,
+                                          checked.marketplace, checked.seller_id, checked.source,
+                                          checked.normalized_name))
+    console = stdout_console()
+    similar = {facts.key for facts in catch.by_name_only}
+    for facts in catch.businesses:
+        how = "similar name" if facts.key in similar else "same name, id or domain"
+        console.print(safe_text(f"  catches {facts.name} ({facts.key}, {how})"))
+    if not catch.businesses:
+        console.print("  catches no business Scout knows yet (it will catch them when they appear)")
+    if (len(catch.businesses) > 1 or similar) and not yes:
+        confirm(f"Add {checked.name!r}, which catches {len(catch.businesses)} business(es), "
+                f"{len(similar)} by a similar name only?")
     with session_scope(engine) as session:
         entry = add_suppression(session, name, reason=reason, domain=domain, seller_id=seller_id,
                                 marketplace=marketplace)
-    console = stdout_console()
     if entry is None:
         console.print(safe_text(f"{name.strip()} is already on the do-not-contact list"))
     else:
@@ -120,12 +141,16 @@ def list_cmd(ctx: typer.Context) -> None:
     with connection_scope(engine) as conn:
         matches = list_catches(conn)
     table = Table(title=f"suppression list ({len(matches):,} entries)")
-    for column in ("#", "name", "kind", "reason", "domain", "seller id", "source", "businesses", "storefronts"):
-        table.add_column(column, justify="right" if column in ("#", "businesses", "storefronts") else "left")
+    for column in ("#", "name", "kind", "reason", "domain or seller id", "source", "catches"):
+        table.add_column(column, justify="right" if column == "#" else "left")
     for match in matches:
         e = match.entry
         seller = f"{e.marketplace}:{e.seller_id}" if e.marketplace and e.seller_id else e.seller_id
-        table.add_row(str(e.id), safe_text(e.name), e.kind, safe_text(e.reason or ""), safe_text(e.domain or ""),
-                      safe_text(seller or ""), safe_text(e.source or ""), f"{len(match.businesses):,}",
-                      f"{match.storefronts:,}")
+        names = [facts.name for facts in match.businesses]
+        caught = (f"{len(names):,} business(es), {match.storefronts:,} storefront(s)"
+                  + (": " + "; ".join(names[:3]) if names else "") + (f"; +{len(names) - 3} more"
+                                                                      if len(names) > 3 else ""))
+        table.add_row(str(e.id), safe_text(e.name), e.kind, safe_text(e.reason or ""),
+                      safe_text(" ".join(v for v in (e.domain, seller) if v)), safe_text(e.source or ""),
+                      safe_text(caught))
     stdout_console().print(table)

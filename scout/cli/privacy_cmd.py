@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scout.cli.console import safe_text, stdout_console
+from scout.cli.console import confirm, safe_text, stdout_console
 
 if TYPE_CHECKING:
     from scout.privacy.forget import ForgetReport
@@ -38,9 +38,8 @@ def forget_cmd(
     engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         found = find_forget_target(session, target)
-        if not yes and not typer.confirm(f"Erase {safe_text(found.label).plain} and everything about it?",
-                                         default=False):
-            raise typer.Exit(1)
+        if not yes:
+            confirm(f"Erase {found.label} and everything about it?")
         report = forget(session, found, outputs=recorded_outputs(state_folder(settings.state_dir)))
     _print_report(report)
 

@@ -34,9 +34,12 @@ def parse_faults(specs: list[str], seed: int) -> Faults:
         if name not in FAULT_NAMES:
             raise InputError(f"unknown fault {name!r} (known: {', '.join(sorted(FAULT_NAMES))}, sticky)")
         try:
-            values[FAULT_NAMES[name]] = float(rate or 1.0)
+            share = float(rate or 1.0)
         except ValueError:
             raise InputError(f"fault rate {rate!r} is not a number (use e.g. {name}=0.1)") from None
+        if not 0 <= share <= 1:
+            raise InputError(f"fault rate {rate!r} is not a share of requests between 0 and 1 (use e.g. {name}=0.1)")
+        values[FAULT_NAMES[name]] = share
     return Faults(**values)  # type: ignore[arg-type]
 
 
@@ -65,8 +68,12 @@ def serve(
     world = build_world(seed=seed, sellers=sellers)
     console = stdout_console()
     with run_replica(world, faults=faults, day=day) as replica:
-        host_map.write_text(json.dumps({"seed": seed, "sellers": sellers, "day": day, "base_urls": replica.base_urls,
-                                        "host_map": replica.host_map}, indent=2), encoding="utf-8")
+        try:
+            host_map.write_text(json.dumps({"seed": seed, "sellers": sellers, "day": day,
+                                            "base_urls": replica.base_urls, "host_map": replica.host_map}, indent=2),
+                                encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"cannot write the host map {host_map}: {err.strerror or err}") from None
         for marketplace, base in replica.base_urls.items():
             console.print(f"{marketplace:<13} {base}")
         console.print(f"host map written to {host_map}; Ctrl-C to stop")
@@ -90,13 +97,16 @@ def truth(
     from scout.replica.world import build_world, export_ground_truth
 
     rows = export_ground_truth(build_world(seed=seed, sellers=sellers))
-    if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
-    else:
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else [])
-            writer.writeheader()
-            writer.writerows(rows)
+    try:
+        if out.suffix.lower() == ".json":
+            out.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+        else:
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else [])
+                writer.writeheader()
+                writer.writerows(rows)
+    except OSError as err:
+        raise InputError(f"cannot write {out}: {err.strerror or err}") from None
     stdout_console().print(f"{len(rows)} storefronts written to {out}")
 
 

@@ -94,6 +94,7 @@ class Catch:
 
     entry: Entry
     businesses: list[BusinessFacts] = field(default_factory=list)
+    by_name_only: list[BusinessFacts] = field(default_factory=list)  # caught by a similar, not identical, name
 
     @property
     def storefronts(self) -> int:
@@ -124,7 +125,7 @@ class SuppressionList:
 
     def catches(self, businesses: Sequence[BusinessFacts]) -> list[Catch]:
         """Each entry (oldest first) with the businesses it catches among `businesses`."""
-        caught: list[set[int]] = [set() for _ in self.entries]
+        caught: list[dict[int, bool]] = [{} for _ in self.entries]  # business index -> caught exactly
         if not self.entries or not businesses:
             return [Catch(entry) for entry in self.entries]
         by_storefront: dict[str, list[tuple[str, int]]] = {}
@@ -141,22 +142,24 @@ class SuppressionList:
                 owners.append(index)
         for index, entry in enumerate(self.entries):
             if entry.seller_id:
-                caught[index].update(b for marketplace, b in by_storefront.get(entry.seller_id, ())
+                caught[index].update((b, True) for marketplace, b in by_storefront.get(entry.seller_id, ())
                                      if entry.marketplace is None or marketplace == entry.marketplace)
             if entry.domain:
-                caught[index].update(by_domain.get(entry.domain, ()))
+                caught[index].update((b, True) for b in by_domain.get(entry.domain, ()))
         hashed = {entry.name_hash: index for index, entry in enumerate(self.entries) if entry.name_hash}
         if hashed:
             for index, facts in enumerate(businesses):
                 for name in facts.names:
                     if (entry_index := hashed.get(hashed_name(name))) is not None:
-                        caught[entry_index].add(index)
+                        caught[entry_index][index] = True
         for index, key in self._keys:
-            for _, _, position in process.extract(key, choices, scorer=Indel.normalized_similarity,
-                                                  score_cutoff=self.threshold, limit=None):
-                caught[index].add(owners[position])
-        return [Catch(entry, [businesses[b] for b in sorted(found)]) for entry, found in zip(self.entries, caught,
-                                                                                            strict=True)]
+            for _, score, position in process.extract(key, choices, scorer=Indel.normalized_similarity,
+                                                      score_cutoff=self.threshold, limit=None):
+                business = owners[position]
+                caught[index][business] = caught[index].get(business, False) or score >= 1.0
+        return [Catch(entry, [businesses[b] for b in sorted(found)],
+                      [businesses[b] for b in sorted(found) if not found[b]])
+                for entry, found in zip(self.entries, caught, strict=True)]
 
     def verdicts(self, businesses: Sequence[BusinessFacts]) -> dict[str, str]:
         """Business key -> why it must not be contacted (its strongest entry), for the businesses caught."""
@@ -226,6 +229,11 @@ def suppression_verdicts(conn: Connection | Session, keys: Iterable[str]) -> dic
     if not len(entries):
         return {}
     return entries.verdicts(business_facts(conn, keys))
+
+
+def preview_entry(conn: Connection | Session, entry: Entry) -> Catch:
+    """What an entry would catch if it were added: the businesses, and those caught by a similar name only."""
+    return SuppressionList([entry]).catches(business_facts(conn))[0]
 
 
 def list_catches(conn: Connection | Session) -> list[Catch]:

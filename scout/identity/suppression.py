@@ -18,6 +18,7 @@ from scout.errors import InputError
 from scout.identity.names import normalize_domain, normalize_name
 from scout.identity.rules import SUPPRESSION_KINDS
 from scout.sanitize import strip_control
+from scrapers.registry import MARKETPLACES
 
 COLUMNS = ("name", "domain", "seller_id", "marketplace", "reason")
 
@@ -48,18 +49,33 @@ def _existing_identities(session: Session) -> set[tuple[str, str | None, str | N
     return {_identity(*row) for row in rows}
 
 
-def add_suppression(session: Session, name: str, *, reason: str | None, kind: str = "do_not_contact",
-                    domain: str | None = None, seller_id: str | None = None, marketplace: str | None = None,
-                    source: str = "manual") -> Suppression | None:
-    """Put one business on the list; None when the same entry is already there."""
+def new_entry(name: str | None, *, reason: str | None, kind: str, domain: str | None = None,
+              seller_id: str | None = None, marketplace: str | None = None, source: str = "manual") -> Suppression:
+    """A checked, not yet stored entry: a name, a known kind and marketplace, a usable domain (else InputError)."""
     clean = _clean(name)
     if clean is None:
         raise InputError("the name to suppress is empty")
     if kind not in SUPPRESSION_KINDS:
         raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(SUPPRESSION_KINDS)})")
-    entry = Suppression(name=clean, normalized_name=normalize_name(clean), domain=normalize_domain(domain),
-                        seller_id=_clean(seller_id), marketplace=(_clean(marketplace) or "").lower() or None,
-                        kind=kind, reason=_clean(reason), source=source)
+    where = (_clean(marketplace) or "").lower() or None
+    if where is not None and where not in MARKETPLACES:
+        raise InputError(f"unknown marketplace {marketplace!r} (known: {', '.join(MARKETPLACES)})")
+    if where is not None and not _clean(seller_id):
+        raise InputError("a marketplace names where a seller id is: give the seller id too")
+    site = normalize_domain(domain) if _clean(domain) else None
+    if _clean(domain) and site is None:
+        raise InputError(f"{strip_control(domain or '')!r} is not the business's own web or e-mail domain "
+                         "(such as anker.com; a marketplace's domain says nothing about one seller)")
+    return Suppression(name=clean, normalized_name=normalize_name(clean), domain=site, seller_id=_clean(seller_id),
+                       marketplace=where, kind=kind, reason=_clean(reason), source=source)
+
+
+def add_suppression(session: Session, name: str, *, reason: str | None, kind: str = "do_not_contact",
+                    domain: str | None = None, seller_id: str | None = None, marketplace: str | None = None,
+                    source: str = "manual") -> Suppression | None:
+    """Put one business on the list; None when the same entry is already there."""
+    entry = new_entry(name, reason=reason, kind=kind, domain=domain, seller_id=seller_id, marketplace=marketplace,
+                      source=source)
     key = _identity(entry.name, entry.domain, entry.seller_id, entry.marketplace, kind)
     if key in _existing_identities(session):
         return None
@@ -102,15 +118,17 @@ def import_suppressions(session: Session, path: Path, *, kind: str = "existing_s
         raise InputError(f"unknown suppression kind {kind!r} (known: {', '.join(SUPPRESSION_KINDS)})")
     seen = _existing_identities(session)
     added = duplicates = blank = 0
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
         name = row.get("name")
         if not name:
             blank += 1
             continue
-        entry = Suppression(name=name, normalized_name=normalize_name(name), domain=normalize_domain(row.get("domain")),
-                            seller_id=row.get("seller_id"), marketplace=(row.get("marketplace") or "").lower() or None,
-                            kind=kind, reason=row.get("reason"), source=path.name)
-        key = _identity(name, entry.domain, entry.seller_id, entry.marketplace, kind)
+        try:
+            entry = new_entry(name, reason=row.get("reason"), kind=kind, domain=row.get("domain"),
+                              seller_id=row.get("seller_id"), marketplace=row.get("marketplace"), source=path.name)
+        except InputError as err:  # the whole file or nothing
+            raise InputError(f"{path.name} line {line}: {err}; nothing was imported") from None
+        key = _identity(entry.name, entry.domain, entry.seller_id, entry.marketplace, kind)
         if key in seen:
             duplicates += 1
             continue

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
-from db.models import Seller
+from db.models import Seller, Suppression
 from tests.conftest import CliDatabase
 from tests.scout.cli_runner import assert_one_error_line, run_scout
 
@@ -66,10 +67,8 @@ def test_suppress_import_add_list(db: CliDatabase) -> None:
     assert listed.returncode == 0, listed.stderr
     assert "\x1b" not in listed.stdout
     assert "[bold]x[/bold]" in listed.stdout and "[red]asked[/red]" in listed.stdout
-    rows = {line.split("│")[2].strip(): line.split("│")[-3:-1] for line in listed.stdout.splitlines()
-            if line.count("│") > 5 and line.split("│")[1].strip().isdigit()}
-    assert [cell.strip() for cell in rows["Anker"]] == ["1", "3"]
-    assert [cell.strip() for cell in rows["Nobody"]] == ["0", "0"]
+    catches = " ".join(line.split("│")[-2].strip() for line in listed.stdout.splitlines() if line.count("│") > 5)
+    assert "1 business(es), 3 storefront(s): Anker Direct" in catches and "0 business(es), 0 storefront(s)" in catches
 
 
 @pytest.mark.parametrize(("content", "needle"), [
@@ -86,3 +85,55 @@ def test_suppress_import_bad_file_is_one_error_line(db: CliDatabase, content: st
 def test_match_without_database_is_one_error_line(tmp_path: Path) -> None:
     assert_one_error_line(run_scout("match", cwd=tmp_path), "no database")
     assert not (tmp_path / "scout.db").exists()
+
+
+def _entries(db: CliDatabase) -> int:
+    engine = make_engine(db.url)
+    with session_scope(engine) as session:
+        count = len(session.execute(select(Suppression)).all())
+    engine.dispose()
+    return count
+
+
+def test_suppress_add_asks_before_catching_several_businesses(db: CliDatabase) -> None:
+    assert run_scout("--db", db.url, "match", cwd=db.folder).returncode == 0
+    asked = run_scout("--db", db.url, "suppress", "add", "Nordic Home", "--reason", "x", cwd=db.folder)
+    assert_one_error_line(asked, "not confirmed: nothing was changed")
+    assert "catches Nordic Home GmbH" in asked.stdout and "catches Nordic Home LLC" in asked.stdout
+    assert _entries(db) == 0
+    added = run_scout("--db", db.url, "suppress", "add", "Nordic Home", "--reason", "x", "--yes", cwd=db.folder)
+    assert added.returncode == 0 and "added Nordic Home" in added.stdout and _entries(db) == 1
+
+
+def test_suppress_add_asks_before_catching_a_business_by_a_similar_name_only(db: CliDatabase) -> None:
+    engine = make_engine(db.url)
+    with session_scope(engine) as session:
+        session.add(Seller(marketplace="allegro", seller_id="ZUR", name="Żurovex S.A.", country="PL"))
+    engine.dispose()
+    asked = run_scout("--db", db.url, "suppress", "add", "Żuroovex", "--reason", "x", cwd=db.folder,
+                      input_text="n\n")
+    assert_one_error_line(asked, "not confirmed")
+    assert "catches Żurovex S.A." in asked.stdout and "similar name" in asked.stdout and _entries(db) == 0
+    agreed = run_scout("--db", db.url, "suppress", "add", "Żuroovex", "--reason", "x", cwd=db.folder,
+                       input_text="y\n")
+    assert agreed.returncode == 0 and _entries(db) == 1
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--seller-id", "S1", "--marketplace", "shopify"], "unknown marketplace 'shopify'"),
+    (["--domain", "not a domain"], "is not the business's own web or e-mail domain"),
+    (["--domain", "https://www.amazon.de/sp?seller=A1"], "is not the business's own web or e-mail domain"),
+    (["--marketplace", "amazon"], "give the seller id too"),
+])
+def test_suppress_add_bad_input_is_one_error_line_and_adds_nothing(db: CliDatabase, args: list[str],
+                                                                  needle: str) -> None:
+    result = run_scout("--db", db.url, "suppress", "add", "Someone", "--reason", "x", "--yes", *args, cwd=db.folder)
+    assert_one_error_line(result, needle)
+    assert _entries(db) == 0
+
+
+def test_suppress_import_with_a_bad_row_imports_nothing(db: CliDatabase) -> None:
+    (db.folder / "ours.csv").write_text("name,marketplace,seller_id\nGood,,\nBad,shopify,S1\n", encoding="utf-8")
+    result = run_scout("--db", db.url, "suppress", "import", "ours.csv", cwd=db.folder)
+    assert_one_error_line(result, "ours.csv line 3: unknown marketplace 'shopify'", "nothing was imported")
+    assert _entries(db) == 0
