@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
+_PASSWORD = re.compile(r"(://[^/@:\s]*:)[^/\s]*@")
+
+
+def hide_password(text: str) -> str:
+    """`text` with the password of any URL in it replaced by ***, even in a URL too malformed to parse."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
 def resolve_url(db: str | None) -> URL:
     """The SQLAlchemy URL for a `--db` value: a path becomes a SQLite URL."""
     raw = (db or DEFAULT_DB).strip()
@@ -34,7 +43,7 @@ def resolve_url(db: str | None) -> URL:
     try:
         url = make_url(raw)
     except (exc.ArgumentError, ValueError) as err:
-        raise DatabaseError(f"malformed database URL {raw!r}: {err}") from None
+        raise DatabaseError(f"malformed database URL {hide_password(raw)!r}: {hide_password(str(err))}") from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseError(f"unsupported database {url.get_backend_name()!r} in {url.render_as_string()!r}: "
                             "use a SQLite path or a postgresql+psycopg:// URL")

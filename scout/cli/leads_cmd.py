@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from scout.cli.console import safe_text, stdout_console
 from scout.money import short_amount
+from scout.sanitize import dumps_json
 from scrapers.registry import MARKETPLACES
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def leads(
         export_xlsx(found, xlsx_path)
         record_output(state, xlsx_path, "export")
     if as_json:
-        typer.echo(json.dumps([_lead_json(lead) for lead in found], ensure_ascii=False))
+        typer.echo(dumps_json([_lead_json(lead) for lead in found]))
         return
     console = stdout_console()
     console.print(_leads_table(found, console.width))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from scout.cli.console import safe_text, stdout_console
 from scout.errors import USER_ERRORS, InputError
+from scout.sanitize import dumps_json
 from scrapers.records import KINDS, Offer, ParsedPage, RankingEntry, SellerProfile, record_to_dict
 from scrapers.registry import MARKETPLACES
 
@@ -56,13 +56,13 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
             failures += 1
             message = str(err) if not isinstance(err, OSError) else f"cannot read: {err}"
             if as_json:
-                typer.echo(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
+                typer.echo(dumps_json({"path": str(path), "error": message}))
             else:
                 console.print(safe_text(f"{path}: {message}", style="red"))
             continue
         if as_json:
-            typer.echo(json.dumps({"path": str(path), "marketplace": parsed.marketplace, "kind": parsed.kind,
-                                   "records": [record_to_dict(r) for r in parsed.records]}, ensure_ascii=False))
+            typer.echo(dumps_json({"path": str(path), "marketplace": parsed.marketplace, "kind": parsed.kind,
+                                   "records": [record_to_dict(r) for r in parsed.records]}))
         else:
             console.print(_records_table(path, parsed))
     if failures:
