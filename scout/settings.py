@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from scout import __version__
 from scout.errors import ConfigError
+from scout.sanitize import strip_control
 
 DEFAULT_CONFIG_FILE = "scout.toml"
+EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 DEFAULT_CONTACT = "bd-team@scout.invalid"
 
 
@@ -39,6 +42,19 @@ class CrawlerSettings:
     def resolved_user_agent(self) -> str:
         """The User-Agent sent with every request."""
         return self.user_agent or f"ScoutBot/{__version__} (+{self.contact})"
+
+    def check(self) -> None:
+        """Raise ConfigError for crawler settings no polite crawl can run with."""
+        for name in ("contact", "user_agent"):
+            value = getattr(self, name)
+            if strip_control(value) != value:
+                raise ConfigError(f"crawler.{name} must be one line of plain text, got {value!r}")
+        if not self.contact.strip():
+            raise ConfigError("crawler.contact is empty: give a URL or e-mail site owners can reach you at")
+        if self.concurrency < 1 or self.max_body_bytes < 1 or self.max_retries > 50:
+            raise ConfigError("crawler: concurrency and max_body_bytes must be at least 1, max_retries at most 50")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+            raise ConfigError("crawler: connect_timeout and read_timeout must be more than 0 seconds")
 
 
 @dataclass
@@ -64,6 +80,30 @@ class OutreachSettings:
     commission_pct: float = field(default=5.0, metadata={"doc": "standard commission after the free months"})
     offer_valid_days: int = field(default=30, metadata={"doc": "days until an offer code expires"})
     templates_dir: str = field(default="", metadata={"doc": "folder of Jinja2 templates overriding the built-in"})
+
+    def check(self) -> None:
+        """Raise ConfigError for outreach settings a compliant draft cannot be made with."""
+        for name in ("sender_name", "company_name", "postal_address"):
+            value = getattr(self, name)
+            if not value.strip() or strip_control(value) != value:
+                raise ConfigError(f"outreach.{name} must be one non-empty line, got {value!r}")
+        if not EMAIL.fullmatch(self.sender_email):
+            raise ConfigError(f"outreach.sender_email is not an e-mail address: {self.sender_email!r}")
+        if not 1 <= self.free_months <= 24:
+            raise ConfigError(f"outreach.free_months must be between 1 and 24, got {self.free_months}")
+        if not 0 <= self.commission_pct <= 100:
+            raise ConfigError(f"outreach.commission_pct must be between 0 and 100, got {self.commission_pct:g}")
+        if self.offer_valid_days < 1:
+            raise ConfigError(f"outreach.offer_valid_days must be at least 1, got {self.offer_valid_days}")
+
+    def placeholders(self) -> list[str]:
+        """The sender settings still at Scout's own placeholders (fine for the demo, never for real drafts)."""
+        defaults = OutreachSettings()
+        found = [f"outreach.{name}" for name in ("sender_name", "sender_email", "company_name", "postal_address")
+                 if getattr(self, name) == getattr(defaults, name)]
+        if self.sender_email.endswith(".invalid") and "outreach.sender_email" not in found:
+            found.append("outreach.sender_email")
+        return found
 
 
 @dataclass
@@ -156,6 +196,12 @@ class Settings:
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     outreach: OutreachSettings = field(default_factory=OutreachSettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
+
+    def check(self) -> None:
+        """Raise ConfigError for the first setting that cannot be right (each section checks its own)."""
+        self.crawler.check()
+        self.outreach.check()
+        self.scoring.check()
 
 
 SECTIONS = ("crawler", "credentials", "outreach", "scoring")
@@ -270,6 +316,7 @@ def load_settings(
         section_name, _, key = dotted.rpartition(".")
         target = getattr(settings, section_name) if section_name else settings
         _apply(target, {key: value}, f"option {dotted}")
+    settings.check()  # on load, so a bad setting stops every command before it starts, not half way through
     return settings
 
 

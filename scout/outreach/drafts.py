@@ -12,7 +12,6 @@ company, its postal address, the offer, the opt-out and (EU/UK recipients) the G
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -209,16 +208,3 @@ def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, busi
                  sites=tuple(dict.fromkeys(s.label for s in storefronts)), eu_notice=eu, review=tuple(review),
                  suppressed=suppressed, economics=economics, status=status)
 
-
-def check_settings(settings: OutreachSettings) -> None:
-    """Raise ConfigError for outreach settings a compliant draft cannot be made with."""
-    for name in ("sender_name", "company_name", "postal_address"):
-        value = getattr(settings, name)
-        if not value.strip() or strip_control(value) != value:
-            raise ConfigError(f"outreach.{name} must be one non-empty line, got {value!r}")
-    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", settings.sender_email):
-        raise ConfigError(f"outreach.sender_email is not an e-mail address: {settings.sender_email!r}")
-    if not 1 <= settings.free_months <= 24:
-        raise ConfigError(f"outreach.free_months must be between 1 and 24, got {settings.free_months}")
-    if not 0 <= settings.commission_pct <= 100 or settings.offer_valid_days < 1:
-        raise ConfigError("outreach: commission_pct must be 0-100 and offer_valid_days at least 1")

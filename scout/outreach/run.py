@@ -27,7 +27,6 @@ from scout.outreach.drafts import (
     Draft,
     Economics,
     Offer,
-    check_settings,
     compose_draft,
     template_environment,
 )
@@ -131,7 +130,7 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
         raise InputError(f"unknown language {language!r} (known: auto, {', '.join(LANGUAGES)})")
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    check_settings(settings)
+    settings.check()
     env = template_environment(settings.templates_dir)
     leads = select_leads(session, top=top, include_suppressed=include_suppressed)
     report = DraftReport()

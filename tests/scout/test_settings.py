@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from scout.errors import ConfigError
-from scout.settings import describe_settings, load_settings
+from scout.settings import OutreachSettings, describe_settings, load_settings
+from tests.scout.cli_runner import assert_one_error_line, run_scout
 
 
 def test_defaults_are_polite(tmp_path: Path) -> None:
@@ -69,3 +71,34 @@ def test_every_setting_is_documented() -> None:
     assert {key for key, *_ in rows} >= {"db", "crawler.user_agent", "crawler.per_host_delay",
                                           "outreach.postal_address", "outreach.sender_name"}
     assert all(doc for *_, doc in rows)
+
+
+@pytest.mark.parametrize(("environ", "needle"), [
+    ({"SCOUT_OUTREACH_COMMISSION_PCT": "150"}, "outreach.commission_pct must be between 0 and 100"),
+    ({"SCOUT_OUTREACH_FREE_MONTHS": "0"}, "outreach.free_months must be between 1 and 24"),
+    ({"SCOUT_OUTREACH_SENDER_EMAIL": "not-an-address"}, "outreach.sender_email is not an e-mail address"),
+    ({"SCOUT_OUTREACH_SENDER_NAME": "Dana\x1b[31m"}, "outreach.sender_name must be one non-empty line"),
+    ({"SCOUT_CRAWLER_CONCURRENCY": "0"}, "concurrency and max_body_bytes must be at least 1"),
+    ({"SCOUT_CRAWLER_CONTACT": " "}, "crawler.contact is empty"),
+    ({"SCOUT_SCORING_WEIGHT_VOLUME": "0", "SCOUT_SCORING_WEIGHT_QUALITY": "0", "SCOUT_SCORING_WEIGHT_MOMENTUM": "0",
+      "SCOUT_SCORING_WEIGHT_RANKING": "0", "SCOUT_SCORING_WEIGHT_BREADTH": "0", "SCOUT_SCORING_WEIGHT_FIT": "0"},
+     "must not all be 0"),
+])
+def test_settings_are_checked_when_loaded(environ: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(needle)):
+        load_settings(environ=environ)
+
+
+def test_a_bad_setting_stops_any_command_before_it_starts(tmp_path: Path) -> None:
+    (tmp_path / "scout.toml").write_text("[outreach]\ncommission_pct = 150\n", encoding="utf-8")
+    result = run_scout("db", "init", cwd=tmp_path)
+    assert_one_error_line(result, "outreach.commission_pct must be between 0 and 100")
+    assert not (tmp_path / "scout.db").exists()
+
+
+def test_the_sender_placeholders_are_named() -> None:
+    assert OutreachSettings().placeholders() == ["outreach.sender_name", "outreach.sender_email",
+                                                 "outreach.company_name", "outreach.postal_address"]
+    real = OutreachSettings(sender_name="Dana Reyes", sender_email="dana@example.com", company_name="Example Inc.",
+                            postal_address="1 Main St, Springfield")
+    assert real.placeholders() == []
