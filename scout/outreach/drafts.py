@@ -2,7 +2,7 @@
 
 Language: a national marketplace site decides (amazon.fr → French, ebay.de → German, mercadolibre → Spanish,
 cdiscount → French); a generic .com site (amazon.com, etsy.com, walmart.com) falls back to the seller's or the
-business's country; Allegro (Polish, a language without a template) and everything else get English.
+business's country; Allegro gets Polish, Mercado Livre (Brazil) Portuguese, everything else English.
 
 Templates are Jinja2 files (`offer_<lang>.txt.j2`, `subject_<lang>.txt.j2`) rendered in a sandbox with autoescape off;
 a file of the same name in `[outreach] templates_dir` wins. Scraped values reach them only as data, stripped of
@@ -198,7 +198,7 @@ def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, busi
     review = sole_trader_flags(business_name, storefronts)
     context = draft_context(business_name=business_name, storefronts=storefronts, ranks=ranks, offer=offer,
                             settings=settings, language=lang, eu_notice=eu, sole_trader=any(
-                                r.startswith("sole trader? person") for r in review))
+                                r.startswith(("sole trader? person", "sole trader: legal form")) for r in review))
     subject, body = render_message(env, lang, context)
     gaps = compliance_gaps(body, context)
     if gaps:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-LANGUAGES = ("en", "fr", "de", "es", "it")
+LANGUAGES = ("en", "fr", "de", "es", "it", "pl", "pt")
 NBSP = "\u00a0"
 
 
@@ -46,8 +46,18 @@ LOCALES = {
                  tuple("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
                        "dicembre".split()),
                  tuple("uno due tre quattro cinque sei sette otto nove dieci undici dodici".split()), "e"),
+    # Polish groups thousands only from five digits (2400, 12 400) and writes dates with the month's genitive.
+    "pl": Locale(NBSP, ",", "{}" + NBSP + "%", "{amount}" + NBSP + "{symbol}", "{day} {month} {year}",
+                 tuple("stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada "
+                       "grudnia".split()),
+                 tuple("jeden dwa trzy cztery pięć sześć siedem osiem dziewięć dziesięć jedenaście dwanaście"
+                       .split()), "i", min_grouping=2),
+    "pt": Locale(".", ",", "{}%", "{symbol}" + NBSP + "{amount}", "{day} de {month} de {year}",
+                 tuple("janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
+                       .split()),
+                 tuple("um dois três quatro cinco seis sete oito nove dez onze doze".split()), "e"),
 }
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "PLN": "zł", "BRL": "R$"}
 
 
 def format_number(value: float, language: str, digits: int = 0) -> str:

@@ -16,8 +16,9 @@ EU_COUNTRIES = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU 
 EU_MARKETPLACES = frozenset({"allegro", "cdiscount"})
 COUNTRY_LANGUAGE = {"FR": "fr", "BE": "fr", "LU": "fr", "MC": "fr", "DE": "de", "AT": "de", "CH": "de", "IT": "it",
                     "SM": "it", "ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es", "UY": "es",
-                    "VE": "es", "EC": "es", "BO": "es", "PY": "es", "CR": "es", "PA": "es", "DO": "es", "GT": "es"}
-MARKETPLACE_LANGUAGE = {"cdiscount": "fr", "mercadolibre": "es", "allegro": "en"}
+                    "VE": "es", "EC": "es", "BO": "es", "PY": "es", "CR": "es", "PA": "es", "DO": "es", "GT": "es",
+                    "PL": "pl", "BR": "pt", "PT": "pt"}
+MARKETPLACE_LANGUAGE = {"cdiscount": "fr", "mercadolibre": "es", "allegro": "pl"}
 SITE_LABELS = {"mercadolibre": "MercadoLibre", "mercadolivre": "MercadoLivre", "ebay": "eBay"}
 GIVEN_NAMES = frozenset("""
     james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark
@@ -32,6 +33,17 @@ GIVEN_NAMES = frozenset("""
     elisa silvia piotr krzysztof tomasz pawel marcin michal jakub katarzyna agnieszka malgorzata joanna magdalena
 """.split())
 _NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-])*")
+# Legal forms that are a person trading under their own name, per country (matched on the folded, lower-cased
+# name): the offer then goes to a person, whose data protection and e-mail rules are stricter than a company's.
+SOLE_TRADER_FORMS = re.compile(r"""(?x)(?<![\w.])(
+    e\.\s?k(?:fm|fr)?\.?(?![\w])|eingetragene[rn]?\s+kauf(?:mann|frau)|einzelunternehme(?:n|r|rin)  # DE AT
+    |ei(?![\w.])|eirl|e\.i\.r\.l\.|entreprise\s+individuelle|entrepreneur\s+individuel                # FR
+    |(?:micro|auto)[-\s]?entrepreneur|micro[-\s]?entreprise
+    |ditta\s+individuale|impresa\s+individuale                                                        # IT
+    |autonom[oa]|empresari[oa]\s+individual                                                           # ES
+    |jednoosobowa\s+dzialalnosc(?:\s+gospodarcza)?|jdg(?![\w])                                        # PL
+    |sole\s+trader|sole\s+propriet(?:orship|ress|or)|t/a(?![\w])                                     # UK US
+)""")
 
 
 @dataclass(frozen=True)
@@ -110,14 +122,24 @@ def looks_like_person(name: str | None) -> bool:
     return not set(tokens) & (LEGAL_FORMS | COMPANY_DESCRIPTORS | STOP_WORDS)
 
 
+def sole_trader_form(name: str | None) -> str | None:
+    """The sole-trader legal form a business name carries ("e.K.", "EIRL", "ditta individuale" …), or None."""
+    folded = fold_text(strip_control(name or "")).lower()
+    match = SOLE_TRADER_FORMS.search(folded)
+    return match.group(1) if match else None
+
+
 def sole_trader_flags(business_name: str, storefronts: Sequence[Storefront]) -> list[str]:
     """Why a draft may be addressed to a sole trader (a person) rather than a company: review it before sending."""
     flags: list[str] = []
     names = [business_name] + [n for s in storefronts for n in (s.name, s.business_name) if n]
+    form = next(((n, f) for n in names if (f := sole_trader_form(n))), None)
+    if form is not None:
+        flags.append(f"sole trader: legal form {form[1]!r} in {strip_control(form[0])!r}")
     person = next((n for n in names if looks_like_person(n)), None)
     if person is not None:
         flags.append(f"sole trader? person-like name {strip_control(person)!r}")
     legal = [s.business_name for s in storefronts if s.business_name]
-    if legal and not any(set(_tokens(n)) & LEGAL_FORMS for n in legal + [business_name]):
+    if legal and form is None and not any(set(_tokens(n)) & LEGAL_FORMS for n in legal + [business_name]):
         flags.append(f"sole trader? no legal form in the business name {strip_control(legal[0])!r}")
     return flags

@@ -165,7 +165,7 @@ def _store(marketplace: str, site: str | None, country: str | None = None) -> St
     ("amazon", "amazon.fr", None, "fr"), ("amazon", "amazon.de", None, "de"), ("amazon", "amazon.es", None, "es"),
     ("amazon", "amazon.it", None, "it"), ("amazon", "amazon.co.uk", None, "en"), ("amazon", "amazon.com", None, "en"),
     ("amazon", "amazon.com", "FR", "fr"), ("ebay", "ebay.at", None, "de"), ("etsy", "etsy.com", "DE", "de"),
-    ("cdiscount", "cdiscount.com", None, "fr"), ("allegro", "allegro.pl", "PL", "en"),
+    ("cdiscount", "cdiscount.com", None, "fr"), ("allegro", "allegro.pl", "PL", "pl"),
     ("mercadolibre", "mercadolibre.com.ar", None, "es"), ("walmart", "walmart.com", "US", "en"),
     ("amazon", None, None, "en"),
 ])
@@ -422,7 +422,7 @@ def test_a_broken_or_non_compliant_template_is_a_config_error(engine: Engine, tm
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"language": "pl"}, "unknown language"), ({"fmt": "pdf"}, "unknown format"), ({"top": 0}, "top must be"),
+    ({"language": "xx"}, "unknown language"), ({"fmt": "pdf"}, "unknown format"), ({"top": 0}, "top must be"),
 ])
 def test_bad_draft_options_are_input_errors(engine: Engine, tmp_path: Path, options: dict[str, object],
                                             message: str) -> None:
