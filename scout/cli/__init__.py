@@ -16,6 +16,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 import typer.main
+from typer import _click as click
 from typer.core import TyperGroup
 from typer.models import CommandInfo
 
@@ -152,14 +153,21 @@ def main_options(
 
 
 def main() -> None:
-    """Entry point: run the app, turning Scout's errors into one red line and a non-zero exit."""
+    """Entry point: run the app, turning every error a user can cause into one red line and a non-zero exit."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("SCOUT_DEBUG") == "1"
     try:
-        app()
-    except SystemExit as exit_:
-        if exit_.code == INTERRUPTED_EXIT:  # typer turns Ctrl-C inside a command into a silent exit 130
-            print_error("interrupted")
-        raise
+        code = app(standalone_mode=False)  # click's own errors come back here, to be said in one line too
+    except click.exceptions.NoArgsIsHelpError as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.ClickException as err:  # a usage error: an unknown option, a value of the wrong type
+        ctx = getattr(err, "ctx", None)
+        command = ctx.command_path if ctx is not None else "scout"
+        print_error(f"{err.format_message()} (see `{command} --help`)")
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        print_error("interrupted")
+        sys.exit(INTERRUPTED_EXIT)
     except Interrupted as err:
         print_error(str(err))
         sys.exit(INTERRUPTED_EXIT)
@@ -176,3 +184,6 @@ def main() -> None:
             raise
         print_error(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
         sys.exit(70)
+    if code == INTERRUPTED_EXIT:  # typer turns Ctrl-C inside a command into exit 130, silently
+        print_error("interrupted")
+    sys.exit(code if isinstance(code, int) else 0)

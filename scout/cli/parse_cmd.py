@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -49,7 +49,8 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
     _check_choice(kind, KINDS, "kind")
     console = stdout_console()
     failures = 0
-    for path in expand_paths(paths):
+    files = expand_paths(paths)
+    for path in files:
         try:
             parsed = parse_page(decode_body(path.read_bytes()), marketplace=marketplace, kind=kind)
         except UNREADABLE as err:
@@ -66,7 +67,7 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
         else:
             console.print(_records_table(path, parsed))
     if failures:
-        raise typer.Exit(1)
+        raise InputError(f"{failures} of {len(files)} file(s) could not be read as a marketplace page (see above)")
 
 
 def _fmt(value: Any) -> str:
@@ -117,7 +118,10 @@ def _parse_as_of(value: str | None) -> datetime | None:
         raise InputError(f"--as-of {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from None
     if len(value) <= 10:
         parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    when = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if when > datetime.now(UTC) + timedelta(days=1):
+        raise InputError(f"--as-of {value!r} is in the future: give the day the pages were saved")
+    return when
 
 
 def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
@@ -154,4 +158,5 @@ def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = No
     console.print(f"{len(report.files)} files: {t.sellers_new} new sellers, {t.sellers_updated} updated, "
                   f"{t.snapshots} snapshots, {t.rankings} ranking entries, {t.offers} offers")
     if report.failed:
-        raise typer.Exit(1)
+        raise InputError(f"{len(report.failed)} of {len(report.files)} file(s) stored no figures: blocked pages or "
+                         "pages no parser reads (see above)")

@@ -18,7 +18,7 @@ app = typer.Typer(help="Serve Scout's marketplace replica on loopback.\n\nExampl
                   no_args_is_help=True, rich_markup_mode=None)
 
 SeedOpt = Annotated[int, typer.Option("--seed", help="seed of the synthetic world")]
-SellersOpt = Annotated[int, typer.Option("--sellers", min=1, help="businesses in the world")]
+SellersOpt = Annotated[int, typer.Option("--sellers", min=1, max=200_000, help="businesses in the world")]
 FAULT_NAMES = {kind.removeprefix("status_"): kind for kind in FAULT_KINDS}
 
 

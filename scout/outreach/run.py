@@ -113,6 +113,11 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold_text(name).lower()).strip("-")[:40].strip("-") or "business"
 
 
+def _draft_path(out_dir: Path, draft: Draft, fmt: str) -> Path:
+    """Where a draft goes: its own file, or the run's drafts.csv."""
+    return out_dir / (CSV_NAME if fmt == "csv" else f"{draft.business_id}-{_slug(draft.business_name)}.{fmt}")
+
+
 def _prepare_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} is a file, not a folder for drafts")
@@ -165,18 +170,27 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
                               language=language, suppressed=why)
         pending.append((draft, record, existed))
     _prepare_out_dir(out_dir)
+    written: list[Path] = []
+    try:
+        for draft, _, _ in pending:
+            path = _draft_path(out_dir, draft, fmt)
+            if fmt == "md":
+                path.write_text(draft_markdown(draft, settings), encoding="utf-8")
+            elif fmt == "eml":
+                path.write_bytes(draft_email(draft, settings, now))
+            written.append(path)
+        if fmt == "csv":
+            write_drafts_csv([d for d, _, _ in pending], out_dir / CSV_NAME)
+    except OSError as err:  # a folder that cannot be written: no half-written run, no offer recorded (rollback)
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise InputError(f"cannot write drafts in {out_dir}: {err.strerror or err}") from None
     for draft, record, existed in pending:
-        path = out_dir / (CSV_NAME if fmt == "csv" else f"{draft.business_id}-{_slug(draft.business_name)}.{fmt}")
-        if fmt == "md":
-            path.write_text(draft_markdown(draft, settings), encoding="utf-8")
-        elif fmt == "eml":
-            path.write_bytes(draft_email(draft, settings, now))
+        path = _draft_path(out_dir, draft, fmt)
         record.language, record.free_months, record.commission_pct = (draft.language, draft.offer.free_months,
                                                                       draft.offer.commission_pct)
         record.draft_path, record.updated_at = str(path.resolve()), now
         session.add(record)
         report.drafted.append(DraftOutcome(draft, path, existed))
-    if fmt == "csv":
-        write_drafts_csv([d for d, _, _ in pending], out_dir / CSV_NAME)
     session.flush()
     return report

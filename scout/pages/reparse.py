@@ -14,8 +14,10 @@ from db.archive import ArchivedPage, decompress
 from db.engine import session_scope
 from db.models import FrontierEntry, Page
 from db.store import StoreCounts
+from scout.errors import InputError
 from scout.pages.charset import decode_body
 from scout.pages.extract import Extracted, parse_outcome, store_outcomes
+from scrapers.registry import MARKETPLACES
 
 BATCH = 200
 
@@ -30,6 +32,8 @@ class ReparseReport:
 
 def reparse_pages(engine: Engine, *, marketplace: str | None = None, only_failed: bool = False) -> ReparseReport:
     """Re-parse every archived page (of one marketplace, or only those that were blocked/drifted)."""
+    if marketplace is not None and marketplace not in MARKETPLACES:
+        raise InputError(f"unknown marketplace {marketplace!r} (known: {', '.join(MARKETPLACES)})")
     report = ReparseReport()
     with session_scope(engine) as session:
         query = select(col(Page.id)).where(col(Page.status).in_((0, 200)))

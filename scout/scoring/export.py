@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,8 +74,10 @@ def export_xlsx(leads: Sequence[Lead], path: Path) -> int:
     sheet.append(list(HEADERS))
     for row in lead_rows(leads):
         sheet.append(row)
+    buffer = io.BytesIO()  # built in memory: a failed write to disk must not leave openpyxl's streams half-open
+    workbook.save(buffer)
     try:
-        workbook.save(path)
+        path.write_bytes(buffer.getvalue())
     except OSError as err:
         raise InputError(f"cannot write {path}: {err.strerror or err}") from None
     return len(leads)

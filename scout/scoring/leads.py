@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 NO_SCORES = "no scores yet: run `scout score` first"
+MAX_TOP = 100_000  # leads in one list at most (a spreadsheet's worth; more is a typo)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ class Lead:
 
 def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None) -> None:
     """Raise InputError for a filter that can never be right."""
-    if top < 1:
-        raise InputError(f"top must be at least 1, got {top}")
+    if not 1 <= top <= MAX_TOP:
+        raise InputError(f"top must be at least 1 and at most {MAX_TOP:,}, got {top}")
     if marketplace is not None and marketplace not in MARKETPLACES:
         raise InputError(f"unknown marketplace {marketplace!r} (known: {', '.join(MARKETPLACES)})")
     if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):

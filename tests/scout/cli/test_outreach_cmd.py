@@ -61,7 +61,7 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     (["outreach", "mark", "Nobody Here", "sent"], ["no business named 'Nobody Here'"]),
     (["outreach", "mark", "S.", "sent"], ["is ambiguous", "business:3 (Casa Verde S.L.)"]),
     (["outreach", "mark", "Maker Studio LLC", "onboarded"], ["has no offer yet"]),
-    (["outreach", "draft", "--out", "x", "--lang", "pl"], ["unknown language 'pl'"]),
+    (["outreach", "draft", "--out", "x", "--lang", "xx"], ["unknown language 'xx'"]),
     (["outreach", "draft", "--out", "x", "--format", "pdf"], ["unknown format 'pdf'"]),
     (["outreach", "draft", "--out", "x", "--top", "0"], ["top must be at least 1"]),
 ])
