@@ -42,14 +42,16 @@ __all__ = [
     "seller_url", "site_from_url",
 ]
 
-# Each kind's content markers, checked in this order (a product page opened with ?aod=1 is read as offers).
+# Each kind's content markers. A product page is told first (each mark looked for costs a scan of the page, and
+# product pages are the largest), and one opened with ?aod=1 holds the offers panel: it is read as offers.
+_PRODUCT_MARK = "id=\"productTitle\""
+_OFFERS_MARKS = ("olpOffer", "id=\"aod-offer\"", "id=\"aod-pinned-offer\"", "id=\"aod-offer-list\"")
 _KIND_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ranking", ("zg-bdg-text", "zg-item-immersion", "zg_itemImmersion", "zg-grid-general-faceout",
                  "zg-ordered-list")),
-    ("offers", ("olpOffer", "id=\"aod-offer\"", "id=\"aod-pinned-offer\"", "id=\"aod-offer-list\"")),
+    ("offers", _OFFERS_MARKS),
     ("seller", ("id=\"seller-name\"", "id=\"sellerName\"", "page-section-detail-seller-info",
                 "seller-feedback-summary", "seller-info-feedback-summary")),
-    ("product", ("id=\"productTitle\"",)),
 )
 _AMAZON_HOST = re.compile(rf"amazon\.(?:{DOMAINS})\b")
 # Amazon's own page machinery: its client-side metrics globals, its AUI class names, its image hosts.
@@ -80,6 +82,8 @@ def detect(text: str, url: str | None = None) -> str | None:
     from_url = site_from_url(url) is not None
     if not from_url and not (_AMAZON_HOST.search(text) and _AMAZON_MARK.search(text)):
         return None
+    if _in_start_tag(text, _PRODUCT_MARK):
+        return "offers" if any(_in_start_tag(text, mark) for mark in _OFFERS_MARKS) else "product"
     for kind, marks in _KIND_MARKS:
         if any(_in_start_tag(text, mark) for mark in marks):
             return kind
