@@ -64,8 +64,10 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
         if as_json:
             typer.echo(json.dumps({"path": str(path), "marketplace": parsed.marketplace, "kind": parsed.kind,
                                    "records": [record_to_dict(r) for r in parsed.records]}, ensure_ascii=False))
-        else:
+        elif parsed.records:
             console.print(_records_table(path, parsed))
+        else:  # e.g. a product page without a featured offer or other sellers
+            console.print(safe_text(f"{path.name}: {parsed.marketplace} {parsed.kind}, no records"))
     if failures:
         raise typer.Exit(1)
 
