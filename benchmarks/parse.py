@@ -1,11 +1,14 @@
 """ms per page for Scout's parsers on the real captures, next to a bare lexbor parse (the floor) and BeautifulSoup.
 
+Gzip-compressed captures (`.html.gz`) are timed on their decompressed text, as Scout parses them.
+
 Run: python benchmarks/parse.py [--repeat N]   (needs ../shared/pages or $SCOUT_REAL_PAGES; bs4 + lxml optional)
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import sys
@@ -88,13 +91,15 @@ def main() -> None:
         BeautifulSoup = None  # noqa: N806
     rows = []
     for path in sorted(_pages().rglob("*")):
-        if path.suffix not in (".html", ".json"):
+        suffix = path.suffix if path.suffix != ".gz" else Path(path.stem).suffix  # product.html.gz: .html
+        if suffix not in (".html", ".json"):
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        row = _measure(text, path.suffix, args.repeat, BeautifulSoup)
+        body = path.read_bytes()
+        text = (gzip.decompress(body) if path.suffix == ".gz" else body).decode("utf-8", errors="replace")
+        row = _measure(text, suffix, args.repeat, BeautifulSoup)
         if row is None:
             continue
-        rows.append((str(path.relative_to(path.parents[1])), len(text) // 1024, *row))
+        rows.append((str(path.relative_to(_pages())), len(text) // 1024, *row))
     header = f"{'page':<52} {'KB':>5} {'scout ms':>9} {'+detect':>8} {'floor ms':>9} {'floor':<13} " \
              f"{'scout/floor':>11} {'bs4 ms':>8}"
     print(header)

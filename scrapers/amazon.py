@@ -1,10 +1,11 @@
-"""Amazon (.com, .co.uk, .de, .fr, .es, .it): best-seller lists, offer listings, product buy boxes, seller profiles.
+"""Amazon (.com, .co.uk, .de, .fr, .es, .it, .ca): best-seller lists, offer listings, product pages, seller profiles.
 
 Pure functions over page text. The site (and with it the default currency and decimal convention) comes from
 the URL when given, else from the page (canonical link, `ue_sn`, `<html lang>`, currency). Amazon's own offers
 are `is_platform=True` with Amazon's merchant id on that site (ATVPDKIKX0DER on amazon.com).
-The parsers live in amazon_ranking / amazon_offers / amazon_seller; this module detects, dispatches and
-builds URLs.
+The parsers live in amazon_ranking / amazon_offers / amazon_product / amazon_seller; this module detects,
+dispatches and builds URLs. A page's kind is told by its elements: a class or id counts only inside a start tag,
+not in inline CSS or a script (a product page's CSS names `#aod-pinned-offer`, a panel it does not have).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from contextlib import contextmanager
 from html import unescape
 from urllib.parse import quote
 
-from scrapers.amazon_offers import read_offer_listing, read_product, seller_url
+from scrapers.amazon_offers import read_offer_listing, seller_url
+from scrapers.amazon_product import read_product
 from scrapers.amazon_ranking import product_url, read_bestsellers, read_ranking
 from scrapers.amazon_seller import read_seller_profile
 from scrapers.amazon_site import (
+    DOMAINS,
     MARKETPLACE,
     SITES,
     Locale,
@@ -31,22 +34,26 @@ from scrapers.amazon_site import (
 from scrapers.errors import ParseError
 from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
 
+PARSER_VERSION = 2  # 2: product pages of every era (merchant-info sentences, #mbc rows), amazon.ca
+
 __all__ = [
     "MARKETPLACE", "SITES", "bestsellers_url", "detect", "detect_site", "is_blocked", "offer_listing_url", "parse",
     "parse_bestsellers", "parse_offer_listing", "parse_product", "parse_seller_profile", "product_url",
     "seller_url", "site_from_url",
 ]
 
-# Each kind's content markers, checked in this order (a product page opened with ?aod=1 is read as offers).
+# Each kind's content markers. A product page is told first (each mark looked for costs a scan of the page, and
+# product pages are the largest), and one opened with ?aod=1 holds the offers panel: it is read as offers.
+_PRODUCT_MARK = "id=\"productTitle\""
+_OFFERS_MARKS = ("olpOffer", "id=\"aod-offer\"", "id=\"aod-pinned-offer\"", "id=\"aod-offer-list\"")
 _KIND_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ranking", ("zg-bdg-text", "zg-item-immersion", "zg_itemImmersion", "zg-grid-general-faceout",
                  "zg-ordered-list")),
-    ("offers", ("olpOffer", "id=\"aod-offer\"", "id=\"aod-pinned-offer\"", "id=\"aod-offer-list\"")),
+    ("offers", _OFFERS_MARKS),
     ("seller", ("id=\"seller-name\"", "id=\"sellerName\"", "page-section-detail-seller-info",
                 "seller-feedback-summary", "seller-info-feedback-summary")),
-    ("product", ("id=\"productTitle\"",)),
 )
-_AMAZON_HOST = re.compile(r"amazon\.(?:com|co\.uk|de|fr|es|it)\b")
+_AMAZON_HOST = re.compile(rf"amazon\.(?:{DOMAINS})\b")
 # Amazon's own page machinery: its client-side metrics globals, its AUI class names, its image hosts.
 _AMAZON_MARK = re.compile(r"\bue_(?:id|sn)\s*=|class=[\"'][^\"']*\ba-(?:section|container|row)\b|"
                           r"images-amazon\.com/|media-amazon\.com/|/errors/validateCaptcha")
@@ -75,8 +82,10 @@ def detect(text: str, url: str | None = None) -> str | None:
     from_url = site_from_url(url) is not None
     if not from_url and not (_AMAZON_HOST.search(text) and _AMAZON_MARK.search(text)):
         return None
+    if _in_start_tag(text, _PRODUCT_MARK):
+        return "offers" if any(_in_start_tag(text, mark) for mark in _OFFERS_MARKS) else "product"
     for kind, marks in _KIND_MARKS:
-        if any(mark in text for mark in marks):
+        if any(_in_start_tag(text, mark) for mark in marks):
             return kind
     if from_url_kind := kind_from_url(url):
         return from_url_kind
@@ -85,6 +94,18 @@ def detect(text: str, url: str | None = None) -> str | None:
         back = _RETURN_PATH.search(text)
         return (kind_from_url(unescape(back.group(1))) if back else None) or "product"
     return None
+
+
+def _in_start_tag(text: str, mark: str) -> bool:
+    """True when `mark` occurs inside an element's start tag that is not markup quoted in a script."""
+    at = text.find(mark)
+    while at >= 0:
+        opened = text.rfind("<", 0, at)
+        if (opened > text.rfind(">", 0, at) and text[opened + 1:opened + 2].isalpha()
+                and text.rfind("<script", 0, opened) <= text.rfind("</script", 0, opened)):
+            return True
+        at = text.find(mark, at + len(mark))
+    return False
 
 
 def _first_visible(text: str) -> str:
@@ -116,7 +137,7 @@ def parse_offer_listing(html: str, url: str | None = None) -> list[Offer]:
 
 
 def parse_product(html: str, url: str | None = None) -> list[Offer]:
-    """The buy box's seller offer of a product page."""
+    """The featured offer of a product page (if it has one), then its other sellers."""
     with _bot_wall_check(html):
         return read_product(html, Locale.of(detect_site(html, url)), url)
 

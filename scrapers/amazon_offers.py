@@ -1,8 +1,8 @@
-"""Amazon offer listings (2015 and 2020 `olpOffer` layouts, the "all offers display" panel) and product buy boxes.
+"""Amazon offer listings (2015 and 2020 `olpOffer` layouts, the "all offers display" panel) and the offer records
+every Amazon page type makes (`make_offer`; product pages: amazon_product).
 
-The olp layouts are read from real captures. The AOD panel (`#aod-offer`) and product pages (`#productTitle`,
-`#merchant-info`, `#tabular-buybox`, `#merchantInfoFeature_feature_div`) have no capture here: their parsers
-follow the ids and classes that public scrapers of amazon.com / amazon.de / amazon.fr select on.
+The olp layouts are read from real captures. The AOD panel (`#aod-offer`) has no capture here: its parser follows
+the ids and classes that public scrapers of amazon.com / amazon.de / amazon.fr select on.
 
 Amazon's own offers are reported as `Offer(is_platform=True, name="Amazon", seller_id=<Amazon's merchant id on
 that site>)` — ATVPDKIKX0DER on amazon.com — so they key like any seller yet never pass for a third party.
@@ -13,7 +13,6 @@ also `is_platform=True`.
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -47,8 +46,8 @@ def seller_url(site: str, seller_id: str) -> str:
     return f"https://www.{check_site(site)}/sp?seller={seller_id}"
 
 
-def _make_offer(locale: Locale, name: str | None, seller_id: str | None, fields: dict[str, Any],
-                rating_text: str | None = None) -> Offer:
+def make_offer(locale: Locale, name: str | None, seller_id: str | None, fields: dict[str, Any],
+               rating_text: str | None = None) -> Offer:
     """One offer; Amazon's own becomes `is_platform=True, name="Amazon"` with Amazon's merchant id on the site."""
     if seller_id in AMAZON_SELLER_IDS or is_amazon_name(name):
         own_id = seller_id if seller_id in AMAZON_SELLER_IDS else amazon_seller_id(locale.site)
@@ -113,14 +112,14 @@ def _olp_offer(node: LexborNode, locale: Locale, asin: str | None, title: str | 
             raise ParseError(MARKETPLACE, "offers", f"offer #{index}: seller column has no name nor logo")
         merchant = node.css_first("input[name='merchantID']")
         merchant_id = merchant.attributes.get("value") if merchant else None
-        return _make_offer(locale, name or "Amazon", merchant_id, fields)
+        return make_offer(locale, name or "Amazon", merchant_id, fields)
     href = link.attributes.get("href")
     fields["product_id"] = asin_from_href(href) or asin
     name = text_of(link) or _logo_alt(link)
     # The rating line follows the name in the seller column; the name itself may hold digits ("100% Books").
     column = text_of(node.css_first(".olpSellerColumn")) or text_of(name_node.parent) or ""
     rating_text = column.replace(name, "", 1) if name else column
-    return _make_offer(locale, name, seller_id_from_href(href), fields, rating_text)
+    return make_offer(locale, name, seller_id_from_href(href), fields, rating_text)
 
 
 def _logo_alt(link: LexborNode) -> str | None:
@@ -169,14 +168,14 @@ def _aod_offer(node: LexborNode, locale: Locale, asin: str | None, title: str | 
         name = first_text(sold_by, ".a-col-right .a-size-small", ".a-col-right")
         if not name:
             raise ParseError(MARKETPLACE, "offers", f"AOD offer #{index}: sold-by names no seller")
-        return _make_offer(locale, name, None, fields)
+        return make_offer(locale, name, None, fields)
     href = link.attributes.get("href")
     fields["product_id"] = asin_from_href(href) or asin
     rating = node.css_first("#aod-offer-seller-rating")
     if rating is not None:
         fields["stars"] = parse_stars(text_of(rating.css_first(_STAR_ALT)), locale.decimal_comma)
     rating_text = first_text(rating, "[id^='seller-rating-count']") if rating is not None else None
-    return _make_offer(locale, text_of(link), seller_id_from_href(href), fields, rating_text)
+    return make_offer(locale, text_of(link), seller_id_from_href(href), fields, rating_text)
 
 
 def _parse_aod(tree: LexborHTMLParser, locale: Locale, url: str | None) -> list[Offer]:
@@ -208,71 +207,3 @@ def _atc_asin(tree: LexborHTMLParser) -> str | None:
         if isinstance(data, dict) and is_asin(data.get("asin")):
             return str(data["asin"])
     return None
-
-
-# --- product page: /dp/ASIN buy box -----------------------------------------------------------------------
-
-_PRICE_SELECTORS = (
-    "#corePrice_feature_div .a-price .a-offscreen", "#corePriceDisplay_desktop_feature_div .a-price .a-offscreen",
-    "#apex_desktop .priceToPay .a-offscreen", ".priceToPay .a-offscreen", "#price_inside_buybox",
-    "#newBuyBoxPrice", "#priceblock_ourprice", "#priceblock_dealprice", "#priceblock_saleprice",
-)
-_SOLD_BY_LABELS = ("sold by", "verkäufer", "verkauft von", "vendu par", "vendido por", "venduto da")
-_SOLD_BY_AMAZON = re.compile(
-    r"(?:sold by|verkauf(?: und versand)? durch|vendu (?:et expédié )?par|vendido (?:y enviado )?por|"
-    r"venduto (?:e spedito )?da)\s+amazon", re.IGNORECASE)
-_UNAVAILABLE = ("#outOfStock", "#unqualifiedBuyBox", "#buybox-see-all-buying-choices")
-
-
-def _product_asin(tree: LexborHTMLParser, url: str | None) -> str | None:
-    for node in tree.css("input#ASIN, input[name='ASIN']"):
-        if is_asin(node.attributes.get("value")):
-            return node.attributes.get("value")
-    canonical = tree.css_first("link[rel='canonical']")
-    asin = asin_from_href(canonical.attributes.get("href")) if canonical is not None else None
-    return asin or asin_from_href(url)
-
-
-def _sold_by_value(tree: LexborHTMLParser) -> LexborNode | None:
-    """The buy box's "Sold by" value node, whichever of Amazon's buy-box layouts the page uses."""
-    for node in tree.css("#tabular-buybox [tabular-attribute-name]"):
-        if (node.attributes.get("tabular-attribute-name") or "").strip().lower() in _SOLD_BY_LABELS:
-            message = node.css_first(".tabular-buybox-text-message")
-            if message is not None and text_of(message):
-                return message
-    for selector in ("#merchantInfoFeature_feature_div .offer-display-feature-text-message",
-                     "#merchantInfoFeature_feature_div .offer-display-feature-text",
-                     "#tabular-buybox-truncate-1 .tabular-buybox-text"):
-        found = tree.css_first(selector)
-        if found is not None and text_of(found):
-            return found
-    return None
-
-
-def read_product(html: str, locale: Locale, url: str | None = None) -> list[Offer]:
-    """The buy box's featured offer of a product page (empty only when the page says it has none)."""
-    tree = LexborHTMLParser(html)
-    title = first_text(tree, "#productTitle", "#title")
-    asin = _product_asin(tree, url)
-    price, currency = None, None
-    for selector in _PRICE_SELECTORS:
-        price, currency = locale.price(text_of(tree.css_first(selector)))
-        if price is not None:
-            break
-    fields: dict[str, Any] = {"price": price, "currency": currency, "product_id": asin, "title": title}
-    merchant = tree.css_first("input#merchantID, input[name='merchantID']")
-    merchant_id = merchant.attributes.get("value") if merchant is not None else None
-    link = tree.css_first("#sellerProfileTriggerId")
-    if link is not None and text_of(link):
-        seller_id = seller_id_from_href(link.attributes.get("href")) or merchant_id
-        return [_make_offer(locale, text_of(link), seller_id, fields)]
-    value = _sold_by_value(tree)
-    if value is not None:
-        return [_make_offer(locale, text_of(value), merchant_id, fields)]
-    merchant_info = text_of(tree.css_first("#merchant-info"))
-    if merchant_info and _SOLD_BY_AMAZON.search(merchant_info):
-        return [_make_offer(locale, "Amazon", merchant_id, fields)]
-    if title and any(tree.css_first(selector) is not None for selector in _UNAVAILABLE):
-        return []  # the page itself says no featured offer exists (out of stock / "see all buying choices")
-    missing = "product title (#productTitle)" if not title else "buy box seller (#merchant-info, #tabular-buybox)"
-    raise ParseError(MARKETPLACE, "product", f"no {missing}")

@@ -33,13 +33,17 @@ SITES: dict[str, Site] = {
     "amazon.fr": Site("amazon.fr", "EUR", True, "A1X6FK5RDHNB96"),
     "amazon.es": Site("amazon.es", "EUR", True, "A1AT7YVPFBWXBL"),
     "amazon.it": Site("amazon.it", "EUR", True, "A11IL2PNWYJU7H"),
+    "amazon.ca": Site("amazon.ca", "CAD", False, "A3DWYIK6Y9EEQB"),
 }
 AMAZON_SELLER_IDS: frozenset[str] = frozenset(s.amazon_seller_id for s in SITES.values())
+# The sites' domain suffixes as a regex alternation ("com|co\.uk|de|…"), longest first.
+DOMAINS = "|".join(re.escape(d.removeprefix("amazon.")) for d in sorted(SITES, key=len, reverse=True))
 
 # When neither the URL nor the page names its host, these words say which storefront wrote the page.
 _LANG_SITES = {
     "de": "amazon.de", "de-de": "amazon.de", "fr": "amazon.fr", "fr-fr": "amazon.fr", "es": "amazon.es",
     "es-es": "amazon.es", "it": "amazon.it", "it-it": "amazon.it", "en-gb": "amazon.co.uk", "en-us": "amazon.com",
+    "en-ca": "amazon.ca", "fr-ca": "amazon.ca",
 }
 _WORD_SITES = (
     ("Verkäufer", "amazon.de"), ("Bewertungen", "amazon.de"), ("Versand durch", "amazon.de"),
@@ -47,18 +51,18 @@ _WORD_SITES = (
     ("Vendedor", "amazon.es"), ("valoraciones", "amazon.es"), ("Venditore", "amazon.it"), ("valutazioni", "amazon.it"),
 )
 _SITE_IN_TEXT = re.compile(r"(?:ue_sn\s*=\s*['\"]|<link[^>]+rel=[\"']canonical[\"'][^>]+href=[\"']https?://)"
-                           r"(?:www\.)?(amazon\.(?:com|co\.uk|de|fr|es|it))(?![\w.-])")
-_CANONICAL_FIRST = re.compile(r"<link[^>]+href=[\"']https?://(?:www\.)?(amazon\.(?:com|co\.uk|de|fr|es|it))(?![\w.-])"
+                           rf"(?:www\.)?(amazon\.(?:{DOMAINS}))(?![\w.-])")
+_CANONICAL_FIRST = re.compile(rf"<link[^>]+href=[\"']https?://(?:www\.)?(amazon\.(?:{DOMAINS}))(?![\w.-])"
                               r"[^\"']*[\"'][^>]+rel=[\"']canonical[\"']")
 _HTML_LANG = re.compile(r"<html[^>]*\blang=[\"']([a-zA-Z-]+)[\"']")
 
 # Amazon itself, and the Amazon-run sellers that keep their own names and ids (Warehouse/Resale).
 _AMAZON_NAME = re.compile(
-    r"^amazon(?:\.(?:com|co\.uk|de|fr|es|it))?(?:\s+(?:eu|us|uk|services|export sales)"
+    rf"^amazon(?:\.(?:{DOMAINS}))?(?:\s+(?:eu|us|uk|services|export sales)"
     r"(?:\s+(?:s\.?\s?[àa]\.?\s?r\.?\s?l|llc|inc|ltd)\.?)?)?\.?$",
     re.IGNORECASE,
 )
-_AMAZON_RUN = re.compile(r"^amazon(?:\.(?:com|co\.uk|de|fr|es|it))?\s+(?:warehouse|resale)\b", re.IGNORECASE)
+_AMAZON_RUN = re.compile(rf"^amazon(?:\.(?:{DOMAINS}))?\s+(?:warehouse|resale)\b", re.IGNORECASE)
 
 ASIN_IN_PATH = re.compile(r"/(?:dp|gp/product|gp/offer-listing|product-reviews|gp/aw/d)/([A-Z0-9]{10})(?=[/?#&]|$)")
 _ASIN = re.compile(r"^[A-Z0-9]{10}$")
@@ -96,7 +100,9 @@ def detect_site(text: str, url: str | None = None) -> str | None:
         return match.group(1)
     lang = _HTML_LANG.search(head[:5000])
     if lang:
-        return _LANG_SITES.get(lang.group(1).lower())  # e.g. "es-mx", "en-ca": a storefront Scout does not read
+        return _LANG_SITES.get(lang.group(1).lower())  # e.g. "es-mx", "en-au": a storefront Scout does not read
+    if "CDN$" in head:
+        return "amazon.ca"
     if "£" in head:
         return "amazon.co.uk"
     if "€" in head:

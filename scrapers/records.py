@@ -37,6 +37,11 @@ class Offer(msgspec.Struct, frozen=True, gc=False):
     country: str | None = None
     url: str | None = None
     seller_url: str | None = None  # the seller's profile/store page, where the page links it
+    category: str | None = None  # the category the page shows, as it names it ("Books > Children's Books")
+    buy_box: bool = False  # the product page's featured offer (Amazon's buy box), not one of its other sellers
+    platform_fulfilled: bool | None = None  # the marketplace itself ships the order (Fulfilled by Amazon), if shown
+    seller_numeric_id: str | None = None  # the marketplace's numeric user id beside the login keying the seller
+    is_company: bool | None = None  # the seller is a business rather than a private person, where the page says
 
 
 class RankingEntry(msgspec.Struct, frozen=True, gc=False):
@@ -75,6 +80,7 @@ class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     created: str | None = None  # ISO date the store opened, where shown
     badge: str | None = None
     url: str | None = None
+    category: str | None = None  # the category the page shows for the seller, as it names it
 
 
 Record = Offer | RankingEntry | SellerProfile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
@@ -23,11 +24,13 @@ def real_pages_dir() -> Path | None:
 
 
 def real_page(relative: str) -> str:
-    """The text of a real captured page; skips the test when the captures are not on this machine."""
+    """The text of a real captured page (`.gz` ones decompressed); skips the test when the captures are not on this
+    machine."""
     folder = real_pages_dir()
     if folder is None or not (folder / relative).is_file():
         pytest.skip(f"real capture {relative} not available (set SCOUT_REAL_PAGES)")
-    return (folder / relative).read_text(encoding="utf-8", errors="replace")
+    body = (folder / relative).read_bytes()
+    return (gzip.decompress(body) if relative.endswith(".gz") else body).decode("utf-8", errors="replace")
 
 
 def fixture_text(relative: str) -> str:

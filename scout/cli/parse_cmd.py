@@ -36,13 +36,14 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
           ) -> None:
     """Parse saved pages or API responses and show the records (nothing is stored).
 
-    Marketplace and page kind are detected from the content unless given. A file that cannot be parsed is
-    reported and the others are still parsed; the exit code is non-zero if any failed.
+    Marketplace and page kind are detected from the content unless given; gzip-compressed files (.html.gz) are
+    read as the pages they hold. A file that cannot be parsed is reported and the others are still parsed; the
+    exit code is non-zero if any failed.
 
     Example: scout parse saved/offers.html --json
     """
     from scout.pages.charset import decode_body
-    from scout.pages.ingest import expand_paths
+    from scout.pages.ingest import expand_paths, read_saved
     from scrapers.registry import parse_page
 
     _check_choice(marketplace, MARKETPLACES, "marketplace")
@@ -52,7 +53,7 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
     files = expand_paths(paths)
     for path in files:
         try:
-            parsed = parse_page(decode_body(path.read_bytes()), marketplace=marketplace, kind=kind)
+            parsed = parse_page(decode_body(read_saved(path)), marketplace=marketplace, kind=kind)
         except UNREADABLE as err:
             failures += 1
             message = str(err) if not isinstance(err, OSError) else f"cannot read: {err}"
@@ -64,8 +65,10 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
         if as_json:
             typer.echo(dumps_json({"path": str(path), "marketplace": parsed.marketplace, "kind": parsed.kind,
                                    "records": [record_to_dict(r) for r in parsed.records]}))
-        else:
+        elif parsed.records:
             console.print(_records_table(path, parsed))
+        else:  # e.g. a product page without a featured offer or other sellers
+            console.print(safe_text(f"{path.name}: {parsed.marketplace} {parsed.kind}, no records"))
     if failures:
         raise InputError(f"{failures} of {len(files)} file(s) could not be read as a marketplace page (see above)")
 
@@ -129,6 +132,8 @@ def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = No
                                                      "default: each file's modification time")] = None,
            ) -> None:
     """Store saved pages or API responses as snapshots with provenance; ingesting again changes nothing.
+
+    Gzip-compressed files (.html.gz) are stored as the pages they hold.
 
     Example: scout ingest ~/Downloads/amazon-seller.html --as-of 2026-11-01
     """

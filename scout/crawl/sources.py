@@ -105,11 +105,25 @@ def _amazon_seeds(scope: CrawlScope) -> list[Request]:
 
 
 def _amazon_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    site = parsed.site or amazon_site(request.site)
     if parsed.kind == "ranking":
-        site = parsed.site or amazon_site(request.site)
         return [Request(amazon_product_url(site, r.product_id), "amazon", "product", site=site,
                         depth=request.depth + 1) for r in parsed.records if isinstance(r, RankingEntry)]
+    if parsed.kind in ("product", "offers") and site in amazon.SITES:
+        return _amazon_sellers(request, parsed, site)
     return follow_sellers(request, parsed)
+
+
+def _amazon_sellers(request: Request, parsed: ParsedPage, site: str) -> list[Request]:
+    """Every third-party seller a product or offers page names (buy box and other sellers, whichever link gave
+    the id: at-a-glance, aag/main or a popover's me=), as its canonical `/sp?seller=` profile on the same site,
+    once each."""
+    found: dict[str, Request] = {}
+    for record in parsed.records:
+        if isinstance(record, Offer) and not record.is_platform and record.seller_id:
+            url = amazon.seller_url(site, record.seller_id)
+            found.setdefault(url, Request(url, "amazon", "seller", site=site, depth=request.depth + 1))
+    return list(found.values())
 
 
 def follow_sellers(request: Request, parsed: ParsedPage) -> list[Request]:
@@ -172,7 +186,7 @@ class Source:
 
 
 SOURCES: dict[str, Source] = {
-    "amazon": Source("amazon", frozenset(f"www.amazon.{s}" for s in AMAZON_SITES), _amazon_seeds, _amazon_follow),
+    "amazon": Source("amazon", frozenset(f"www.{site}" for site in amazon.SITES), _amazon_seeds, _amazon_follow),
     "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, follow_sellers),
     "walmart": Source("walmart", frozenset({"www.walmart.com"}), _walmart_seeds, follow_sellers),
     "etsy": Source("etsy", frozenset({"www.etsy.com", "openapi.etsy.com"}), _etsy_seeds, follow_sellers),

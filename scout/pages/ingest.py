@@ -1,7 +1,11 @@
-"""`scout ingest`: store saved pages and API responses (e.g. saved from a browser) as snapshots with provenance."""
+"""`scout ingest`: store saved pages and API responses (e.g. saved from a browser) as snapshots with provenance.
+
+Saved pages are often gzip-compressed (`.html.gz`): they are read as the plain files they hold.
+"""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +48,31 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_SAVED_BYTES = 256 * 1024 * 1024  # a saved page larger than this once decompressed is refused, not read
+
+
+def read_saved(path: Path) -> bytes:
+    """The bytes of a saved page, decompressed when it is gzip (`.html.gz` or any gzip body); InputError when the
+    file cannot be read, is a broken gzip, or decompresses beyond MAX_SAVED_BYTES."""
+    try:
+        body = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: {err.strerror or err}") from None
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        out = inflate.decompress(body, MAX_SAVED_BYTES + 1)
+    except zlib.error as err:
+        raise InputError(f"{path}: not a readable gzip file ({err})") from None
+    if len(out) > MAX_SAVED_BYTES:
+        raise InputError(f"{path}: decompresses to more than {MAX_SAVED_BYTES // 2**20} MB")
+    if not inflate.eof:
+        raise InputError(f"{path}: truncated gzip file")
+    return out
+
+
 def ingest_files(
     engine: Engine, paths: Iterable[Path], *, as_of: datetime | None = None,
     marketplace: str | None = None, kind: str | None = None,
@@ -51,10 +80,7 @@ def ingest_files(
     """Archive and parse each file, storing its records; ingesting the same file again changes nothing."""
     report = IngestReport()
     for path in expand_paths(paths):
-        try:
-            body = path.read_bytes()
-        except OSError as err:
-            raise InputError(f"{path}: {err.strerror or err}") from None
+        body = read_saved(path)
         url = path.resolve().as_uri()
         observed_at = as_of or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         with session_scope(engine) as session:

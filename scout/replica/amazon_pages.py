@@ -1,6 +1,6 @@
 """Amazon pages in the markup of the real captures (best-seller grid 2022, offer listing 2020) and of the
-hand-made fixtures and public scrapers (product buy box, `/sp?seller=` profile, captcha), in each site's
-language and number format.
+hand-made fixtures and public scrapers (`/sp?seller=` profile, captcha), in each site's language and number
+format. Product pages, of which real captures exist, are rendered in amazon_product_pages.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class _Words:
     categories: dict[str, str]
 
 
-_EN_CATEGORIES = {"electronics": "Electronics", "tools": "Tools & Home Improvement", "kitchen": "Kitchen & Dining",
+EN_CATEGORIES = {"electronics": "Electronics", "tools": "Tools & Home Improvement", "kitchen": "Kitchen & Dining",
                   "toys": "Toys & Games", "beauty": "Beauty & Personal Care", "sports": "Sports & Outdoors",
                   "office": "Office Products", "pets": "Pet Supplies"}
 
@@ -47,12 +47,12 @@ WORDS: dict[str, _Words] = {
                   "Amazon.com", "{pct}% positive in the last 12 months ({count} ratings)",
                   "<b>{pct}% positive</b> over the past 12 months. ({count} total ratings)",
                   "Business Name:", "Business Address:", "VAT Number:", "Detailed Seller Information", "Lifetime",
-                  _EN_CATEGORIES),
+                  EN_CATEGORIES),
     "co.uk": _Words("en-gb", "en", "Best Sellers in {}", "{} out of 5 stars", "Sold by", "Dispatches from",
                     "Amazon", "{pct}% positive in the last 12 months ({count} ratings)",
                     "<b>{pct}% positive</b> over the past 12 months. ({count} total ratings)",
                     "Business Name:", "Business Address:", "VAT Number:", "Detailed Seller Information",
-                    "Lifetime", _EN_CATEGORIES),
+                    "Lifetime", EN_CATEGORIES),
     "de": _Words("de-de", "de", "Bestseller in {}", "{} von 5 Sternen", "Verkäufer", "Versender", "Amazon",
                  "{pct} % positiv in den letzten 12 Monaten ({count} Bewertungen)",
                  "<b>{pct} % positiv</b> in den letzten 12 Monaten. ({count} Bewertungen insgesamt)",
@@ -103,20 +103,21 @@ def category_of_slug(site: str, slug: str) -> str | None:
     return None
 
 
-def _head(site: str, title: str, canonical: str) -> str:
+def page_head(site: str, title: str, canonical: str, lang: str | None = None, style: str = "") -> str:
+    """An Amazon page's head and the start of its body, in the site's language (or `lang`)."""
     w = WORDS[site]
     return (
-        f'<!doctype html><html lang="{w.lang}" class="a-no-js"><head><meta charset="utf-8"/>'
+        f'<!doctype html><html lang="{lang or w.lang}" class="a-no-js"><head><meta charset="utf-8"/>'
         f"<script>var ue_sn = 'www.amazon.{site}', ue_id = 'REPLICA00000000000000';</script>"
         f"<title>{esc(title)}</title>"
         f'<link rel="canonical" href="{esc(canonical)}"/>'
         '<link rel="stylesheet" href="https://images-na.ssl-images-amazon.com/images/I/11EIQ5IGqaL.css"/>'
-        f'</head><body class="a-m-{site.replace(".", "-")} a-aui_72554-c"><div id="a-page">'
+        f'{style}</head><body class="a-m-{site.replace(".", "-")} a-aui_72554-c"><div id="a-page">'
         '<header id="navbar-main"><a href="/" class="nav-logo-link" aria-label="Amazon"></a></header>'
     )
 
 
-_TAIL = "</div></body></html>"
+PAGE_TAIL = "</div></body></html>"
 
 
 def _stars(site: str, value: float) -> str:
@@ -147,7 +148,7 @@ def render_bestsellers(world: World, site: str, slug: str, day: int, page: int =
     heading = w.best_in.format(w.categories[category])
     recs = [{"id": p.product_id, "metadataMap": {"render.zg.rank": str(start + i + 1)}, "linkParameters": {}}
             for i, p in enumerate(items)]
-    parts = [_head(site, f"Amazon {heading}", f"https://www.amazon.{site}/gp/bestsellers/{slug}"),
+    parts = [page_head(site, f"Amazon {heading}", f"https://www.amazon.{site}/gp/bestsellers/{slug}"),
              '<div id="zg" class="a-section"><div class="_cDEzb_card-title_2sYgw">'
              f'<h1 class="a-size-large a-spacing-medium a-text-bold">{esc(heading)}</h1></div>'
              '<div class="a-cardui _cDEzb_card_1L-Yx" data-a-card-type="basic">'
@@ -182,7 +183,7 @@ def render_bestsellers(world: World, site: str, slug: str, day: int, page: int =
         )
     parts.append('</div></div><div id="endOfList"></div></div>')
     parts.append(_pagination(slug, page, len(ranked)))
-    parts.append("</div>" + _TAIL)
+    parts.append("</div>" + PAGE_TAIL)
     return "".join(parts)
 
 
@@ -199,52 +200,6 @@ def _pagination(slug: str, page: int, total: int) -> str:
     else:
         items.append('<li class="a-disabled a-last">Next page</li>')
     return f'<div class="a-text-center" role="navigation"><ul class="a-pagination">{"".join(items)}</ul></div>'
-
-
-def _seller_link(site: str, product: Product, seller: Storefront, ref: str) -> str:
-    return (f"/gp/help/seller/at-a-glance.html/ref={ref}?ie=UTF8&amp;seller={seller.seller_id}"
-            f"&amp;asin={product.product_id}&amp;isAmazonFulfilled=1")
-
-
-def render_product(world: World, product: Product, day: int) -> str:
-    """A product page (`/dp/ASIN`) whose buy box names the seller, or Amazon for its own products."""
-    site = product.site
-    w = WORDS[site]
-    seller = product.seller
-    merchant_id = seller.seller_id if seller is not None else AMAZON_IDS[site]
-    price = esc(format_price(product.price, product.currency, w.locale))
-    stars = _stars(site, product.stars)
-    if seller is not None:
-        sold_by = (f'<a id="sellerProfileTriggerId" '
-                   f'href="{_seller_link(site, product, seller, "dp_merchant_link")}">{esc(seller.name)}</a>')
-        ships = w.amazon if stable_random(product.product_id, "fba").random() < 0.6 else esc(seller.name)
-    else:
-        sold_by = esc(w.amazon)
-        ships = esc(w.amazon)
-    return "".join((
-        _head(site, f"Amazon.{site}: {product.title}", f"https://www.amazon.{site}{product_path(product)}"),
-        '<div id="dp" class="a-container"><div id="dp-container"><div id="centerCol" class="centerColAlign">',
-        '<div id="title_feature_div"><h1 id="title" class="a-size-large a-spacing-none">',
-        f'<span id="productTitle" class="a-size-large product-title-word-break">{esc(product.title)}</span></h1></div>',
-        '<div id="averageCustomerReviews_feature_div"><div id="averageCustomerReviews">',
-        f'<span class="a-icon-alt">{esc(stars)}</span><span id="acrCustomerReviewText" class="a-size-base">',
-        f"{format_count(product.rating_count[day], w.locale)}</span></div></div>",
-        '<div id="corePrice_feature_div"><div class="a-section a-spacing-micro">',
-        '<span class="a-price aok-align-center">',
-        f'<span class="a-offscreen">{price}</span><span aria-hidden="true">{price}</span></span></div></div>',
-        '</div><div id="rightCol"><div id="desktop_buybox"><div id="buybox"><form id="addToCart" method="post" ',
-        'action="/cart/add-to-cart/ref=dp_start-bbf_1_glance">',
-        f'<input type="hidden" id="ASIN" name="ASIN" value="{product.product_id}"/>',
-        f'<input type="hidden" id="merchantID" name="merchantID" value="{merchant_id}"/>',
-        '<div id="tabular-buybox" class="a-section a-spacing-none tabular-buybox-container">',
-        f'<div class="tabular-buybox-text" tabular-attribute-name="{esc(w.ships_from)}">',
-        f'<span class="a-size-small tabular-buybox-text-message">{ships}</span></div>',
-        f'<div class="tabular-buybox-text" tabular-attribute-name="{esc(w.sold_by)}">',
-        f'<span class="a-size-small tabular-buybox-text-message">{sold_by}</span></div></div>',
-        '<span id="submit.add-to-cart" class="a-button a-button-primary"><input name="submit.add-to-cart" ',
-        'type="submit" value="Add to Cart"/></span></form></div></div></div></div></div>',
-        _TAIL,
-    ))
 
 
 def offer_sellers(world: World, product: Product, day: int) -> list[Storefront | None]:
@@ -302,7 +257,7 @@ def render_offer_listing(world: World, product: Product, day: int) -> str:
             f'<input type="hidden" name="canonicalAsin.0" value="{product.product_id}"></form></div></div>'
         )
     return "".join((
-        _head(site, f"Amazon.{site}: Buying Choices: {product.title}",
+        page_head(site, f"Amazon.{site}: Buying Choices: {product.title}",
               f"https://www.amazon.{site}/gp/offer-listing/{product.product_id}"),
         '<div id="olpProduct" class="a-section a-spacing-none"><div class="a-section a-spacing-mini">',
         f'<a href="https://www.amazon.{site}/dp/{product.product_id}/ref=olp_product_details?_encoding=UTF8&amp;me=" '
@@ -312,7 +267,7 @@ def render_offer_listing(world: World, product: Product, day: int) -> str:
         '<div id="olpOfferList" class="a-section olpOfferList"><div aria-label="More buying choices" role="grid">',
         "".join(rows),
         "</div></div>",
-        _TAIL,
+        PAGE_TAIL,
     ))
 
 
@@ -342,7 +297,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
             f"{lines}</div></div></div>"
         )
     return "".join((
-        _head(site, f"Amazon.{site} Seller Profile: {seller.name}",
+        page_head(site, f"Amazon.{site} Seller Profile: {seller.name}",
               f"https://www.amazon.{site}/sp?seller={seller.seller_id}"),
         '<div id="seller-profile-container" class="a-section spp-redesigned">',
         f'<div id="seller-name-section"><h1 id="seller-name" class="a-size-extra-large">{esc(seller.name)}</h1>',
@@ -359,7 +314,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
         "</span></span></div>",
         detail,
         "</div>",
-        _TAIL,
+        PAGE_TAIL,
     ))
 
 

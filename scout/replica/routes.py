@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote
 from scout.replica import (
     allegro_pages,
     amazon_pages,
+    amazon_product_pages,
     cdiscount_pages,
     ebay_pages,
     etsy_pages,
@@ -33,9 +34,9 @@ HOSTS: dict[str, tuple[str, ...]] = {
 }
 
 DRIFTS: dict[str, dict[str, str]] = {
-    "amazon": amazon_pages.DRIFT, "ebay": ebay_pages.DRIFT, "walmart": walmart_pages.DRIFT,
-    "etsy": etsy_pages.DRIFT, "allegro": allegro_pages.DRIFT, "cdiscount": cdiscount_pages.DRIFT,
-    "mercadolibre": mercadolibre_pages.DRIFT,
+    "amazon": {**amazon_pages.DRIFT, **amazon_product_pages.DRIFT}, "ebay": ebay_pages.DRIFT,
+    "walmart": walmart_pages.DRIFT, "etsy": etsy_pages.DRIFT, "allegro": allegro_pages.DRIFT,
+    "cdiscount": cdiscount_pages.DRIFT, "mercadolibre": mercadolibre_pages.DRIFT,
 }
 
 CAPTCHAS = {
@@ -115,6 +116,8 @@ _BESTSELLERS = re.compile(r"^(?:/[^/]+)?/(?:gp/bestsellers|zgbs)/([a-z0-9-]+)")
 
 def _amazon(world: World, host: str, path: str, query: dict[str, str], day: int) -> Page | None:
     site = host.removeprefix("www.amazon.")
+    if path.startswith("/-/") and path.count("/") >= 3:  # a language prefix (/-/en/…) serves the same page
+        path = "/" + path.split("/", 3)[3]
     if match := _BESTSELLERS.match(path):
         body = amazon_pages.render_bestsellers(world, site, match.group(1), day, _int(query.get("pg"), 1, 1, 2))
         return Page(200, body) if body else None
@@ -126,7 +129,7 @@ def _amazon(world: World, host: str, path: str, query: dict[str, str], day: int)
     if match := _ASIN_PATH.match(path):
         product = world.product("amazon", match.group(1), day)
         if product is not None and product.site == site:
-            return Page(200, amazon_pages.render_product(world, product, day))
+            return Page(200, amazon_product_pages.render_product(world, product, day))
         return None
     if path in ("/sp", "/sp/"):
         seller = world.seller("amazon", query.get("seller", ""), day)

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from scout.errors import BlockedError, ParseError
 from scout.replica import (
     allegro_pages,
     amazon_pages,
+    amazon_product_pages,
     cdiscount_pages,
     ebay_pages,
     etsy_pages,
     mercadolibre_pages,
     walmart_pages,
 )
-from scout.replica.catalog import SITES
+from scout.replica.catalog import SEARCH_TERMS, SITES
 from scout.replica.faults import apply_drift
 from scout.replica.routes import DRIFTS, route
 from scout.replica.world import Storefront, World, build_world
+from scrapers.allegro_html import LISTING_STATE
 from scrapers.ebay_seller import parse_compact_count
 from scrapers.records import Offer, RankingEntry, SellerProfile
 from scrapers.registry import parse_page
+from tests.helpers import real_page
 
 
 def _needs(module: str) -> pytest.MarkDecorator:
@@ -82,23 +88,6 @@ def test_amazon_seller_profile_roundtrip_in_site_language(world: World, site: st
                 assert profile.business_name == seller.business.legal_name
                 assert profile.business_address == ", ".join(seller.business.address_lines)
                 assert profile.country == seller.business.country
-
-
-@_needs("amazon")
-def test_amazon_product_page_names_the_seller_or_amazon(world: World) -> None:
-    amazon = [p for p in world.products if p.marketplace == "amazon"]
-    products = [p for p in amazon if p.seller is not None][:200] + [p for p in amazon if p.seller is None][:100]
-    for product in products:
-        url = f"https://www.amazon.{product.site}/dp/{product.product_id}"
-        (offer,) = parse_page(amazon_pages.render_product(world, product, 0), "amazon", "product", url).records
-        assert isinstance(offer, Offer)
-        assert (offer.product_id, offer.title, offer.price, offer.currency) == (
-            product.product_id, product.title, product.price, product.currency)
-        if product.seller is None:
-            assert offer.is_platform and offer.seller_id == amazon_pages.AMAZON_IDS[product.site]
-        else:
-            assert (offer.seller_id, offer.name, offer.is_platform) == (
-                product.seller.seller_id, product.seller.name, False)
 
 
 @_needs("amazon")
@@ -273,6 +262,89 @@ def test_allegro_listing_page_roundtrip_names_every_seller(world: World) -> None
         assert isinstance(profile, SellerProfile) and profile.seller_id == offer.seller_id
 
 
+def _allegro_2021_query(world: World) -> str:
+    return next(q for q in SEARCH_TERMS.values() if allegro_pages.is_2021(world.seed, q, 1))
+
+
+@_needs("allegro")
+def test_allegro_2021_listing_roundtrip_with_ids_feedback_brand_zones_and_categories(world: World) -> None:
+    query = _allegro_2021_query(world)
+    products = [p for p in allegro_pages.search_products(world, query, 0) if p.seller is not None]
+    products = products[:allegro_pages.PAGE_SIZE]
+    offers = parse_page(allegro_pages.render_listing(world, query, 1, 0), "allegro", "search").records
+    expected = []
+    for p in products:
+        assert p.seller is not None
+        shown = f"Oficjalny sklep {p.seller.business.brand}" if allegro_pages.is_brand_zone(p.seller, 0) \
+            else p.seller.seller_id
+        expected.append((p.product_id, p.seller.seller_id, shown, str(p.seller.numeric_id), p.seller.positive_pct[0],
+                         allegro_pages.is_company(p.seller), p.price, p.title, allegro_pages.category_path(p),
+                         f"https://allegro.pl{allegro_pages.offer_path(p)}"))
+    assert [(o.product_id, o.seller_id, o.name, o.seller_numeric_id, o.positive_pct, o.is_company, o.price, o.title,
+             o.category, o.url) for o in offers if isinstance(o, Offer)] == expected
+
+
+@_needs("allegro")
+def test_allegro_2021_offer_page_roundtrip(world: World) -> None:
+    checked = 0
+    for seller in world.storefronts_on("allegro")[:60]:
+        for product in seller.products:
+            if not allegro_pages.is_2021(world.seed, product.product_id):
+                continue
+            (offer,) = parse_page(allegro_pages.render_offer(world, product, 0), "allegro", "product").records
+            assert isinstance(offer, Offer)
+            assert (offer.seller_id, offer.seller_numeric_id, offer.positive_pct, offer.price, offer.product_id,
+                    offer.title) == (seller.seller_id, str(seller.numeric_id), seller.positive_pct[0], product.price,
+                                     product.product_id, product.title)
+            assert offer.category is not None and offer.category.startswith(
+                allegro_pages.CATEGORY_PATHS[product.category][1])
+            checked += 1
+    assert checked > 10
+
+
+@_needs("allegro")
+def test_allegro_2021_pages_drift_into_parse_errors(world: World) -> None:
+    listing = allegro_pages.render_listing(world, _allegro_2021_query(world), 1, 0)
+    product = next(p for p in world.products if p.marketplace == "allegro" and p.seller is not None
+                   and allegro_pages.is_2021(world.seed, p.product_id))
+    for html, kind in ((listing, "search"), (allegro_pages.render_offer(world, product, 0), "product")):
+        parse_page(html, "allegro", kind)
+        with pytest.raises(ParseError):
+            parse_page(apply_drift(html, allegro_pages.DRIFT), "allegro", kind)
+
+
+@_needs("allegro")
+def test_allegro_2021_replica_pages_have_the_captures_shape(world: World) -> None:
+    def box_with(html: str, mark: str) -> dict[str, Any]:
+        for script in LexborHTMLParser(html).css("script[data-serialize-box-id]"):
+            if mark in script.text():
+                data = json.loads(script.text())
+                assert isinstance(data, dict)
+                return data
+        raise AssertionError(f"no box with {mark}")
+
+    real_box = box_with(real_page("allegro/listing_kabel_2021.html.gz"), LISTING_STATE)
+    replica_box = box_with(allegro_pages.render_listing(world, _allegro_2021_query(world), 1, 0), LISTING_STATE)
+    assert isinstance(real_box[LISTING_STATE], str) and isinstance(replica_box[LISTING_STATE], str)
+    real_items = json.loads(real_box[LISTING_STATE])["items"]
+    replica_items = json.loads(replica_box[LISTING_STATE])["items"]
+    assert set(replica_items) <= set(real_items)
+    real_offer = next(e for e in real_items["elements"] if e.get("seller"))
+    for element in (e for e in replica_items["elements"] if e.get("seller")):
+        assert set(element) <= set(real_offer) | {"isSponsored"}
+        assert set(element["seller"]) <= {"id", "superSeller", "login", "userListingUrl", "positiveFeedbackPercent",
+                                          "company", "brandzone"}
+        assert set(element["price"]["normal"]) == set(real_offer["price"]["normal"])
+    real_offer_box = box_with(real_page("allegro/offer_fiftyonepl_2021.html.gz"), '"offerTitle"')
+    product = next(p for p in world.products if p.marketplace == "allegro" and p.seller is not None
+                   and allegro_pages.is_2021(world.seed, p.product_id))
+    replica_offer_box = box_with(allegro_pages.render_offer(world, product, 0), '"offerTitle"')
+    assert set(replica_offer_box) <= set(real_offer_box)
+    for key in ("offerTitle", "sellerLogo", "schema"):
+        assert set(replica_offer_box[key]) <= set(real_offer_box[key])
+    assert set(replica_offer_box["metaData"]["dataLayer"]) <= set(real_offer_box["metaData"]["dataLayer"])
+
+
 @_needs("allegro")
 def test_allegro_listing_page_of_an_unknown_phrase_is_an_empty_search(world: World) -> None:
     html = allegro_pages.render_listing(world, "zzzz qqqq", 1, 0)
@@ -354,7 +426,7 @@ def _pages(world: World) -> list[tuple[str, str, str, str | None]]:
     product = amazon.products[0]
     return [
         ("amazon", "ranking", amazon_pages.render_bestsellers(world, "com", "hi", 0) or "", None),
-        ("amazon", "product", amazon_pages.render_product(world, product, 0), None),
+        ("amazon", "product", amazon_product_pages.render_product(world, product, 0), None),
         ("amazon", "offers", amazon_pages.render_offer_listing(world, product, 0), None),
         ("amazon", "seller", amazon_pages.render_seller(world, amazon, 0), None),
         ("ebay", "search", ebay_pages.render_browse_search(world, None, "293", 50, 0, 0), None),

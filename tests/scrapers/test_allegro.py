@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrapers import allegro
+from scrapers.allegro_site import amount
 from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import parse_price
 from scrapers.records import Offer, SellerProfile
@@ -20,6 +21,9 @@ from tests.helpers import fixture_text, real_page
 OFFER = "allegro/offer_extract_2026.json"
 SEARCH = "allegro/search_extract_2026.json"
 LISTING = "allegro/listing_page.html"
+LISTING_2021 = "allegro/listing_kabel_2021.html.gz"
+OFFER_FIFTYONEPL_2021 = "allegro/offer_fiftyonepl_2021.html.gz"
+OFFER_ALARMZONE_2021 = "allegro/offer_AlarmZone_2021.html.gz"
 
 
 def _search_offers() -> list[Offer]:
@@ -86,6 +90,7 @@ def test_offer_page_html_reads_serialized_boxes() -> None:
             badge="SuperSeller",
             url="https://allegro.pl/oferta/karta-graficzna-msi-geforce-rtx-4060-ventus-2x-black-8gb-oc-17508432337",
             seller_url="https://allegro.pl/uzytkownik/ELEKTRO-BAZA_PL/oceny",
+            seller_numeric_id=page.records[0].seller_numeric_id,  # type: ignore[union-attr]
         )
     ]
 
@@ -95,6 +100,74 @@ def test_offer_extract_seller_urls_are_ratings_pages() -> None:
         "https://allegro.pl/uzytkownik/X-KOM_PL/oceny",
         "https://allegro.pl/uzytkownik/Elektromaniak_/oceny",
     ]
+
+
+# --- real pages of 2021: the listing state as a JSON string, the offer page's main box ----------------------
+
+
+def test_listing_2021_names_the_seller_of_sixty_nine_offers() -> None:
+    offers = _listing_offers(real_page(LISTING_2021))
+    assert len(offers) == 69  # 70 elements less the "Oferty promowane" label
+    assert len({o.seller_id for o in offers}) == len({o.name for o in offers}) == 28
+    assert Counter(o.name for o in offers).most_common(4) == [
+        ("Oficjalny sklep UGREEN", 8), ("mkelektronikpl", 7), ("Interlook_pl", 6), ("GoLevel", 5)]
+
+
+def test_listing_2021_first_offer_golden() -> None:
+    first = _listing_offers(real_page(LISTING_2021))[0]
+    assert (first.seller_id, first.name, first.seller_numeric_id, first.positive_pct, first.price, first.currency) \
+        == ("fiftyonepl", "fiftyonepl", "99878084", 100.0, Decimal("14.99"), "PLN")
+    assert (first.is_company, first.badge, first.product_id, first.title) == (
+        True, None, "10757269825", "Kabel 3w1 micro")
+    assert first.url == "https://allegro.pl/oferta/kabel-3w1-micro-10757269825"  # not the click-tracking link
+    assert first.seller_url == "https://allegro.pl/uzytkownik/fiftyonepl/oceny"
+    assert first.category == "Elektronika > Telefony i Akcesoria"
+
+
+def test_listing_2021_every_seller_has_id_feedback_company_and_super_seller_flags() -> None:
+    offers = _listing_offers(real_page(LISTING_2021))
+    assert all(o.seller_numeric_id and o.seller_numeric_id.isdecimal() for o in offers)
+    assert all(o.positive_pct is not None and o.is_company is not None for o in offers)
+    assert all(o.price is not None and o.currency == "PLN" and o.product_id for o in offers)
+    assert {o.badge for o in offers} == {"SuperSeller", None}
+
+
+def test_listing_2021_brand_zone_seller_is_keyed_by_the_login_its_link_names() -> None:
+    ugreen = [o for o in _listing_offers(real_page(LISTING_2021)) if o.name == "Oficjalny sklep UGREEN"]
+    assert {(o.seller_id, o.seller_numeric_id, o.positive_pct, o.badge) for o in ugreen} == {
+        ("UGREEN_STORE", "70576964", 99.6, "SuperSeller")}
+    assert {o.seller_url for o in ugreen} == {"https://allegro.pl/uzytkownik/UGREEN_STORE/oceny"}
+
+
+@pytest.mark.parametrize(
+    ("path", "login", "numeric_id", "rating", "price", "offer_id", "category"),
+    [
+        (OFFER_FIFTYONEPL_2021, "fiftyonepl", "99878084", 100.0, Decimal("14.99"), "10757269825",
+         "Elektronika > Telefony i Akcesoria > Akcesoria GSM > Kable > Zestawy kabli"),
+        (OFFER_ALARMZONE_2021, "AlarmZone", "50093989", 99.3, Decimal("8.00"), "9462727229",
+         "Elektronika > Telefony i Akcesoria > Akcesoria GSM > Kable > Pojedyncze kable"),
+    ],
+    ids=["fiftyonepl-100%", "AlarmZone-99,3%"],
+)
+def test_offer_page_2021_golden(path: str, login: str, numeric_id: str, rating: float, price: Decimal,
+                                offer_id: str, category: str) -> None:
+    (offer,) = allegro.parse(real_page(path), "product").records
+    assert isinstance(offer, Offer)
+    assert (offer.seller_id, offer.name, offer.seller_numeric_id, offer.positive_pct) == (
+        login, login, numeric_id, rating)
+    assert (offer.price, offer.currency, offer.product_id, offer.category) == (price, "PLN", offer_id, category)
+    assert offer.seller_url == f"https://allegro.pl/uzytkownik/{login}/oceny"
+    assert offer.url is not None and offer.url.endswith(f"-{offer_id}")
+
+
+def test_offer_page_2021_without_the_seller_name_is_drift() -> None:
+    with pytest.raises(ParseError, match="sellerName"):
+        allegro.parse(real_page(OFFER_ALARMZONE_2021).replace('"sellerName"', '"merchantName"'), "product")
+
+
+def test_listing_2021_without_seller_logins_is_drift() -> None:
+    with pytest.raises(ParseError, match="seller.login"):
+        allegro.parse(real_page(LISTING_2021).replace('\\"login\\":', '\\"userName\\":'), "search")
 
 
 # --- listing page HTML (hand-made around __listing_StoreState, as public scrapers read it) -------------------
@@ -124,6 +197,8 @@ def test_listing_page_first_offer() -> None:
         title="Deepcool chłodzenie CPU AG400 czarne, Intel, AMD",
         url="https://allegro.pl/oferta/deepcool-chlodzenie-cpu-ag400-czarne-intel-amd-18023243417",
         seller_url="https://allegro.pl/uzytkownik/GEOINF/oceny",
+        seller_numeric_id="5342117",
+        is_company=True,
     )
 
 
@@ -211,7 +286,8 @@ def test_unsupported_kind_is_parse_error() -> None:
         allegro.parse(real_page(SEARCH), "ranking")
 
 
-@pytest.mark.parametrize(("path", "kind"), [(OFFER, "product"), (SEARCH, "search")])
+@pytest.mark.parametrize(("path", "kind"), [(OFFER, "product"), (SEARCH, "search"), (LISTING_2021, "search"),
+                                            (OFFER_FIFTYONEPL_2021, "product"), (OFFER_ALARMZONE_2021, "product")])
 def test_detect_captures(path: str, kind: str) -> None:
     assert allegro.detect(real_page(path)) == kind
 
@@ -275,4 +351,4 @@ def test_amount_reads_what_the_plain_amount_regex_fullmatches_exactly(text: str)
         expected = Decimal(stripped)
     else:
         expected = parse_price(stripped, "PLN", decimal_comma=True)[0]
-    assert allegro._amount(text) == expected
+    assert amount(text) == expected

@@ -1,4 +1,6 @@
-"""Amazon parsers: golden facts of the real captures, hand-made fixtures per layout and site, bot walls, drift."""
+"""Amazon parsers: golden facts of the real captures, hand-made fixtures per layout and site, bot walls, drift.
+
+Product pages have their own file (test_amazon_product.py)."""
 
 from __future__ import annotations
 
@@ -176,79 +178,6 @@ def test_aod_fr_site_guessed_from_french_labels_without_url() -> None:
     assert amazon.parse(fixture_text(AOD_FR), "offers").site == "amazon.fr"
 
 
-# --- product pages (hand-made, no capture) -------------------------------------------------------------------
-
-
-def test_product_com_buy_box_third_party_seller() -> None:
-    page = amazon.parse(fixture_text(PRODUCT_COM), "product")
-    assert page.site == "amazon.com"
-    (offer,) = page.records
-    assert offer == Offer(
-        seller_id="A2SXMCQ1R7PZ4Y",
-        name="Hearth & Harbor",
-        price=Decimal("19.95"),
-        currency="USD",
-        product_id="B0B7CPSN2K",
-        title="Hearthside Electric Kettle, 1.7L Glass Tea Kettle with LED Indicator, Auto Shut-Off and "
-        "Boil-Dry Protection, BPA-Free",
-        url="https://www.amazon.com/sp?seller=A2SXMCQ1R7PZ4Y",
-        seller_url="https://www.amazon.com/sp?seller=A2SXMCQ1R7PZ4Y",
-    )
-
-
-def test_product_de_sold_by_amazon_is_platform() -> None:
-    page = amazon.parse(fixture_text(PRODUCT_DE), "product")
-    assert page.site == "amazon.de"
-    (offer,) = page.records
-    assert isinstance(offer, Offer)
-    assert (offer.is_platform, offer.name, offer.seller_id) == (True, "Amazon", "A3JWKAKR8XB7XF")
-    assert (offer.price, offer.currency, offer.product_id) == (Decimal("1299.00"), "EUR", "B09V3KXJPB")
-    assert offer.title == "Nordlicht 55 Zoll QLED Fernseher (139 cm), 4K UHD, Smart TV, Triple-Tuner, Dolby Vision"
-
-
-def test_product_de_older_merchant_info_line_alone() -> None:
-    html = fixture_text(PRODUCT_DE)
-    start = html.index('<div class="offer-display-features-container">')
-    end = html.index('<div id="merchant-info"')
-    html = html[:start] + html[end:]
-    html = html.replace('<input type="hidden" id="merchantID" name="merchantID" value="A3JWKAKR8XB7XF">', "")
-    (offer,) = amazon.parse(html, "product").records
-    assert isinstance(offer, Offer)
-    assert (offer.is_platform, offer.seller_id) == (True, "A3JWKAKR8XB7XF")
-
-
-@pytest.mark.parametrize(
-    ("merchant_info", "expected"),
-    [
-        ('Ships from and sold by Amazon.com.', ("Amazon", "ATVPDKIKX0DER", True)),
-        ('Sold by <a id="sellerProfileTriggerId" href="/gp/help/seller/at-a-glance.html/ref=dp_merchant_link?'
-         'ie=UTF8&amp;seller=A1WNZAYT9WQDYM&amp;isAmazonFulfilled=1">Oasis1270</a> and '
-         '<a href="/gp/help/customer/display.html?nodeId=201910360">Fulfilled by Amazon</a>.',
-         ("Oasis1270", "A1WNZAYT9WQDYM", False)),
-    ],
-    ids=["ships-from-and-sold-by-amazon", "sold-by-link-fulfilled-by-amazon"],
-)
-def test_product_merchant_info_layout(merchant_info: str, expected: tuple[str, str, bool]) -> None:
-    html = (
-        '<html lang="en-us"><head><link rel="canonical" href="https://www.amazon.com/dp/B07L6P7J2M"></head><body>'
-        '<span id="productTitle"> AsaVea Teeth Whitening Pen </span>'
-        '<span id="priceblock_ourprice" class="a-size-medium a-color-price">$19.99</span>'
-        f'<div id="merchant-info" class="a-section a-spacing-mini">{merchant_info}</div></body></html>'
-    )
-    (offer,) = amazon.parse(html, "product").records
-    assert isinstance(offer, Offer)
-    assert (offer.name, offer.seller_id, offer.is_platform) == expected
-    assert (offer.price, offer.product_id) == (Decimal("19.99"), "B07L6P7J2M")
-
-
-def test_product_out_of_stock_has_no_featured_offer() -> None:
-    html = ('<html><head><link rel="canonical" href="https://www.amazon.com/dp/B07L6P7J2M"></head><body>'
-            '<span id="productTitle">AsaVea Teeth Whitening Pen</span>'
-            '<div id="outOfStock" class="a-box"><span class="a-color-price">Currently unavailable.</span></div>'
-            '</body></html>')
-    assert amazon.parse(html, "product").records == []
-
-
 # --- seller profiles (hand-made, no capture) ----------------------------------------------------------------
 
 
@@ -393,14 +322,6 @@ def test_drift_legacy_bestsellers_empty_list_raises() -> None:
     start, end = html.index("<li "), html.rindex("</li>") + len("</li>")
     with pytest.raises(ParseError):
         amazon.parse(html[:start] + html[end:], "ranking")
-
-
-def test_drift_product_without_buy_box_raises() -> None:
-    html = fixture_text(PRODUCT_COM)
-    html = html.replace("sellerProfileTriggerId", "x").replace("tabular-buybox", "x-buybox")
-    html = html.replace('name="merchantID"', 'name="x"')
-    with pytest.raises(ParseError):
-        amazon.parse(html, "product")
 
 
 def test_drift_seller_without_name_raises() -> None:

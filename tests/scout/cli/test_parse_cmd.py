@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -74,12 +75,36 @@ def test_parse_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     assert_one_error_line(run_scout("parse", str(tmp_path / "absent.html"), cwd=tmp_path), "absent.html")
 
 
+# Product pages that show no featured offer and no other seller: valid pages with no records.
+WITHOUT_SELLERS = {"com_B00004YS4O_2018.html.gz", "de_B01GAWQSFW_2019.html.gz"}
+
+
 def test_every_real_capture_is_recognised(tmp_path: Path) -> None:
     if CAPTURES is None:
         pytest.skip("real captures not available")
     pages = sorted(p for p in CAPTURES.rglob("*") if p.is_file() and p.parent.name != "robots"
-                   and p.suffix in (".html", ".json"))
+                   and p.name.endswith((".html", ".json", ".gz")))
     result = run_scout("parse", "--json", *map(str, pages), cwd=tmp_path)
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line.get("error") for line in lines] == [None] * len(pages)
-    assert all(line["records"] for line in lines)
+    assert [Path(line["path"]).name for line in lines if not line["records"]] == sorted(WITHOUT_SELLERS)
+
+
+def test_parse_reads_a_gzip_saved_page_as_the_page_it_holds(tmp_path: Path) -> None:
+    plain = FIXTURES / "amazon" / "seller_de_A1HK4XW8ZP3QNT.html"
+    packed = tmp_path / "seller.html.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    result = run_scout("parse", "--json", str(plain), str(packed), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["records"] == second["records"] and second["records"][0]["seller_id"] == "A1HK4XW8ZP3QNT"
+
+
+def test_parse_reports_a_broken_gzip_file_and_parses_the_others(tmp_path: Path) -> None:
+    broken = tmp_path / "cut.html.gz"
+    broken.write_bytes(gzip.compress(b"<html>" * 1000)[:40])
+    plain = FIXTURES / "amazon" / "seller_de_A1HK4XW8ZP3QNT.html"
+    result = run_scout("parse", "--json", str(broken), str(plain), cwd=tmp_path)
+    assert result.returncode != 0
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "gzip" in first["error"] and second["records"]

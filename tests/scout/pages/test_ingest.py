@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,28 @@ def test_ingested_figures_carry_provenance_and_as_of(engine: Engine, tmp_path: P
     assert snap.observed_at == datetime(2026, 11, 1, tzinfo=UTC)
     assert snap.source_url == saved.resolve().as_uri() == page.url  # type: ignore[union-attr]
     assert snap.parser_version.startswith("amazon/")
+
+
+def test_a_gzip_saved_page_is_stored_as_the_page_it_holds(engine: Engine, tmp_path: Path) -> None:
+    packed = tmp_path / "seller.html.gz"
+    packed.write_bytes(gzip.compress((FIXTURES / "amazon" / "seller_de_A1HK4XW8ZP3QNT.html").read_bytes()))
+    report = ingest_files(engine, [packed], as_of=datetime(2026, 11, 1, tzinfo=UTC))
+    assert [(outcome.status, outcome.kind) for _, outcome in report.files] == [("ok", "seller")]
+    with session_scope(engine) as session:
+        snap = session.execute(select(SellerSnapshot)).scalar_one()
+        page = session.execute(select(Page)).scalar_one()
+    assert (snap.positive_pct, snap.rating_count) == (97.0, 92_284)
+    assert page.url == packed.resolve().as_uri()
+    engine.dispose()
+
+
+def test_a_broken_gzip_file_is_one_clear_line(tmp_path: Path) -> None:
+    broken = tmp_path / "cut.html.gz"
+    broken.write_bytes(gzip.compress(b"<html>" * 1000)[:40])
+    assert run_scout("db", "init", cwd=tmp_path).returncode == 0
+    result = run_scout("ingest", str(broken), cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and "gzip" in result.stderr
 
 
 def test_a_blocked_page_is_archived_but_stores_no_figures(engine: Engine) -> None:
