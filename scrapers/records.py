@@ -37,6 +37,10 @@ class Offer(msgspec.Struct, frozen=True, gc=False):
     country: str | None = None
     url: str | None = None
     seller_url: str | None = None  # the seller's profile/store page, where the page links it
+    category: str | None = None  # the marketplace's own category of the product: an id, a slug or a path
+    sales_count_exact: bool = False  # True where sales_count is an exact count (MercadoLibre transactions)
+    recent_sales_count: int | None = None  # the seller's exact sales of the last recent_sales_days days
+    recent_sales_days: int | None = None
 
 
 class RankingEntry(msgspec.Struct, frozen=True, gc=False):
@@ -75,6 +79,9 @@ class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     created: str | None = None  # ISO date the store opened, where shown
     badge: str | None = None
     url: str | None = None
+    category: str | None = None  # the marketplace's own category of the store: an id, a slug or a path
+    recent_sales_count: int | None = None  # exact sales of the last recent_sales_days days, where shown
+    recent_sales_days: int | None = None
 
 
 Record = Offer | RankingEntry | SellerProfile

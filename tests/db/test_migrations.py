@@ -18,7 +18,7 @@ from scout.errors import DatabaseError
 from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "frontier", "seller_score", "lead_score", "alembic_version"}
+          "outreach", "frontier", "seller_score", "lead_score", "score_run", "alembic_version"}
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from db.store import store_parsed_page
 from scout.errors import InputError
 from scout.identity.suppressed import business_facts, suppression_verdicts
 from scout.scoring.leads import select_leads
-from scout.scoring.scores import score_database
+from scout.scoring.stored import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
