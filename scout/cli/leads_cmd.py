@@ -204,7 +204,8 @@ def leads(
             console.print(safe_text(f"wrote {len(found)} leads to {path}"))
 
 
-WIDE_COLUMNS = ("marketplaces", "pos. %", "mp rank", "revenue, lifetime", "basis", "cc")  # from 120 columns on
+WIDE_COLUMNS = ("marketplaces", "pos. %", "mp rank", "basis", "cc")  # shown from 120 columns on
+WIDEST_COLUMNS = ("revenue, lifetime",)  # from 160 columns on
 
 
 def _leads_table(found: list[Lead], width: int = 160) -> Table:
@@ -216,12 +217,12 @@ def _leads_table(found: list[Lead], width: int = 160) -> Table:
     table = Table(title=f"Top {len(found)} leads", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "mp rank", gmv_header,
                            "revenue, lifetime", "basis", "growth", "cc", "status")
-               if width >= 120 or c not in WIDE_COLUMNS]
+               if (width >= 120 or c not in WIDE_COLUMNS) and (width >= 160 or c not in WIDEST_COLUMNS)]
     for column in columns:
-        wraps = column in ("business", "marketplaces", "basis")
+        wraps = column in ("business", "marketplaces")
         table.add_column(column, justify="left" if wraps or column == "cc" else "right", no_wrap=not wraps,
                          overflow="fold" if wraps else "ellipsis",
-                         max_width={"business": 32, "basis": 28}.get(column),
+                         max_width=32 if column == "business" else None,
                          min_width={"business": 18, "marketplaces": 6}.get(column))
     for lead in found:
         name = lead.name + (" (suppressed)" if lead.suppressed else "")
@@ -253,8 +254,19 @@ def _leads_table(found: list[Lead], width: int = 160) -> Table:
 
 
 def short_basis(basis: str | None) -> str:
-    """The first clause of a monthly-GMV basis, for a narrow column."""
+    """A monthly-GMV basis as a short tag for a narrow column ("exact sales 60d", "ratings ÷ rate ÷ age")."""
     if not basis:
         return "-"
-    head = basis.split("; ")[0].split(" ÷ assumed")[0]
-    return head if len(head) <= 60 else head[:57] + "..."
+    head = basis.split("; ")[0]
+    word = next((w for w in ("feedback", "reviews", "ratings") if w in head), "ratings")
+    if head.startswith("exact sales of the last"):
+        return f"exact sales {head.split()[5]}d"
+    if head.startswith("exact sales gained"):
+        return "exact sales growth"
+    if head.startswith("exact lifetime sales"):
+        return "exact sales ÷ age"
+    if " gained over " in head:
+        return f"{word} growth ÷ rate"
+    if " of the last " in head:
+        return f"{head.split(' of the last ')[1].split()[0]}-day {word} ÷ rate"
+    return f"{word} ÷ rate ÷ age"

@@ -73,7 +73,7 @@ def reference_prices(conn: Connection, settings: ScoringSettings, rates: Rates) 
                select(rank.c.marketplace, rank.c.price, rank.c.currency, rank.c.list_name)
                .where(rank.c.price.is_not(None)))
     for query in queries:
-        for marketplace, price, currency, code in conn.execution_options(yield_per=CHUNK).execute(query):
+        for marketplace, price, currency, code in conn.execute(query.execution_options(yield_per=CHUNK)):
             references.add(marketplace, classify(marketplace, code), rates.convert(price, currency,
                                                                                    settings.currency))
     return references
@@ -232,7 +232,7 @@ def _member_rows(conn: Connection) -> Iterator[tuple[str, list[StorefrontScore],
     rows: list[StorefrontScore] = []
     facts: dict[int, BusinessFacts] = {}
     labels: dict[int, str] = {}
-    for record in conn.execution_options(yield_per=CHUNK).execute(query):
+    for record in conn.execute(query.execution_options(yield_per=CHUNK)):
         m = record._mapping
         if m["business_key"] != key and rows:
             yield key or "", rows, facts, labels
@@ -253,9 +253,9 @@ def _score_businesses(conn: Connection, settings: ScoringSettings, now: datetime
 
     table = SellerScore.__table__  # type: ignore[attr-defined]
     totals = array("d")
-    for low, high in conn.execution_options(yield_per=CHUNK).execute(
+    for low, high in conn.execute(
             select(func.sum(table.c.gmv_month_low_rc), func.sum(table.c.gmv_month_high_rc))
-            .group_by(table.c.business_key).order_by(table.c.business_key)):
+            .group_by(table.c.business_key).order_by(table.c.business_key).execution_options(yield_per=CHUNK)):
         totals.append(math.nan if low is None or high is None else
                       (math.sqrt(low * high) if low > 0 else high / 2))
     volumes = volume_percentiles(totals)
