@@ -122,8 +122,8 @@ class ScoringSettings:
         "doc": "highest share of orders that leave a rating on a marketplace without its own range"})
     feedback_rates: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_FEEDBACK_RATES),
                                                            metadata={
-        "doc": "per-marketplace feedback rate range, e.g. {ebay = [0.4, 0.6]} (`scout calibrate --apply` writes "
-               "it); env: ebay=0.4:0.6"})
+        "doc": "per-marketplace feedback rate range, e.g. {ebay = [0.4, 0.6]}, over the defaults shown "
+               "(`scout calibrate --apply` writes it); env: ebay=0.4:0.6"})
     store_age_months_low: float = field(default=24.0, metadata={
         "doc": "youngest store age assumed when a monthly figure must come from lifetime counts and the store's "
                "opening date is unknown"})
@@ -149,7 +149,8 @@ class ScoringSettings:
 
     def feedback_range(self, marketplace: str) -> tuple[float, float]:
         """(low, high) share of orders that leave a rating on `marketplace`."""
-        return self.feedback_rates.get(marketplace, (self.feedback_rate_low, self.feedback_rate_high))
+        found = self.feedback_rates.get(marketplace) or DEFAULT_FEEDBACK_RATES.get(marketplace)
+        return found or (self.feedback_rate_low, self.feedback_rate_high)
 
     def check(self) -> None:
         """Raise ConfigError for settings that cannot be scored with."""
