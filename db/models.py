@@ -86,6 +86,8 @@ class Seller(SQLModel, table=True):
     business_name: str | None = None
     business_address: str | None = None
     vat_number: str | None = None  # as the storefront's page prints its business's VAT id: "DE281934705"
+    category: str | None = None  # the marketplace's own category code or path, as the profile shows it
+    opened_on: str | None = None  # ISO date the store opened, where the profile shows it
     is_platform: bool = False
     business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
     first_seen: datetime = Field(default_factory=utcnow, index=True)
@@ -120,6 +122,8 @@ class SellerSnapshot(SQLModel, table=True):
     sales_count_exact: bool = False
     listing_count: int | None = None
     followers: int | None = None
+    recent_sales_count: int | None = None  # exact sales of the last recent_sales_days days (MercadoLibre: 60)
+    recent_sales_days: int | None = None
 
 
 class RankingEntry(SQLModel, table=True):
@@ -161,6 +165,7 @@ class OfferRecord(SQLModel, table=True):
     title: str | None = None
     price: float | None = None
     currency: str | None = None
+    category: str | None = None  # the marketplace's own category code or path of the product
     observed_at: datetime
 
 
@@ -240,6 +245,7 @@ class SellerScore(SQLModel, table=True):
         Index("ix_seller_score_mp_ratings", "marketplace", "rating_count"),
         Index("ix_seller_score_mp_score", "marketplace", "score"),
         Index("ix_seller_score_growth", "growth_per_30d"),
+        Index("ix_seller_score_mp_rank", "marketplace", "marketplace_rank"),
     )
 
     seller_pk: int = Field(primary_key=True, foreign_key="seller.id")
@@ -269,24 +275,42 @@ class SellerScore(SQLModel, table=True):
     growth_rel: float | None = None  # that gain relative to the earlier count
     ranked_products: int = 0
     best_rank: int | None = None
-    categories: str | None = None  # ranking list names, "; "-joined
+    categories: str | None = None  # taxonomy keys (scout.scoring.categories), ",kitchen,tools,"
+    raw_categories: str | None = None  # the marketplace's own codes behind them, "; "-joined
     listings: int | None = None
     marketplaces_count: int = 1
-    avg_price: float | None = None
-    currency: str | None = None
-    price_source: str | None = None  # "offers" or "rankings"
+    currency: str | None = None  # the storefront's own currency: its prices and the figures below
+    price_median: float | None = None  # median of its observed prices
     price_count: int = 0
+    price_low: float | None = None  # the price range revenue uses (widened when the basis is thin)
+    price_high: float | None = None
+    price_thin: bool = False
+    price_basis: str | None = None
     feedback_rate_low: float | None = None
     feedback_rate_high: float | None = None
+    feedback_source: str | None = None
     orders_low: float | None = None
     orders_high: float | None = None
     orders_exact: bool = False
+    orders_basis: str | None = None  # "exact sales", "feedback ÷ rate 40-60 %"
     revenue_low: float | None = None
     revenue_high: float | None = None
     revenue_period: str | None = None  # "lifetime" or "last 365 days"
-    gmv_month_low: float | None = None
+    orders_month_low: float | None = None
+    orders_month_high: float | None = None
+    gmv_month_low: float | None = None  # per month, own currency
     gmv_month_high: float | None = None
+    gmv_exact: bool = False  # exact sales and a firm price basis
     gmv_basis: str | None = None
+    reporting_currency: str | None = None
+    rate: float | None = None  # reporting currency per unit of the own currency
+    rate_date: str | None = None
+    revenue_low_rc: float | None = None  # lifetime, reporting currency
+    revenue_high_rc: float | None = None
+    gmv_month_low_rc: float | None = None  # per month, reporting currency
+    gmv_month_high_rc: float | None = None
+    marketplace_volume: float | None = None  # percentile of monthly GMV within its marketplace
+    marketplace_rank: int | None = None  # 1 = the largest monthly GMV of its marketplace
     last_seen: datetime
     computed_at: datetime = Field(default_factory=utcnow)
 
@@ -321,13 +345,31 @@ class LeadScore(SQLModel, table=True):
     fit: float = 0.5
     positive_pct: float | None = None
     rating_count: int | None = None
-    revenue_low: float | None = None
+    revenue_low: float | None = None  # summed over storefronts, each converted into `currency`
     revenue_high: float | None = None
-    currency: str | None = None
+    currency: str | None = None  # the reporting currency
     revenue_exact: bool = False
     revenue_period: str | None = None
-    gmv_month_low: float | None = None
+    revenue_basis: str | None = None
+    gmv_month_low: float | None = None  # per month, summed over storefronts in `currency`
     gmv_month_high: float | None = None
+    gmv_basis: str | None = None
+    rate_date: str | None = None  # the date of the exchange rates the totals were converted at
+    storefront_gmv: str | None = None  # each storefront's monthly GMV in its own currency, "; "-joined
+    marketplace_rank: int | None = None  # its main storefront's rank by monthly GMV within its marketplace
     growth_pct_30d: float | None = None
     last_seen: datetime
     computed_at: datetime = Field(default_factory=utcnow)
+
+
+class ScoreRun(SQLModel, table=True):
+    """When `scout score` last ran and how far the data reached then, so commands can tell stale scores."""
+
+    __tablename__ = "score_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    computed_at: datetime = Field(default_factory=utcnow)
+    storefronts: int = 0
+    businesses: int = 0
+    reporting_currency: str = "USD"
+    data_mark: str = ""  # the largest ids of snapshots, sellers, offers, rankings and businesses then

@@ -39,13 +39,17 @@ seller = table("seller", column("id", Integer), column("marketplace", String), c
                column("name", String), column("business_name", String), column("url", String),
                column("is_platform", Boolean), column("business_id", Integer))
 seller_snapshot = table("sellersnapshot", column("id", Integer), column("seller_pk", Integer))
+offer = table("offer", column("id", Integer))
+score_run = table("score_run", column("id", Integer), column("computed_at", _UTCDateTime()),
+                  column("storefronts", Integer), column("reporting_currency", String), column("data_mark", String))
 suppression = table("suppression", column("id", Integer), column("name", String),
                     column("normalized_name", String), column("domain", String), column("marketplace", String),
                     column("seller_id", String), column("kind", String), column("reason", String),
                     column("source", String))
 outreach = table("outreach", column("business_id", Integer), column("status", String))
 seller_score = table("seller_score", column("seller_pk", Integer), column("business_key", String),
-                     column("normalized_name", String), column("normalized_legal_name", String))
+                     column("normalized_name", String), column("normalized_legal_name", String),
+                     column("marketplace", String), column("marketplace_rank", Integer))
 lead_score = table(
     "lead_score", column("id", Integer), column("business_key", String), column("business_id", Integer),
     column("name", String), column("normalized_name", String), column("marketplaces", String),
@@ -55,10 +59,11 @@ lead_score = table(
         "volume", "quality", "momentum", "ranking", "breadth", "fit", "positive_pct")),
     column("rating_count", Integer), column("revenue_low", Float), column("revenue_high", Float),
     column("currency", String), column("revenue_exact", Boolean), column("revenue_period", String),
-    column("gmv_month_low", Float), column("gmv_month_high", Float), column("growth_pct_30d", Float),
-    column("last_seen", _UTCDateTime()))
-TABLES = (business, crawl, page, ranking_entry, seller, seller_snapshot, suppression, outreach, seller_score,
-          lead_score)
+    column("revenue_basis", String), column("gmv_month_low", Float), column("gmv_month_high", Float),
+    column("gmv_basis", String), column("rate_date", String), column("storefront_gmv", String),
+    column("marketplace_rank", Integer), column("growth_pct_30d", Float), column("last_seen", _UTCDateTime()))
+TABLES = (business, crawl, page, ranking_entry, seller, seller_snapshot, offer, score_run, suppression, outreach,
+          seller_score, lead_score)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as RankedRecord
 
 SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
-                    "sales_count", "listing_count", "followers")
-SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number")
+                    "sales_count", "listing_count", "followers", "recent_sales_count", "recent_sales_days")
+SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number", "category",
+                 "opened_on")
 
 SELLER = Seller.__table__  # type: ignore[attr-defined]
 SNAPSHOT = SellerSnapshot.__table__  # type: ignore[attr-defined]
@@ -154,7 +155,7 @@ def _page_rows(item: PageRecords) -> _PageRows:
         values = {"name": record.name, "site": site, "country": record.country}
         if isinstance(record, SellerProfile):
             values.update(url=record.url, business_name=record.business_name, business_address=record.business_address,
-                          vat_number=record.vat_number)
+                          vat_number=record.vat_number, category=record.category, opened_on=record.created)
         row = _merge_seller_row(out.sellers, key, defaults, values)
         if isinstance(record, Offer):
             row["is_platform"] = record.is_platform
@@ -262,7 +263,7 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
         page_offers = {(pks[mp, key], o.product_id or ""): dict(
             page_id=item.page.id, crawl_id=item.crawl_id, seller_pk=pks[mp, key], product_id=o.product_id or "",
             title=o.title, price=float(o.price) if o.price is not None else None, currency=o.currency,
-            observed_at=item.observed_at) for key, o in page.offers}
+            category=o.category, observed_at=item.observed_at) for key, o in page.offers}
         offers.extend(page_offers.values())
         count.offers = len(page_offers)
         page_rankings = _unique_by((dict(

@@ -29,7 +29,7 @@ from scout.replica.server import run_replica
 from scout.replica.world import World, build_world, export_ground_truth
 from scout.scoring.export import export_csv
 from scout.scoring.leads import select_leads
-from scout.scoring.scores import score_database
+from scout.scoring.stored import score_database
 from scout.settings import Settings
 
 DAYS_BETWEEN_CRAWLS = 7

@@ -16,3 +16,21 @@ def short_amount(value: float) -> str:
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"
     return f"{value:.0f}"
+
+
+def money_range(low: float | None, high: float | None, currency: str | None) -> str:
+    """A money range as tables and notes show it: "1.2k-4.5k USD", "980 EUR" when exact, "-" when unknown."""
+    if low is None or high is None:
+        return "-"
+    unit = f" {currency}" if currency else ""
+    if short_amount(low) == short_amount(high):
+        return f"{short_amount(low)}{unit}"
+    return f"{short_amount(low)}-{short_amount(high)}{unit}"
+
+
+def labelled_money(low: float | None, high: float | None, currency: str | None, period: str,
+                   basis: str | None = None) -> str:
+    """A money range with its period and basis: "1.2k-4.5k USD per month (exact sales of the last 60 days)"."""
+    if low is None or high is None:
+        return f"unknown {period}"
+    return f"{money_range(low, high, currency)} {period}" + (f" ({basis})" if basis else "")

@@ -106,12 +106,25 @@ class OutreachSettings:
         return found
 
 
+# Shares of orders that leave seller feedback: Amazon 1-5 % (Marketplace Pulse); eBay buyers leave feedback about
+# half the time (Resnick & Zeckhauser 2002); Etsy reviews per sale are assumed until `scout calibrate` fits them.
+DEFAULT_FEEDBACK_RATES: dict[str, tuple[float, float]] = {
+    "amazon": (0.01, 0.05), "ebay": (0.4, 0.6), "etsy": (0.05, 0.2)}
+
+
+FEEDBACK_SOURCES: dict[str, str] = {
+    "amazon": "Marketplace Pulse: 1-5 % of orders leave seller feedback",
+    "ebay": "Resnick & Zeckhauser: eBay buyers leave feedback about half the time",
+    "etsy": "assumed; fit it with scout calibrate",
+}
+
+
 @dataclass
 class ScoringSettings:
     """How `scout score` weighs sellers and estimates their revenue (see `scout explain`)."""
 
     weight_volume: float = field(default=0.30, metadata={
-        "doc": "weight of volume: percentile of log(rating count) among the marketplace's sellers"})
+        "doc": "weight of volume: percentile of estimated monthly GMV (reporting currency) among all storefronts"})
     weight_quality: float = field(default=0.25, metadata={
         "doc": "weight of quality: Wilson lower bound of the positive share (stars mapped to a share)"})
     weight_momentum: float = field(default=0.15, metadata={
@@ -144,15 +157,30 @@ class ScoringSettings:
                "ranking list name; env: kitchen=1,books=0.2"})
     fit_default: float = field(default=0.5, metadata={"doc": "fit of a seller with no known or weighted category"})
     feedback_rate_low: float = field(default=0.01, metadata={
-        "doc": "lowest share of orders that leave a rating (gives the high end of the revenue range)"})
+        "doc": "lowest share of orders that leave a rating on a marketplace without its own range"})
     feedback_rate_high: float = field(default=0.05, metadata={
-        "doc": "highest share of orders that leave a rating (gives the low end of the revenue range)"})
-    feedback_rates: dict[str, tuple[float, float]] = field(default_factory=dict, metadata={
-        "doc": "per-marketplace feedback rate range, e.g. {ebay = [0.1, 0.5]}; env: ebay=0.1:0.5"})
-    store_age_months_low: float = field(default=12.0, metadata={
-        "doc": "youngest store age assumed when a monthly GMV must come from lifetime figures"})
-    store_age_months_high: float = field(default=60.0, metadata={
-        "doc": "oldest store age assumed when a monthly GMV must come from lifetime figures"})
+        "doc": "highest share of orders that leave a rating on a marketplace without its own range"})
+    feedback_rates: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_FEEDBACK_RATES),
+                                                           metadata={
+        "doc": "per-marketplace feedback rate range, e.g. {ebay = [0.4, 0.6]}, over the defaults shown "
+               "(`scout calibrate --apply` writes it); env: ebay=0.4:0.6"})
+    store_age_months_low: float = field(default=24.0, metadata={
+        "doc": "youngest store age assumed when a monthly figure must come from lifetime counts and the store's "
+               "opening date is unknown"})
+    store_age_months_high: float = field(default=120.0, metadata={
+        "doc": "oldest store age assumed when a monthly figure must come from lifetime counts"})
+    thin_prices: int = field(default=3, metadata={
+        "doc": "a storefront with fewer observed prices has a thin price basis, widened with its marketplace's "
+               "(or category's) median"})
+    currency: str = field(default="USD", metadata={
+        "doc": "reporting currency every business total and cross-marketplace ranking is converted into"})
+    exchange_rates: dict[str, float] = field(default_factory=dict, metadata={
+        "doc": "units of a currency per 1 USD overriding the shipped table, e.g. {ARS = 1180.0}; env: ARS=1180"})
+    exchange_rates_date: str = field(default="", metadata={
+        "doc": "the date the exchange_rates overrides are of, e.g. 2026-06-30 (required with them)"})
+    auto_rescore_max: int = field(default=20_000, metadata={
+        "doc": "leads and explain rescore by themselves when the data changed and there are at most this many "
+               "storefronts; above it they say so instead"})
 
     def weights(self) -> dict[str, float]:
         """The component weights by component name."""
@@ -161,7 +189,8 @@ class ScoringSettings:
 
     def feedback_range(self, marketplace: str) -> tuple[float, float]:
         """(low, high) share of orders that leave a rating on `marketplace`."""
-        return self.feedback_rates.get(marketplace, (self.feedback_rate_low, self.feedback_rate_high))
+        found = self.feedback_rates.get(marketplace) or DEFAULT_FEEDBACK_RATES.get(marketplace)
+        return found or (self.feedback_rate_low, self.feedback_rate_high)
 
     def check(self) -> None:
         """Raise ConfigError for settings that cannot be scored with."""
@@ -181,6 +210,17 @@ class ScoringSettings:
                 raise ConfigError(f"scoring: {name} must be positive")
         if self.breadth_marketplaces < 2 or self.breadth_listings < 1:
             raise ConfigError("scoring: breadth_marketplaces must be >= 2 and breadth_listings >= 1")
+        if self.thin_prices < 1:
+            raise ConfigError("scoring: thin_prices must be at least 1")
+        if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
+            raise ConfigError(f"scoring: currency must be an ISO code such as USD, got {self.currency!r}")
+
+    def feedback_source(self, marketplace: str) -> str:
+        """Where `marketplace`'s feedback rate range comes from, in words."""
+        pair = self.feedback_range(marketplace)
+        if marketplace in self.feedback_rates and pair != DEFAULT_FEEDBACK_RATES.get(marketplace):
+            return "scout.toml / scout calibrate"
+        return FEEDBACK_SOURCES.get(marketplace, "assumed default; fit it with scout calibrate")
 
 
 @dataclass

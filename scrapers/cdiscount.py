@@ -6,7 +6,8 @@ title in `.prdtBILDetails a .prdtBTit`, the price in `.price` ("1 199€99") and
 link `a.lpSeeMoreOffers`; the offers list (`/mp-<node>-<sku>.html`) as `#fpmContent .fpTab` rows with the
 seller in `.fpSlrName a.slrName` linking to `/mpv-<id>-<slug>.html` and the price in `p.price`; the shop page
 (`/mpv-<id>-<slug>.html`) by its `TechnicalForm.SellerId` / `TechnicalForm.PageType=MARKETPLACE_SELLERSHOP`
-inputs. Figures are read from their French wording ("4,6/5", "(12 345 avis)", "58 230 ventes").
+inputs. Figures are read from their French wording ("4,6/5", "(12 345 avis)", "58 230 ventes"). A product's
+category is the trail of a schema.org BreadcrumbList ("High-Tech > Téléviseurs", the home link left out).
 """
 
 from __future__ import annotations
@@ -161,9 +162,10 @@ def parse_offer_listing(html: str, url: str | None = None) -> list[Offer]:
         raise ParseError(MARKETPLACE, "offers", "no offer rows (#fpmContent .fpTab)")
     product_id = _product_id(tree, url)
     title = node_text(tree.css_first("h1"))
+    category = breadcrumb(tree)
     offers, unnamed = [], 0
     for row in rows:
-        offer = _row_offer(row, product_id, title)
+        offer = _row_offer(row, product_id, title, category)
         if offer is not None:
             offers.append(offer)
         elif row.css_first('a[href*="/mpv-"]') is not None:
@@ -209,7 +211,18 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     )
 
 
-def _row_offer(row: LexborNode, product_id: str | None, title: str | None) -> Offer | None:
+def breadcrumb(tree: LexborHTMLParser) -> str | None:
+    """The category trail of a schema.org BreadcrumbList, home left out: `High-Tech > Téléviseurs`."""
+    trail = tree.css_first('[itemtype$="schema.org/BreadcrumbList"]')
+    if trail is None:
+        return None
+    names = [name for n in trail.css('[itemprop="itemListElement"] [itemprop="name"]')
+             if (name := node_text(n)) and name.casefold() not in ("accueil", "cdiscount")]
+    return " > ".join(names) or None
+
+
+def _row_offer(row: LexborNode, product_id: str | None, title: str | None, category: str | None = None,
+               ) -> Offer | None:
     seller = row.css_first(".fpSlrName .slrName")
     name = node_text(seller)
     row_text = node_text(row) or ""
@@ -223,6 +236,7 @@ def _row_offer(row: LexborNode, product_id: str | None, title: str | None) -> Of
             is_platform=True,
             product_id=product_id,
             title=title,
+            category=category,
         )
     if not name or seller is None:
         return None
@@ -240,6 +254,7 @@ def _row_offer(row: LexborNode, product_id: str | None, title: str | None) -> Of
         sales_count=parse_int(sales.group(1)) if sales else None,
         url=seller_url(link.group(1), link.group(2)) if link else None,
         seller_url=seller_url(link.group(1), link.group(2)) if link else None,
+        category=category,
     )
 
 

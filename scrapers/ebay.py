@@ -156,6 +156,7 @@ def _browse_offer(item: dict[str, Any], index: int) -> Offer:
         country=location.get("country"),  # where the item ships from
         url=item.get("itemWebUrl"),
         seller_url=seller_url(seller["username"]),
+        category=_browse_category(item),
     )
 
 
@@ -180,7 +181,27 @@ def _finding_offer(item: dict[str, Any], index: int) -> Offer:
         country=_first(item, "country"),
         url=_first(item, "viewItemURL"),
         seller_url=seller_url(username) if username else None,
+        category=_finding_category(item),
     )
+
+
+def _browse_category(item: dict[str, Any]) -> str | None:
+    """The item's category path, top level first: `15032 Cell Phones & Accessories > 9355 Cell Phones & Smartphones`
+    (Browse lists the leaf first, then its parents); the leaf ids alone when `categories` is missing."""
+    path = [f"{c.get('categoryId')} {clean_text(c.get('categoryName')) or ''}".strip()
+            for c in reversed(item.get("categories") or []) if isinstance(c, dict) and c.get("categoryId")]
+    if not path:
+        path = [str(c) for c in item.get("leafCategoryIds") or [] if c]
+    return " > ".join(path) or None
+
+
+def _finding_category(item: dict[str, Any]) -> str | None:
+    """`33661 Oil Filters`: the Finding item's primaryCategory id and name."""
+    primary = _first(item, "primaryCategory")
+    category_id = _first(primary, "categoryId")
+    if not category_id:
+        return None
+    return f"{category_id} {clean_text(_first(primary, 'categoryName')) or ''}".strip()
 
 
 def _finding_badge(seller: dict[str, Any]) -> str | None:

@@ -60,6 +60,7 @@ class Listing(msgspec.Struct, gc=False):
     price: Any = None
     title: Any = None
     url: Any = None
+    taxonomy_id: Any = None
 
 
 class ListingsResponse(msgspec.Struct, gc=False):
@@ -288,6 +289,7 @@ def parse_listings_api(response: ListingsResponse) -> list[Offer]:
                 title=listing.title,
                 url=listing.url,
                 seller_url=shop_api_url(listing.shop_id),
+                category=str(listing.taxonomy_id) if isinstance(listing.taxonomy_id, int) else None,
             )
         )
     if not offers:

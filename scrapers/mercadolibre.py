@@ -1,8 +1,10 @@
 """MercadoLibre: the public API's `/sites/{site}/search` results and `/users/{id}` profiles.
 
 Reputation comes from `seller.seller_reputation`: `transactions.total` (completed + canceled sales,
-`period` "historic") is reported as sales_count; `transactions.ratings.positive` is a fraction of rated
+`period` "historic") is reported as an exact sales_count; `metrics.sales.completed` over its `period`
+("60 days") as recent_sales_count/recent_sales_days; `transactions.ratings.positive` is a fraction of rated
 sales, reported ×100 as positive_pct. The API gives no count of ratings, so rating_count stays None.
+A search result's category is its `category_id` with its `domain_id` ("MLA41925 TV_AND_MONITOR_MOUNTS").
 The `/users/{id}` fixture follows the response documented at developers.mercadolibre.com.ar
 ("Consultas sobre el usuario").
 """
@@ -121,6 +123,9 @@ def parse_user(user: dict[str, Any]) -> SellerProfile:
         business_address=", ".join(str(v) for v in (address.get("city"), address.get("state")) if v) or None,
         country=user.get("country_id"),
         sales_count=json_int(transactions.get("total")),
+        sales_count_exact=json_int(transactions.get("total")) is not None,
+        recent_sales_count=_recent_sales(reputation)[0],
+        recent_sales_days=_recent_sales(reputation)[1],
         created=registered[:10] if isinstance(registered, str) and len(registered) >= 10 else None,
         badge=reputation.get("power_seller_status"),
         url=user.get("permalink"),
@@ -159,7 +164,31 @@ def _result_offer(result: dict[str, Any]) -> Offer:
         country=country,
         url=result.get("permalink"),
         seller_url=user_api_url(seller["id"]) if seller.get("id") is not None else None,
+        category=_category(result),
+        sales_count_exact=json_int(transactions.get("total")) is not None,
+        recent_sales_count=_recent_sales(reputation)[0],
+        recent_sales_days=_recent_sales(reputation)[1],
     )
+
+
+def _category(result: dict[str, Any]) -> str | None:
+    """`MLA41925 TV_AND_MONITOR_MOUNTS`: the result's category id and the domain it names (site prefix dropped)."""
+    category, domain = result.get("category_id"), result.get("domain_id")
+    if not isinstance(category, str) or not category:
+        return None
+    if isinstance(domain, str) and domain:
+        return f"{category} {domain.split('-', 1)[-1]}"
+    return category
+
+
+def _recent_sales(reputation: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(recent sales, their days) from `metrics.sales` ({"period": "60 days", "completed": N}), where shown."""
+    sales = (reputation.get("metrics") or {}).get("sales") or {}
+    completed = json_int(sales.get("completed"))
+    period = re.fullmatch(r"\s*(\d+)\s+(?:days?|d[ií]as)\s*", str(sales.get("period") or ""))
+    if completed is None or period is None:
+        return None, None
+    return completed, int(period.group(1))
 
 
 def _positive_pct(transactions: dict[str, Any]) -> float | None:

@@ -42,6 +42,9 @@ class Offer(msgspec.Struct, frozen=True, gc=False):
     platform_fulfilled: bool | None = None  # the marketplace itself ships the order (Fulfilled by Amazon), if shown
     seller_numeric_id: str | None = None  # the marketplace's numeric user id beside the login keying the seller
     is_company: bool | None = None  # the seller is a business rather than a private person, where the page says
+    sales_count_exact: bool = False  # True where sales_count is an exact count (MercadoLibre transactions)
+    recent_sales_count: int | None = None  # the seller's exact sales of the last recent_sales_days days
+    recent_sales_days: int | None = None
 
 
 class RankingEntry(msgspec.Struct, frozen=True, gc=False):
@@ -81,6 +84,8 @@ class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     badge: str | None = None
     url: str | None = None
     category: str | None = None  # the category the page shows for the seller, as it names it
+    recent_sales_count: int | None = None  # exact sales of the last recent_sales_days days, where shown
+    recent_sales_days: int | None = None
 
 
 Record = Offer | RankingEntry | SellerProfile

@@ -203,6 +203,7 @@ def _item_offer(item: dict[str, Any]) -> Offer:
         url=f"{WEB_BASE}{canonical}" if isinstance(canonical, str) and canonical.startswith("/") else canonical,
         # Walmart's own items carry catalogSellerId "0"; sellers' pages are addressed by the number.
         seller_url=seller_url(catalog_id) if catalog_id.isdigit() and catalog_id != "0" and not platform else None,
+        category=_page_category(item.get("category")),
     )
 
 
@@ -218,7 +219,30 @@ def _affiliate_offer(item: dict[str, Any]) -> Offer:
         product_id=str(item["itemId"]),
         title=clean_text(item.get("name")),
         url=item_url(item["itemId"]),
+        category=_affiliate_category(item),
     )
+
+
+def _page_category(category: Any) -> str | None:
+    """A search item's department path: `3944 > 1089430 > 3951` from `categoryPathId` ("0:3944:1089430:3951",
+    the root 0 dropped), with each level's name where `path` lists them."""
+    if not isinstance(category, dict):
+        return None
+    ids = [part for part in str(category.get("categoryPathId") or "").split(":") if part and part != "0"]
+    names = [clean_text(p.get("name")) for p in category.get("path") or [] if isinstance(p, dict)]
+    if ids and len(names) == len(ids):
+        return " > ".join(f"{i} {n}" if n else i for i, n in zip(ids, names, strict=True))
+    return " > ".join(ids) or (" > ".join(n for n in names if n) or None)
+
+
+def _affiliate_category(item: dict[str, Any]) -> str | None:
+    """`1105910 Cell Phones > 1231203 Shop Phones by Operating System > …` from `categoryNode` ("1105910_1231203_…")
+    and `categoryPath` ("Cell Phones/Shop Phones by Operating System/…")."""
+    ids = [part for part in str(item.get("categoryNode") or "").split("_") if part]
+    names = [part for part in str(item.get("categoryPath") or "").split("/") if part]
+    if ids and len(ids) == len(names):
+        return " > ".join(f"{i} {n}" for i, n in zip(ids, names, strict=True))
+    return " > ".join(ids or names) or None
 
 
 def _item_price(item: dict[str, Any]) -> tuple[Decimal | None, str | None]:

@@ -63,6 +63,10 @@ COMMANDS: dict[str, Command] = {
     "explain": Command("leads_cmd", "explain_cmd", "Show how a business's or storefront's score was made: each "
                                                    "component's value and weight, and the assumptions behind its "
                                                    "revenue range."),
+    "calibrate": Command("calibrate_cmd", "calibrate", "Fit each marketplace's feedback rate range (ratings per "
+                                                       "order) from storefronts showing both a sales count and a "
+                                                       "rating count, and print it with the number of storefronts "
+                                                       "behind it."),
     "leads": Command("leads_cmd", "leads", "List the best businesses to approach, one row per business, from the "
                                            "scores of `scout score`."),
     "outreach": Command("outreach_cmd", "app", "Onboarding offers: draft them for the top leads, record where each "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scout.cli.console import safe_text, stdout_console
-from scout.money import short_amount
+from scout.money import money_range
 from scout.sanitize import dumps_json
 from scrapers.registry import MARKETPLACES
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from scout.scoring.explain import Explanation
     from scout.scoring.leads import Lead
+    from scout.settings import Settings
 
 
 def score(ctx: typer.Context) -> None:
@@ -31,7 +32,7 @@ def score(ctx: typer.Context) -> None:
     from db.engine import session_scope
     from db.migrate import open_current
     from db.models import utcnow  # the ORM models: `scout leads` does without them
-    from scout.scoring.scores import score_database
+    from scout.scoring.stored import score_database
 
     settings = ctx.obj.settings
     settings.scoring.check()
@@ -46,7 +47,7 @@ def score(ctx: typer.Context) -> None:
     console = stdout_console()
     console.print(table)
     console.print(f"{summary.storefronts:,} storefronts scored ({summary.insufficient:,} with insufficient data), "
-                  f"{summary.businesses:,} businesses")
+                  f"{summary.businesses:,} businesses; money in {summary.currency}")
 
 
 def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
@@ -62,10 +63,39 @@ def explain_cmd(ctx: typer.Context, target: Annotated[str, typer.Argument(
     from scout.scoring.explain import explain
 
     settings = ctx.obj.settings
+    warning = refresh_scores(settings)
     engine = open_current(settings.db, write=False)
     with session_scope(engine) as session:
         result = explain(session, target, settings.scoring)
     _print_explanation(result)
+    if warning:
+        stdout_console().print(warning, style="yellow", markup=False)
+
+
+def refresh_scores(settings: Settings) -> str | None:
+    """Rescore when the data changed after the last `scout score` and that is cheap; else the warning to show."""
+    from db.engine import connection_scope, session_scope
+    from db.migrate import open_current
+    from scout.scoring.freshness import score_freshness
+
+    engine = open_current(settings.db, write=False)
+    with connection_scope(engine) as conn:
+        state = score_freshness(conn)
+    engine.dispose()
+    if not state.stale:
+        return None
+    if state.storefronts > settings.scoring.auto_rescore_max:
+        return state.warning()
+    from db.models import utcnow
+    from scout.scoring.stored import score_database
+
+    writer = open_current(settings.db, write=True)
+    with session_scope(writer) as session:
+        summary = score_database(session, settings.scoring, utcnow())
+    writer.dispose()
+    typer.echo(f"the data changed after the last `scout score`: rescored {summary.storefronts:,} storefronts",
+               err=True)
+    return None
 
 
 def _print_explanation(result: Explanation) -> None:
@@ -97,18 +127,21 @@ def _print_explanation(result: Explanation) -> None:
 
 
 
-def _range(low: float | None, high: float | None, currency: str | None, exact: bool = False) -> str:
-    if low is None or high is None:
-        return "-"
-    if exact or short_amount(low) == short_amount(high):
-        return f"{short_amount(low)} {currency or ''}".rstrip()
-    return f"{short_amount(low)}-{short_amount(high)} {currency or ''}".rstrip()
-
-
 def _lead_json(lead: Lead) -> dict[str, Any]:
     data = asdict(lead)
+    for name in ("revenue_low", "revenue_high", "currency", "revenue_exact", "revenue_period", "revenue_basis",
+                 "gmv_month_low", "gmv_month_high", "gmv_basis", "rate_date", "storefront_gmv"):
+        del data[name]
     data["marketplaces"] = list(lead.marketplaces)
+    data["categories"] = [key for key in (lead.categories or "").split(",") if key]
     data["last_seen"] = lead.last_seen.isoformat()
+    data["revenue"] = None if lead.revenue_low is None else {
+        "low": lead.revenue_low, "high": lead.revenue_high, "currency": lead.currency, "period": lead.revenue_period,
+        "exact": lead.revenue_exact, "basis": lead.revenue_basis, "rates_of": lead.rate_date}
+    data["gmv"] = None if lead.gmv_month_low is None else {
+        "low": lead.gmv_month_low, "high": lead.gmv_month_high, "currency": lead.currency, "period": "per month",
+        "basis": lead.gmv_basis, "rates_of": lead.rate_date}
+    data["storefronts_gmv_per_month"] = lead.storefront_gmv
     return data
 
 
@@ -117,8 +150,12 @@ def leads(
     top: Annotated[int, typer.Option("--top", "-n", help="how many businesses")] = 50,
     marketplace: Annotated[str | None, typer.Option(
         "--marketplace", "-m", help=f"only businesses selling on one of: {', '.join(MARKETPLACES)}")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c", help="only businesses ranked in a category "
-                                                 "whose name contains this text")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="only businesses in this category: a "
+                                                 "name (any language, case-insensitive) or a code such as "
+                                                 "kitchen")] = None,
+    marketplace_top: Annotated[int | None, typer.Option(
+        "--marketplace-top", help="only businesses with a storefront among the N largest (monthly GMV) of its "
+                                  "marketplace, or of --marketplace")] = None,
     country: Annotated[str | None, typer.Option("--country", help="only businesses in this country (ISO code)")
                        ] = None,
     min_score: Annotated[float | None, typer.Option("--min-score", help="only scores of at least this (0-100)")
@@ -135,6 +172,7 @@ def leads(
     """List the best businesses to approach, one row per business, from the scores of `scout score`.
 
     Suppressed businesses are left out unless --include-suppressed; businesses with too little data come last.
+    Money is in the reporting currency ([scoring] currency), labelled lifetime or per month with its basis.
 
     Example: scout leads --top 50 --marketplace etsy --country DE --csv leads.csv --bom
     """
@@ -142,12 +180,17 @@ def leads(
     from db.migrate import open_current
     from scout.outputs import record_output, state_folder
     from scout.scoring.export import export_csv, export_xlsx
-    from scout.scoring.leads import select_leads
+    from scout.scoring.leads import check_lead_filters, select_leads
 
+    check_lead_filters(top, marketplace, country, min_score, marketplace_top)
+    warning = refresh_scores(ctx.obj.settings)
     engine = open_current(ctx.obj.settings.db, write=False)
     with connection_scope(engine) as conn:
         found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
-                             min_score=min_score, include_suppressed=include_suppressed)
+                             min_score=min_score, include_suppressed=include_suppressed,
+                             marketplace_top=marketplace_top)
+    if warning:
+        typer.echo(warning, err=True)
     state = state_folder(ctx.obj.settings.state_dir)
     if csv_path is not None:
         export_csv(found, csv_path, bom=bom)
@@ -165,34 +208,69 @@ def leads(
             console.print(safe_text(f"wrote {len(found)} leads to {path}"))
 
 
-WIDE_COLUMNS = ("marketplaces", "pos. %", "GMV/month", "cc")  # shown from 120 columns on
+WIDE_COLUMNS = ("marketplaces", "pos. %", "mp rank", "basis", "cc")  # shown from 120 columns on
+WIDEST_COLUMNS = ("revenue, lifetime",)  # from 160 columns on
 
 
 def _leads_table(found: list[Lead], width: int = 160) -> Table:
     from rich import box
     from rich.table import Table
 
+    currency = next((lead.currency for lead in found if lead.currency), None)
+    gmv_header = f"GMV/month {currency}" if currency else "GMV/month"
     table = Table(title=f"Top {len(found)} leads", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "revenue", "GMV/month",
-                           "growth", "cc", "status") if width >= 120 or c not in WIDE_COLUMNS]
+    columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "mp rank", gmv_header,
+                           "revenue, lifetime", "basis", "growth", "cc", "status")
+               if (width >= 120 or c not in WIDE_COLUMNS) and (width >= 160 or c not in WIDEST_COLUMNS)]
     for column in columns:
         wraps = column in ("business", "marketplaces")
         table.add_column(column, justify="left" if wraps or column == "cc" else "right", no_wrap=not wraps,
-                         overflow="fold" if wraps else "ellipsis", max_width=32 if column == "business" else None,
+                         overflow="fold" if wraps else "ellipsis",
+                         max_width=32 if column == "business" else None,
                          min_width={"business": 18, "marketplaces": 6}.get(column))
     for lead in found:
         name = lead.name + (" (suppressed)" if lead.suppressed else "")
+        lifetime = money_range(lead.revenue_low, lead.revenue_high, None)
+        if lead.revenue_low is not None and lead.revenue_period not in (None, "lifetime"):
+            lifetime += f" ({lead.revenue_period})"
         cells: dict[str, str | Text] = {
             "#": str(lead.rank), "business": safe_text(name, style="dim" if lead.suppressed else None),
             "marketplaces": safe_text(", ".join(lead.marketplaces)),
             "score": "low data" if lead.insufficient else f"{lead.score:.1f}",
             "pos. %": "-" if lead.positive_pct is None else f"{lead.positive_pct:.1f}",
             "ratings": "-" if lead.rating_count is None else f"{lead.rating_count:,}",
-            "revenue": safe_text(_range(lead.revenue_low, lead.revenue_high, lead.currency, lead.revenue_exact)),
-            "GMV/month": safe_text(_range(lead.gmv_month_low, lead.gmv_month_high, lead.currency)),
+            "mp rank": "-" if lead.marketplace_rank is None else f"#{lead.marketplace_rank:,}",
+            gmv_header: safe_text(money_range(lead.gmv_month_low, lead.gmv_month_high, None)),
+            "revenue, lifetime": safe_text(lifetime),
+            "basis": safe_text(short_basis(lead.gmv_basis)),
             "growth": "-" if lead.growth_pct_30d is None else f"{lead.growth_pct_30d:+.1f}%",
             "cc": safe_text(lead.country or "-"), "status": safe_text(lead.status)}
         table.add_row(*(cells[c] for c in columns))
+    notes = []
+    if currency:
+        rates = next((lead.rate_date for lead in found if lead.rate_date), None)
+        notes.append(f"money in {currency}, each storefront converted at the reference rates of {rates or '-'}; "
+                     "basis of the monthly GMV: see scout explain")
     if any(lead.insufficient for lead in found):
-        table.caption = "low data: too few ratings to score (see scout explain)"
+        notes.append("low data: too few ratings or sales to score (see scout explain)")
+    table.caption = "\n".join(notes) or None
     return table
+
+
+def short_basis(basis: str | None) -> str:
+    """A monthly-GMV basis as a short tag for a narrow column ("exact sales 60d", "ratings ÷ rate ÷ age")."""
+    if not basis:
+        return "-"
+    head = basis.split("; ")[0]
+    word = next((w for w in ("feedback", "reviews", "ratings") if w in head), "ratings")
+    if head.startswith("exact sales of the last"):
+        return f"exact sales {head.split()[5]}d"
+    if head.startswith("exact sales gained"):
+        return "exact sales growth"
+    if head.startswith("exact lifetime sales"):
+        return "exact sales ÷ age"
+    if " gained over " in head:
+        return f"{word} growth ÷ rate"
+    if " of the last " in head:
+        return f"{head.split(' of the last ')[1].split()[0]}-day {word} ÷ rate"
+    return f"{word} ÷ rate ÷ age"

@@ -31,6 +31,8 @@ def draft_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"one of: {', '.join(FORMATS)}")] = "md",
     include_suppressed: Annotated[bool, typer.Option(
         "--include-suppressed", help="also draft for suppressed businesses, marked DO NOT SEND")] = False,
+    include_low_data: Annotated[bool, typer.Option(
+        "--include-low-data", help="also draft for businesses marked low data (too few ratings or sales)")] = False,
 ) -> None:
     """Write one personalised offer draft per business (first months free, then the standard commission).
 
@@ -48,7 +50,7 @@ def draft_cmd(
     engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
-                              fmt=fmt, include_suppressed=include_suppressed)
+                              fmt=fmt, include_suppressed=include_suppressed, include_low_data=include_low_data)
     record_output(state_folder(settings.state_dir), out, "drafts")
     _print_drafts(report, out)
 

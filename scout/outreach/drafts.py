@@ -25,6 +25,7 @@ from scout.errors import ConfigError
 from scout.outreach.locale import LOCALES, format_date, format_number, format_percent, join_words
 from scout.outreach.recipient import Storefront, choose_language, needs_eu_notice, sole_trader_flags
 from scout.sanitize import strip_control
+from scout.scoring.categories import CATEGORIES, category_name
 from scout.settings import OutreachSettings
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,6 +42,9 @@ class Economics:
     currency: str | None
     free_months: int
     commission_pct: float
+    basis: str | None = None  # what the monthly GMV rests on
+    rate_date: str | None = None  # the exchange rates it was converted at
+    storefronts: str | None = None  # each storefront's monthly GMV in its own currency
 
     @property
     def waived_low(self) -> float | None:
@@ -58,6 +62,10 @@ class Economics:
             return "unknown (no revenue estimate: see scout explain)", "unknown"
         unit = f" {self.currency}" if self.currency else ""
         gmv = f"{format_number(self.gmv_low, 'en')}-{format_number(self.gmv_high, 'en')}{unit} per month"
+        if self.basis:
+            gmv += f" (basis: {self.basis}" + (f"; exchange rates of {self.rate_date}" if self.rate_date else "") + ")"
+        if self.storefronts:
+            gmv += f"; storefronts in their own currency: {self.storefronts}"
         cost = (f"{format_number(self.waived_low or 0, 'en')}-{format_number(self.waived_high or 0, 'en')}{unit} "
                 f"(GMV x {self.commission_pct:g}% x {self.free_months} months)")
         return gmv, cost
@@ -134,7 +142,8 @@ def draft_context(*, business_name: str, storefronts: Sequence[Storefront], rank
     """The template variables: every scraped value a plain string without control characters, numbers localised."""
     quoted = [s for s in storefronts if s.rating_count is not None and (s.stars is not None or
                                                                         s.positive_share is not None)]
-    categories = list(dict.fromkeys(strip_control(c).strip() for s in storefronts for c in s.categories))
+    categories = list(dict.fromkeys(category_name(c, language) for s in storefronts for c in s.categories
+                                    if c in CATEGORIES))
     main_url = next((s.url for s in storefronts if s.url), None)
     words = LOCALES[language].numbers
     return {
@@ -147,8 +156,8 @@ def draft_context(*, business_name: str, storefronts: Sequence[Storefront], rank
                                                                                language),
             "ratings": format_number(s.rating_count or 0, language),
         } for s in quoted[:MAX_STOREFRONTS]],
-        "ranks": [{"rank": format_number(rank, language), "category": strip_control(category).strip()}
-                  for rank, category in ranks[:MAX_RANKS]],
+        "ranks": [{"rank": format_number(rank, language), "category": category_name(key, language)}
+                  for rank, key in ranks[:MAX_RANKS] if key in CATEGORIES],
         "categories": join_words([c for c in categories if c][:3], language),
         "free_months": offer.free_months,
         "free_months_words": words[offer.free_months - 1] if 1 <= offer.free_months <= 12 else

@@ -60,7 +60,7 @@ class Storefront:
     stars: float | None = None
     positive_share: float | None = None  # 0-1
     rating_count: int | None = None
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # keys of the shared taxonomy (scout.scoring.categories)
 
     @property
     def label(self) -> str:

@@ -33,6 +33,7 @@ from scout.outreach.drafts import (
 from scout.outreach.formats import FORMATS, draft_email, draft_markdown, write_drafts_csv
 from scout.outreach.locale import LANGUAGES
 from scout.outreach.recipient import Storefront
+from scout.scoring.categories import classify, split_keys
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
 
@@ -73,18 +74,25 @@ def load_storefronts(session: Session, business_id: int) -> list[Storefront]:
                        stars=score.stars if score else None,
                        positive_share=score.positive_share if score else None,
                        rating_count=score.rating_count if score else None,
-                       categories=tuple(c for c in (score.categories or "").split("; ") if c) if score else ())
+                       categories=tuple(split_keys(score.categories)) if score else ())
             for s, score in rows]
 
 
 def load_ranks(session: Session, business_id: int) -> list[tuple[int, str]]:
-    """(best rank, list name) of the business's products on best-seller lists, best first."""
+    """(best rank, category key) of the business's products on best-seller lists, best first; a list whose name
+    maps to no category of the shared taxonomy is left out (no raw code reaches a draft)."""
     best = func.min(col(RankingEntry.rank))
-    rows = session.execute(select(best, col(RankingEntry.list_name)).join(
+    rows = session.execute(select(best, col(RankingEntry.marketplace), col(RankingEntry.list_name)).join(
         Seller, col(Seller.id) == col(RankingEntry.seller_pk)).where(
         col(Seller.business_id) == business_id, col(RankingEntry.list_name).is_not(None))
-        .group_by(col(RankingEntry.list_name)).order_by(best, col(RankingEntry.list_name)).limit(3)).all()
-    return [(int(rank), str(name)) for rank, name in rows]
+        .group_by(col(RankingEntry.marketplace), col(RankingEntry.list_name))
+        .order_by(best, col(RankingEntry.list_name)).limit(10)).all()
+    found: dict[str, int] = {}
+    for rank, marketplace, name in rows:
+        key = classify(str(marketplace), str(name))
+        if key is not None and key not in found:
+            found[key] = int(rank)
+    return sorted(((rank, key) for key, rank in found.items()))[:3]
 
 
 def claim_offer(session: Session, business_id: int, *, new_code: Callable[[], str], now: datetime,
@@ -129,15 +137,16 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
                  language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
-                 new_code: Callable[[], str] = new_offer_code) -> DraftReport:
-    """Draft offers for the top leads (the same businesses as `scout leads --top N`) and write them to `out_dir`."""
+                 include_low_data: bool = False, new_code: Callable[[], str] = new_offer_code) -> DraftReport:
+    """Draft offers for the top leads (as `scout leads --top N`; businesses with too little data only when
+    `include_low_data`) and write them to `out_dir`."""
     if language != "auto" and language not in LANGUAGES:
         raise InputError(f"unknown language {language!r} (known: auto, {', '.join(LANGUAGES)})")
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     settings.check()
     env = template_environment(settings.templates_dir)
-    leads = select_leads(session, top=top, include_suppressed=include_suppressed)
+    leads = select_leads(session, top=top, include_suppressed=include_suppressed, include_low_data=include_low_data)
     report = DraftReport()
     pending: list[tuple[Draft, Outreach, bool]] = []
     for lead in leads:
@@ -162,7 +171,8 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
             record.expires_on = now.date() + timedelta(days=settings.offer_valid_days)
         offer = Offer(record.offer_code, record.expires_on, settings.free_months, settings.commission_pct)
         economics = Economics(lead.gmv_month_low, lead.gmv_month_high, lead.currency, settings.free_months,
-                              settings.commission_pct)
+                              settings.commission_pct, basis=lead.gmv_basis, rate_date=lead.rate_date,
+                              storefronts=lead.storefront_gmv)
         draft = compose_draft(env, settings, business_id=lead.business_id, business_name=business.name,
                               business_country=business.country, storefronts=load_storefronts(session, business.id
                                                                                              or 0),

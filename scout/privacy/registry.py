@@ -46,9 +46,11 @@ OWNED: tuple[Owned, ...] = (
 )
 ERASED_WITH_ROW: dict[str, tuple[str, ...]] = {
     "business": ("normalized_name", "country", "match_evidence"),
-    "seller": ("site", "country"),
-    "lead_score": ("business_key", "name", "normalized_name", "main_url", "country", "categories", "reason"),
-    "seller_score": ("business_key", "normalized_name", "normalized_legal_name", "reason", "categories"),
+    "seller": ("site", "country", "category", "opened_on"),
+    "lead_score": ("business_key", "name", "normalized_name", "main_url", "country", "categories", "reason",
+                   "storefront_gmv"),
+    "seller_score": ("business_key", "normalized_name", "normalized_legal_name", "reason", "categories",
+                     "raw_categories"),
     "outreach": ("offer_code", "draft_path"),
 }
 FREE_TEXT: dict[str, tuple[str, ...]] = {
@@ -69,11 +71,13 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
              "parser_version"),
     "seller": ("marketplace",),
     "frontier": ("fingerprint", "marketplace", "kind", "status"),
-    "lead_score": ("marketplaces", "currency", "revenue_period"),
-    "offer": ("product_id", "currency"),
+    "lead_score": ("marketplaces", "currency", "revenue_period", "revenue_basis", "gmv_basis", "rate_date"),
+    "offer": ("product_id", "currency", "category"),
     "ranking_entry": ("marketplace", "site", "list_name", "product_id", "currency"),
-    "seller_score": ("marketplace", "count_basis", "quality_basis", "momentum_series", "currency", "price_source",
-                     "revenue_period", "gmv_basis"),
+    "seller_score": ("marketplace", "count_basis", "quality_basis", "momentum_series", "currency", "price_basis",
+                     "feedback_source", "orders_basis", "revenue_period", "gmv_basis", "reporting_currency",
+                     "rate_date"),
+    "score_run": ("reporting_currency", "data_mark"),
     "sellersnapshot": ("parser_version",),
     "do_not_collect": ("marketplace", "key_hash", "reason"),
 }

@@ -165,3 +165,18 @@ MERCADOLIBRE_CATEGORY_IDS: dict[str, str] = {
     "electronics": "MLA1000", "tools": "MLA1500", "kitchen": "MLA1574", "toys": "MLA1132",
     "beauty": "MLA1246", "sports": "MLA1276", "office": "MLA1499", "pets": "MLA1071",
 }
+WALMART_CATEGORY_PATHS: dict[str, str] = {  # categoryPathId of a search item: root 0, department, sub-department
+    "electronics": "0:3944:1078524", "tools": "0:1072864:1031899", "kitchen": "0:4044:623679",
+    "toys": "0:4171:4191", "beauty": "0:1085666:1007040", "sports": "0:4125:4134", "office": "0:1229749:1046059",
+    "pets": "0:5440:202072",
+}
+ETSY_TAXONOMY_IDS: dict[str, int] = {  # Etsy's seller taxonomy top levels (it has no sports or kitchen of its own)
+    "electronics": 825, "tools": 562, "kitchen": 891, "toys": 1552, "beauty": 199, "sports": 891, "office": 1250,
+    "pets": 1351,
+}
+CDISCOUNT_BREADCRUMBS: dict[str, tuple[str, ...]] = {  # the category trail of an offers page
+    "electronics": ("High-Tech", "Chargeurs et câbles"), "tools": ("Bricolage", "Outillage électroportatif"),
+    "kitchen": ("Electroménager", "Cuisine"), "toys": ("Jouets", "Jeux de construction"),
+    "beauty": ("Au quotidien", "Beauté"), "sports": ("Sport", "Fitness"), "office": ("Bureau", "Rangement"),
+    "pets": ("Animalerie", "Chien"),
+}

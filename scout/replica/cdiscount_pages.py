@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote_plus
 
-from scout.replica.catalog import SEARCH_TERMS
+from scout.replica.catalog import CDISCOUNT_BREADCRUMBS, SEARCH_TERMS
 from scout.replica.render import esc, format_count, format_decimal, format_price, slugify
 from scout.replica.world import Product, Storefront, World, stable_random
 
@@ -72,12 +72,23 @@ def render_offers(world: World, product: Product, day: int) -> str:
         f"<title>{esc(product.title)} - Cdiscount</title>"
         f'<link rel="canonical" href="https://www.cdiscount.com{offers_path(product)}"></head><body>'
         '<div id="header"><a href="https://www.cdiscount.com/" title="Cdiscount">Cdiscount</a></div>'
+        + _breadcrumb(product) +
         f'<div id="fpBlocProduct"><h1 class="MpProductTitle">{esc(product.title)}</h1>'
         f'<div class="WantButton" data-productid="{product.product_id.upper()}"></div></div>'
         f'<div id="fpmHeader"><span class="fpmNbOffers">{len(rows)} offres</span></div>'
         f'<form name="PageForm" method="post" action="{offers_path(product)}"><div id="fpmContent">'
         + "".join(rows) + "</div></form></body></html>"
     )
+
+
+def _breadcrumb(product: Product) -> str:
+    """The product's category trail as schema.org BreadcrumbList microdata."""
+    items = [(f"https://www.cdiscount.com/{'' if i == 0 else product.category + '/'}", name) for i, name in
+             enumerate(("Accueil", *CDISCOUNT_BREADCRUMBS[product.category]))]
+    return ('<ol id="bc" itemscope itemtype="https://schema.org/BreadcrumbList">' + "".join(
+        f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem"><a itemprop="item" '
+        f'href="{esc(href)}"><span itemprop="name">{esc(name)}</span></a><meta itemprop="position" '
+        f'content="{n}"></li>' for n, (href, name) in enumerate(items, start=1)) + "</ol>")
 
 
 def render_seller(world: World, seller: Storefront, day: int) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 from typing import Any
 
-from scout.replica.catalog import SEARCH_TERMS
+from scout.replica.catalog import ETSY_TAXONOMY_IDS, SEARCH_TERMS
 from scout.replica.render import dump_json, esc, script_json, slugify
 from scout.replica.world import Product, Storefront, World
 
@@ -59,6 +59,7 @@ def _listing(product: Product) -> dict[str, Any]:
         "shop_id": seller.numeric_id, "title": product.title, "state": "active", "quantity": 5,
         "url": f"https://www.etsy.com/listing/{product.product_id}/{slugify(product.title).lower()}",
         "num_favorers": product.rating_count[1] // 3, "listing_type": "physical", "tags": [product.category],
+        "taxonomy_id": ETSY_TAXONOMY_IDS[product.category],
         "price": {"amount": cents, "divisor": 100, "currency_code": product.currency},
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -28,9 +29,11 @@ def reputation(seller: Storefront, day: int) -> dict[str, Any]:
     canceled = total // 20
     positive = round(seller.positive_pct[day] / 100, 2)
     negative = round((1 - positive) / 2, 2)
+    age_days = max(60, (date(2026, 11, 1) - date.fromisoformat(seller.created)).days)
     return {
         "level_id": "5_green" if seller.positive_pct[day] >= 95 else "4_light_green",
         "power_seller_status": power_status(seller, day),
+        "metrics": {"sales": {"period": "60 days", "completed": round((total - canceled) * 60 / age_days)}},
         "transactions": {"period": "historic", "total": total, "completed": total - canceled, "canceled": canceled,
                          "ratings": {"positive": positive, "negative": negative,
                                      "neutral": round(1 - positive - negative, 2)}},
@@ -72,6 +75,7 @@ def _result(product: Product, day: int) -> dict[str, Any]:
         "shipping": {"free_shipping": True, "mode": "me2", "logistic_type": "cross_docking"},
         "seller_address": {"country": {"id": b.country, "name": b.country}, "city": {"name": b.city}},
         "category_id": MERCADOLIBRE_CATEGORY_IDS[product.category],
+        "domain_id": f"MLA-{product.category.upper()}",
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scout.replica.catalog import SEARCH_TERMS
+from scout.replica.catalog import SEARCH_TERMS, WALMART_CATEGORY_PATHS
 from scout.replica.render import esc, script_json, slugify
 from scout.replica.world import Product, Storefront, World
 
@@ -34,6 +34,7 @@ def _item(product: Product, index: int, day: int) -> dict[str, Any]:
         "__typename": "Product", "buyBoxSuppression": False, "similarItems": False,
         "id": product.product_id[-6:].rjust(12, "0"), "usItemId": product.product_id, "name": product.title,
         "type": "VARIANT", "brand": None, "catalogProductType": product.category.title(),
+        "category": {"categoryPathId": WALMART_CATEGORY_PATHS[product.category], "path": None},
         "imageInfo": {"thumbnailUrl": f"https://i5.walmartimages.com/seo/{slugify(product.title)}.jpeg"},
         "canonicalUrl": f"/ip/{slugify(product.title)}/{product.product_id}?classType=VARIANT",
         "badges": {"flags": None, "tags": [], "groups": [], "groupsV2": []},

@@ -5,7 +5,7 @@ business (scores), the ranked leads (leads), their explanation (explain) and exp
 from scout.lazy import lazy_exports
 
 __getattr__, __all__ = lazy_exports(__name__, {
-    "score_database": "scores",
+    "score_database": "stored",
     "select_leads": "leads",
     "Lead": "leads",
     "explain": "explain",

@@ -1,6 +1,7 @@
 """The six components of a storefront's score, each in [0, 1], and the weighted score over them.
 
-- volume: percentile of log(rating count) among the sellers of its marketplace (mid-rank);
+- volume: percentile (mid-rank) of the estimated monthly GMV in the reporting currency among all storefronts, across
+  marketplaces (scout.scoring.scores computes it from scout.scoring.revenue);
 - quality: Wilson lower bound of the positive share, rescaled from `quality_floor` to 1 (stars map to a share
   as (stars − 1) ÷ 4), so 100 % of 3 ratings never beats 98 % of 40,000;
 - momentum: rating-count growth per 30 days between the latest snapshot and the earlier one nearest
@@ -39,6 +40,8 @@ class Snapshot:
     sales_count: int | None = None
     sales_count_exact: bool = False
     listing_count: int | None = None
+    recent_sales_count: int | None = None  # exact sales of the last `recent_sales_days` days
+    recent_sales_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,12 @@ def volume_count(snapshots: Sequence[Snapshot]) -> tuple[int | None, str | None]
     return None, None
 
 
+def exact_sales(snapshots: Sequence[Snapshot]) -> int | None:
+    """The latest exact sales count, where the marketplace shows one."""
+    return next((s.sales_count for s in reversed(snapshots) if s.sales_count is not None and s.sales_count_exact),
+                None)
+
+
 @dataclass(frozen=True, slots=True)
 class Quality:
     """The quality component and the figures behind it."""
@@ -111,6 +120,8 @@ def score_quality(snapshots: Sequence[Snapshot], settings: ScoringSettings) -> Q
         n = snap.rating_count if snap.rating_count is not None else snap.lifetime_rating_count
         if n is None:
             n = volume_count(snapshots)[0]
+        if n is None:  # MercadoLibre shows a positive share of its exact sales and no rating count
+            n = exact_sales(snapshots)
         if not n:
             return Quality(0.0, share, basis, n, None, snap.stars)
         wilson = wilson_lower_bound(share, n, settings.wilson_z)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 
 from db.queries import lead_score, seller, seller_score
 from scout.errors import InputError
 from scout.identity.names import normalize_name
+from scout.money import money_range
+from scout.scoring.categories import category_name, split_keys
 from scout.scoring.components import COMPONENTS, weighted_score
 from scout.scoring.leads import NO_SCORES
 from scout.settings import ScoringSettings
@@ -55,16 +57,22 @@ class Explanation:
 
 def component_details(row: SellerScore, settings: ScoringSettings) -> dict[str, str]:
     """What each component of a storefront's score rests on, in words."""
-    details = {"volume": "no rating count" if row.rating_count is None else
-               f"{row.rating_count:,} {row.count_basis} ratings: percentile {row.volume:.0%} of log(count) "
-               f"among {row.marketplace} sellers"}
+    if row.gmv_month_low_rc is None:
+        volume = "no monthly GMV estimate (see the revenue estimate): 0"
+    else:
+        volume = (f"monthly GMV ~{money_range(row.gmv_month_low_rc, row.gmv_month_high_rc, row.reporting_currency)}: "
+                  f"percentile {row.volume:.0%} among the storefronts of every marketplace")
+        if row.marketplace_rank is not None:
+            volume += f"; #{row.marketplace_rank:,} by monthly GMV within {row.marketplace}"
+    details = {"volume": volume}
     if row.positive_share is None:
         details["quality"] = "no positive % or star rating"
     else:
         source = (f"{row.stars:g}/5 stars mapped to {row.positive_share:.1%} positive ((stars - 1) / 4)"
                   if row.quality_basis == "stars" else f"{row.positive_share:.1%} positive")
         bound = "no ratings" if row.wilson is None else f"Wilson lower bound {row.wilson:.1%}"
-        details["quality"] = (f"{source} of {row.quality_n or 0:,} ratings: {bound}, "
+        over = "ratings" if row.rating_count is not None else "sales"
+        details["quality"] = (f"{source} of {row.quality_n or 0:,} {over}: {bound}, "
                               f"scaled from {settings.quality_floor:.0%} (=0) to 100% (=1)")
     if row.momentum_series is None:
         details["momentum"] = "fewer than two snapshots far enough apart: neutral"
@@ -76,36 +84,53 @@ def component_details(row: SellerScore, settings: ScoringSettings) -> dict[str, 
                           f"{row.ranked_products} ranked products, best rank #{row.best_rank}")
     details["breadth"] = (f"{row.marketplaces_count} marketplace(s) for its business, "
                           f"{'unknown' if row.listings is None else f'{row.listings:,}'} listings")
-    details["fit"] = (f"categories: {row.categories}" if row.categories else "no category known") + (
+    names = ", ".join(category_name(k) for k in split_keys(row.categories))
+    details["fit"] = (f"categories: {names}" if names else "no category known") + (
         "" if settings.category_weights else " (no [scoring] category_weights set: default fit)")
     return details
 
 
-def _money(value: float | None, currency: str | None) -> str:
-    return "unknown" if value is None else f"{value:,.0f} {currency or ''}".rstrip()
+def _figure(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:,.0f}"
+
+
+def _span(low: float | None, high: float | None, unit: str = "") -> str:
+    if low is None or high is None:
+        return "unknown"
+    text = _figure(low) if round(low) == round(high) else f"{_figure(low)}-{_figure(high)}"
+    return f"{text} {unit}".rstrip()
 
 
 def revenue_assumptions(row: SellerScore, label: str) -> list[str]:
-    """The revenue and monthly GMV range of a storefront with every assumption behind them."""
-    if row.orders_low is None:
-        return [f"{label}: no rating or sales count: revenue not estimated"]
-    if row.orders_exact:
-        orders = f"{row.orders_low:,.0f} orders (exact sales count shown by {row.marketplace})"
-    else:
-        orders = (f"orders = {row.rating_count or 0:,} {row.count_basis} ratings / feedback rate "
-                  f"{row.feedback_rate_low:.0%}-{row.feedback_rate_high:.0%} "
-                  f"= {row.orders_low:,.0f}-{row.orders_high:,.0f}")
-    lines = [f"{label}: {orders}"]
-    if row.avg_price is None:
-        lines.append("  no price known (no offers or ranking prices): revenue not estimated")
+    """A storefront's orders, price, lifetime revenue and monthly GMV, each with its period, currency and basis."""
+    cur, rc = row.currency or "", row.reporting_currency or ""
+    if row.orders_low is None and row.orders_month_low is None:
+        return [f"{label}: no rating or sales count: volume not estimated"]
+    lines = [f"{label} (figures in {cur or 'no currency'}):"]
+    if row.orders_low is not None:
+        count = "" if row.orders_exact else f" from {row.rating_count or 0:,} {row.count_basis} ratings"
+        lines.append(f"  orders, {row.revenue_period}: {_span(row.orders_low, row.orders_high)}{count} "
+                     f"({row.orders_basis})")
+    if not row.orders_exact and row.feedback_rate_low is not None:
+        lines.append(f"    feedback rate {row.feedback_rate_low:.0%}-{row.feedback_rate_high or 0:.0%}: "
+                     f"{row.feedback_source}")
+    if row.orders_month_low is not None:
+        lines.append(f"  orders per month: {_span(row.orders_month_low, row.orders_month_high)} "
+                     f"({(row.gmv_basis or '').split('; ×')[0]})")
+    if row.price_low is None:
+        lines.append("  price: none observed on this storefront or its marketplace: money not estimated")
         return lines
-    lines.append(f"  x average price {row.avg_price:,.2f} {row.currency or ''} from {row.price_count} "
-                 f"{row.price_source} price(s)")
-    span = (_money(row.revenue_low, row.currency) if row.orders_exact else
-            f"{_money(row.revenue_low, None)}-{_money(row.revenue_high, row.currency)}")
-    lines.append(f"  revenue {'= ' if row.orders_exact else '~ '}{span} ({row.revenue_period})")
-    lines.append(f"  monthly GMV ~ {_money(row.gmv_month_low, None)}-{_money(row.gmv_month_high, row.currency)} "
-                 f"({row.gmv_basis})")
+    lines.append(f"  price: {_span(row.price_low, row.price_high, cur)} ({row.price_basis})")
+    lines.append(f"  revenue, {row.revenue_period or 'lifetime'}: {_span(row.revenue_low, row.revenue_high, cur)} "
+                 f"(orders x price)")
+    lines.append(f"  GMV per month: {_span(row.gmv_month_low, row.gmv_month_high, cur)} "
+                 f"(orders per month x price)")
+    if row.rate is None:
+        lines.append(f"  no exchange rate from {cur} to {rc}: left out of {rc} totals and rankings")
+    elif cur != rc:
+        lines.append(f"  in {rc} at {row.rate:.6g} {rc}/{cur} (reference rate of {row.rate_date}): GMV per month "
+                     f"{_span(row.gmv_month_low_rc, row.gmv_month_high_rc, rc)}, revenue, {row.revenue_period}, "
+                     f"{_span(row.revenue_low_rc, row.revenue_high_rc, rc)}")
     return lines
 
 
@@ -119,14 +144,14 @@ def _resolve(session: Session, target: str) -> tuple[str, int | None]:
             return text, None
         found = session.execute(stored.where(seller_score.c.seller_pk == int(keyed.group(2)))).first()
         if found is None:
-            raise InputError(f"no scored storefront {text!r}")
+            raise InputError(_unscored(session, seller.c.id == int(keyed.group(2)), text))
         return found[0], found[1]
     mp, sep, seller_id = text.partition(":")
     if sep and mp in MARKETPLACES:
         row = session.execute(stored.join(seller, seller.c.id == seller_score.c.seller_pk).where(
             seller.c.marketplace == mp, seller.c.seller_id == seller_id)).first()
         if row is None:
-            raise InputError(f"no scored {mp} seller with id {seller_id!r}")
+            raise InputError(_unscored(session, (seller.c.marketplace == mp) & (seller.c.seller_id == seller_id), text))
         return row[0], row[1]
     name = normalize_name(text)
     leads = session.execute(select(lead_score.c.business_key).where(lead_score.c.normalized_name == name)
@@ -141,10 +166,20 @@ def _resolve(session: Session, target: str) -> tuple[str, int | None]:
     if not leads and len(stores) == 1:
         return stores[0][0], stores[0][1]
     candidates = sorted(set(leads) | {f"seller:{pk}" for _, pk in stores})
+    if not candidates and session.execute(select(seller.c.id).where(func.lower(seller.c.name) == text.lower())
+                                          .limit(1)).first() is not None:
+        raise InputError(f"{target!r} was stored after the last `scout score`: run `scout score` first")
     if not candidates:
         raise InputError(f"no business or seller named {target!r} (try business:<id>, seller:<pk> or "
                          "marketplace:seller_id)")
     raise InputError(f"{target!r} is ambiguous: {', '.join(candidates[:5])}{' ...' if len(candidates) > 5 else ''}")
+
+
+def _unscored(session: Session, where: Any, target: str) -> str:
+    """Why a storefront has no score: unknown, or stored after the last `scout score`."""
+    if session.execute(select(seller.c.id).where(where).limit(1)).first() is not None:
+        return f"{target!r} was stored after the last `scout score`: run `scout score` first"
+    return f"no storefront {target!r}"
 
 
 def explain(session: Session, target: str, settings: ScoringSettings) -> Explanation:
@@ -177,14 +212,23 @@ def explain(session: Session, target: str, settings: ScoringSettings) -> Explana
                               f"{listings:,} listings over {lead.storefronts} storefront(s)")
         values = {n: getattr(lead, n) for n in COMPONENTS}
         subject, score, kind, name = lead, lead.score, "business", lead.name
+        details["volume"] = (f"monthly GMV ~{money_range(lead.gmv_month_low, lead.gmv_month_high, lead.currency)} "
+                             f"summed over its storefronts: percentile {lead.volume:.0%} among all businesses"
+                             if lead.gmv_month_low is not None else "no monthly GMV estimate: 0")
         combination = (f"the best storefront ({labels.get(main.seller_pk, '?')}), with breadth over all "
-                       f"{lead.storefronts} storefront(s); revenue summed over storefronts in {lead.currency or '-'}")
+                       f"{lead.storefronts} storefront(s) and volume from their total monthly GMV; money summed "
+                       f"over storefronts each converted into {lead.currency or '-'} (rates of "
+                       f"{lead.rate_date or '-'})")
     total = sum(weights.values())
     lines = [ComponentLine(n, values[n], weights[n], 100 * weights[n] * values[n] / total, details[n])
              for n in COMPONENTS]
     stale = not subject.insufficient and abs(weighted_score(values, weights) - score) > 0.01
     revenue = [line for s, _, _ in stores if seller_pk in (None, s.seller_pk)
                for line in revenue_assumptions(s, labels[s.seller_pk])]
+    if seller_pk is None:
+        revenue.append(f"business total in {lead.currency or '-'} (each storefront converted, rates of "
+                       f"{lead.rate_date or '-'}): GMV per month {_span(lead.gmv_month_low, lead.gmv_month_high)}, "
+                       f"revenue, {lead.revenue_period or 'lifetime'}, {_span(lead.revenue_low, lead.revenue_high)}")
     return Explanation(kind, key, name, score, subject.insufficient, subject.reason, combination, lines,
                        [(s.marketplace, labels[s.seller_pk], s.score, s.insufficient) for s, _, _ in stores],
                        revenue, stale, subject.computed_at)

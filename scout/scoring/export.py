@@ -1,4 +1,8 @@
-"""Leads as CSV or XLSX, one row per business; every text cell made inert (OWASP CSV injection)."""
+"""Leads as CSV or XLSX, one row per business; every text cell made inert (OWASP CSV injection).
+
+Money columns come in the reporting currency (`currency`), labelled with their period and basis; each storefront's
+own figure, in its own currency, is in the last money column.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 from scout.errors import InputError
 from scout.money import rounded
 from scout.sanitize import csv_safe
+from scout.scoring.categories import category_name, split_keys
 from scout.scoring.components import COMPONENTS
 from scout.scoring.leads import Lead
 
@@ -30,13 +35,18 @@ COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
     *((name, (lambda d, n=name: round(d.components[n], 3))) for name in COMPONENTS),
     ("positive %", lambda d: rounded(d.positive_pct, 1)),
     ("rating count", lambda d: d.rating_count),
+    ("categories", lambda d: ", ".join(category_name(k) for k in split_keys(d.categories))),
+    ("rank in its marketplace", lambda d: d.marketplace_rank),
     ("revenue low", lambda d: rounded(d.revenue_low, 0)),
     ("revenue high", lambda d: rounded(d.revenue_high, 0)),
-    ("currency", lambda d: d.currency),
-    ("revenue basis", lambda d: None if d.revenue_low is None else
-     f"{'exact sales' if d.revenue_exact else 'ratings / feedback rate'}, {d.revenue_period}"),
+    ("revenue period", lambda d: None if d.revenue_low is None else d.revenue_period),
+    ("revenue basis", lambda d: None if d.revenue_low is None else d.revenue_basis),
     ("monthly GMV low", lambda d: rounded(d.gmv_month_low, 0)),
     ("monthly GMV high", lambda d: rounded(d.gmv_month_high, 0)),
+    ("monthly GMV basis", lambda d: d.gmv_basis),
+    ("currency", lambda d: d.currency),
+    ("exchange rates of", lambda d: d.rate_date),
+    ("storefronts' monthly GMV in their own currency", lambda d: d.storefront_gmv),
     ("growth % per 30 days", lambda d: rounded(d.growth_pct_30d, 2)),
     ("country", lambda d: d.country),
     ("pipeline status", lambda d: d.status),

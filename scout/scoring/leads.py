@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.engine import Connection
 
-from db.queries import lead_score, outreach
+from db.queries import lead_score, outreach, seller_score
 from scout.errors import InputError
 from scout.identity.suppressed import SuppressionList, business_facts
+from scout.scoring.categories import resolve_category
 from scout.scoring.components import COMPONENTS
 from scrapers.registry import MARKETPLACES
 
@@ -43,13 +44,18 @@ class Lead:
     components: dict[str, float]
     positive_pct: float | None
     rating_count: int | None
-    revenue_low: float | None
+    revenue_low: float | None  # lifetime (or revenue_period), in `currency`, summed over storefronts
     revenue_high: float | None
-    currency: str | None
+    currency: str | None  # the reporting currency
     revenue_exact: bool
     revenue_period: str | None
-    gmv_month_low: float | None
+    revenue_basis: str | None
+    gmv_month_low: float | None  # per month, in `currency`
     gmv_month_high: float | None
+    gmv_basis: str | None
+    rate_date: str | None  # the exchange rates' date
+    storefront_gmv: str | None  # each storefront's monthly GMV in its own currency
+    marketplace_rank: int | None  # its main storefront's rank by monthly GMV within its marketplace
     growth_pct_30d: float | None
     country: str | None
     categories: str | None
@@ -60,10 +66,13 @@ class Lead:
     suppressed: str | None = None  # why the suppression list catches it (listed only when asked)
 
 
-def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None) -> None:
+def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None,
+                       marketplace_top: int | None = None) -> None:
     """Raise InputError for a filter that can never be right."""
     if not 1 <= top <= MAX_TOP:
         raise InputError(f"top must be at least 1 and at most {MAX_TOP:,}, got {top}")
+    if marketplace_top is not None and not 1 <= marketplace_top <= MAX_TOP:
+        raise InputError(f"marketplace top must be at least 1 and at most {MAX_TOP:,}, got {marketplace_top}")
     if marketplace is not None and marketplace not in MARKETPLACES:
         raise InputError(f"unknown marketplace {marketplace!r} (known: {', '.join(MARKETPLACES)})")
     if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
@@ -74,16 +83,29 @@ def check_lead_filters(top: int, marketplace: str | None, country: str | None, m
 
 def select_leads(session: Connection | Session, *, top: int = 50, marketplace: str | None = None,
                  category: str | None = None, country: str | None = None, min_score: float | None = None,
-                 include_suppressed: bool = False) -> list[Lead]:
-    """The best `top` businesses by stored score (insufficient data last); suppressed ones only if asked, marked."""
-    check_lead_filters(top, marketplace, country, min_score)
+                 include_suppressed: bool = False, marketplace_top: int | None = None,
+                 include_low_data: bool = True) -> list[Lead]:
+    """The best `top` businesses by stored score (insufficient data last); suppressed ones only if asked, marked.
+
+    `category` is a taxonomy key or name (scout.scoring.categories); `marketplace_top` keeps businesses with a
+    storefront among the N largest of its marketplace (of `marketplace` when given) by monthly GMV.
+    """
+    check_lead_filters(top, marketplace, country, min_score, marketplace_top)
+    key = resolve_category(category) if category else None
     if session.execute(select(lead_score.c.id).limit(1)).first() is None:
         raise InputError(NO_SCORES)
     query = select(lead_score)
     if marketplace is not None:
         query = query.where((literal(",") + lead_score.c.marketplaces + literal(",")).contains(f",{marketplace},"))
-    if category:
-        query = query.where(func.lower(lead_score.c.categories).contains(category.lower()))
+    if key is not None:
+        query = query.where(lead_score.c.categories.contains(f",{key},"))
+    if marketplace_top is not None:
+        ranked = select(seller_score.c.business_key).where(seller_score.c.marketplace_rank <= marketplace_top)
+        if marketplace is not None:
+            ranked = ranked.where(seller_score.c.marketplace == marketplace)
+        query = query.where(lead_score.c.business_key.in_(ranked))
+    if not include_low_data:
+        query = query.where(lead_score.c.insufficient.is_(False))
     if country is not None:
         query = query.where(lead_score.c.country == country.upper())
     if min_score is not None:
@@ -109,8 +131,10 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         marketplaces=tuple(r.marketplaces.split(",")), storefronts=r.storefronts, main_url=r.main_url, score=r.score,
         components={name: getattr(r, name) for name in COMPONENTS}, positive_pct=r.positive_pct,
         rating_count=r.rating_count, revenue_low=r.revenue_low, revenue_high=r.revenue_high, currency=r.currency,
-        revenue_exact=r.revenue_exact, revenue_period=r.revenue_period, gmv_month_low=r.gmv_month_low,
-        gmv_month_high=r.gmv_month_high, growth_pct_30d=r.growth_pct_30d, country=r.country,
+        revenue_exact=r.revenue_exact, revenue_period=r.revenue_period, revenue_basis=r.revenue_basis,
+        gmv_month_low=r.gmv_month_low, gmv_month_high=r.gmv_month_high, gmv_basis=r.gmv_basis, rate_date=r.rate_date,
+        storefront_gmv=r.storefront_gmv, marketplace_rank=r.marketplace_rank, growth_pct_30d=r.growth_pct_30d,
+        country=r.country,
         categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
         insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key))
         for i, r in enumerate(rows, start=1)]

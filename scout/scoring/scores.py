@@ -1,36 +1,36 @@
-"""Explainable seller scores and revenue ranges, recomputed from the database by `scout score`.
+"""Explainable storefront and business scores, from a storefront's figures (pure; the database side is
+scout.scoring.store).
 
 A storefront's score is 100 × Σ weight·component / Σ weight over six components, each in [0, 1] (volume,
-quality, momentum, ranking, breadth, fit: see scout.scoring.components); its revenue range comes from
-scout.revenue.
+quality, momentum, ranking, breadth, fit: see scout.scoring.components). Volume compares the estimated monthly GMV
+in the reporting currency across every storefront of every marketplace (scout.scoring.revenue); the rank within
+its own marketplace is kept beside it.
 
-A storefront with no rating count, fewer than `min_ratings` ratings or no positive share is "insufficient data":
-score 0, ranked last. A business scores as its best storefront with breadth taken over all of its storefronts;
-a storefront not matched to a business (no business_id) is its own business, keyed "seller:<pk>".
-
-The ORM models are imported by the functions that read or store scores only: `scout leads` needs the component
-names and business keys from here without paying ~0.3 s for importing SQLModel.
+A storefront with neither a rating count nor an exact sales count, fewer than `min_ratings` of them, or no positive
+share is "insufficient data": score 0, ranked last. A business scores as its best storefront with breadth over all of
+its storefronts and volume from its total GMV; its money totals convert each storefront into the reporting currency
+and add them up. A storefront not matched to a business (no business_id) is its own business, "seller:<pk>".
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import delete, func, insert, select
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from scout.identity.keys import business_key
 from scout.identity.names import normalize_name as identity_normalize_name
+from scout.money import money_range
+from scout.scoring.categories import classify_all, join_keys
 from scout.scoring.components import (
     COMPONENTS,
     Quality,
     RankHit,
     Snapshot,
     best_ranks,
+    exact_sales,
     percentile_ranks,
     score_breadth,
     score_fit,
@@ -40,11 +40,11 @@ from scout.scoring.components import (
     volume_count,
     weighted_score,
 )
-from scout.scoring.revenue import average_price, estimate_revenue
+from scout.scoring.prices import ReferencePrices
+from scout.scoring.rates import Rates, reference_rates
+from scout.scoring.revenue import Span, estimate_volume, price_basis
+from scout.scoring.rows import BusinessScore, StorefrontScore
 from scout.settings import ScoringSettings
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 @dataclass(slots=True)
@@ -64,7 +64,9 @@ class SellerInputs:
     business_country: str | None = None
     snapshots: list[Snapshot] = field(default_factory=list)  # oldest first
     ranks: list[RankHit] = field(default_factory=list)
-    offer_price: tuple[float, str | None, int] | None = None  # (average, currency, number of priced offers)
+    prices: list[tuple[float, str | None]] = field(default_factory=list)  # every offer price observed
+    categories: list[str] = field(default_factory=list)  # the marketplace's own category codes (offers, profile)
+    opened: str | None = None  # ISO date the store opened
     products_seen: int = 0
 
     @property
@@ -73,297 +75,264 @@ class SellerInputs:
         return business_key(self.business_id, self.seller_pk)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every storefront is scored against: settings, exchange rates, the marketplaces' reference prices."""
+
+    settings: ScoringSettings
+    rates: Rates
+    references: ReferencePrices
+    now: datetime
+
 
 def normalize_name(text: str | None) -> str | None:
     """The name as identity matching and suppression compare it ("AnkerDirect-US" → "anker"), or None."""
     return identity_normalize_name(text) or None
 
 
-# Storefronts and businesses
-
-
-@dataclass(slots=True)
-class StorefrontScore:
-    """A row of `seller_score`."""
-
-    seller_pk: int
-    business_key: str
-    marketplace: str
-    last_seen: datetime
-    computed_at: datetime
-    normalized_name: str | None = None
-    normalized_legal_name: str | None = None
-    score: float = 0.0
-    insufficient: bool = False
-    reason: str | None = None
-    volume: float = 0.0
-    quality: float = 0.0
-    momentum: float = 0.5
-    ranking: float = 0.0
-    breadth: float = 0.0
-    fit: float = 0.5
-    rating_count: int | None = None
-    count_basis: str | None = None
-    positive_share: float | None = None
-    quality_basis: str | None = None
-    stars: float | None = None
-    quality_n: int | None = None
-    wilson: float | None = None
-    momentum_series: str | None = None
-    momentum_days: float | None = None
-    growth_per_30d: float | None = None
-    growth_rel: float | None = None
-    ranked_products: int = 0
-    best_rank: int | None = None
-    categories: str | None = None
-    listings: int | None = None
-    marketplaces_count: int = 1
-    avg_price: float | None = None
-    currency: str | None = None
-    price_source: str | None = None
-    price_count: int = 0
-    feedback_rate_low: float | None = None
-    feedback_rate_high: float | None = None
-    orders_low: float | None = None
-    orders_high: float | None = None
-    orders_exact: bool = False
-    revenue_low: float | None = None
-    revenue_high: float | None = None
-    revenue_period: str | None = None
-    gmv_month_low: float | None = None
-    gmv_month_high: float | None = None
-    gmv_basis: str | None = None
-
-    def components(self) -> dict[str, float]:
-        """The six component values by name."""
-        return {name: getattr(self, name) for name in COMPONENTS}
-
-
-@dataclass(slots=True)
-class BusinessScore:
-    """A row of `lead_score`."""
-
-    business_key: str
-    business_id: int | None
-    main_seller_pk: int
-    name: str
-    marketplaces: str
-    last_seen: datetime
-    computed_at: datetime
-    normalized_name: str | None = None
-    storefronts: int = 1
-    main_url: str | None = None
-    country: str | None = None
-    categories: str | None = None
-    score: float = 0.0
-    insufficient: bool = False
-    reason: str | None = None
-    volume: float = 0.0
-    quality: float = 0.0
-    momentum: float = 0.5
-    ranking: float = 0.0
-    breadth: float = 0.0
-    fit: float = 0.5
-    positive_pct: float | None = None
-    rating_count: int | None = None
-    revenue_low: float | None = None
-    revenue_high: float | None = None
-    currency: str | None = None
-    revenue_exact: bool = False
-    revenue_period: str | None = None
-    gmv_month_low: float | None = None
-    gmv_month_high: float | None = None
-    growth_pct_30d: float | None = None
-
-
-def _insufficient_reason(count: int | None, quality: Quality, min_ratings: int) -> str | None:
-    if count is None:
-        return "no rating count"
-    if count < min_ratings:
-        return f"only {count:,} ratings (fewer than {min_ratings})"
+def _insufficient_reason(count: int | None, sales: int | None, quality: Quality, min_ratings: int) -> str | None:
+    if count is None and sales is None:
+        return "no rating or sales count"
+    evidence, what = (count, "ratings") if count is not None else (sales, "sales")
+    if (evidence or 0) < min_ratings:
+        return f"only {evidence or 0:,} {what} (fewer than {min_ratings})"
     if quality.basis is None:
         return "no positive % or star rating"
     return None
 
 
-def score_storefront(seller: SellerInputs, volume_pct: float, marketplaces: int, settings: ScoringSettings,
-                     now: datetime) -> StorefrontScore:
-    """One storefront's components, score and revenue range."""
+def _own_prices(seller: SellerInputs, rates: Rates) -> tuple[list[float], str | None]:
+    """The storefront's prices in its main currency (the one most of them are in); ranking prices when it has no
+    offer prices."""
+    observed = seller.prices or [(h.price, h.currency) for h in {(r.product_id, r.price, r.currency): r
+                                                                 for r in seller.ranks}.values() if h.price]
+    observed = [(p, c) for p, c in observed if p is not None and p > 0]
+    if not observed:
+        return [], None
+    main = Counter(c for _, c in observed).most_common(1)[0][0]
+    out = [p * f for p, c in observed if (f := rates.factor(c, main) if main else 1.0) is not None]
+    return out, main
+
+
+def _mid(low: float | None, high: float | None) -> float:
+    """The geometric midpoint of a money range (NaN when unknown), what volume compares."""
+    if low is None or high is None:
+        return math.nan
+    return math.sqrt(low * high) if low > 0 else high / 2
+
+
+def score_storefront(seller: SellerInputs, ctx: Context, marketplaces: int) -> StorefrontScore:
+    """One storefront's components, score and volume; `volume` itself is set by `assign_volumes`."""
+    settings, rates = ctx.settings, ctx.rates
     count, basis = volume_count(seller.snapshots)
     quality = score_quality(seller.snapshots, settings)
     momentum = score_momentum(seller.snapshots, settings)
-    categories = sorted({hit.list_name for hit in seller.ranks if hit.list_name})
+    keys = classify_all(seller.marketplace, [*seller.categories, *(h.list_name for h in seller.ranks)])
     listings = next((s.listing_count for s in reversed(seller.snapshots) if s.listing_count is not None),
                     seller.products_seen or None)
-    price, currency, price_source, price_count = average_price(seller.offer_price, seller.ranks)
-    rates = settings.feedback_range(seller.marketplace)
-    revenue = estimate_revenue(seller.snapshots, price, momentum, rates, settings)
+    prices, currency = _own_prices(seller, rates)
+    reference = ctx.references.lookup(seller.marketplace, keys[0] if keys else None)
+    currency = currency or (reference.currency if reference else None)
+    price = price_basis(prices, currency, reference, None if reference is None or currency is None else
+                        rates.factor(reference.currency, currency), settings.thin_prices)
+    rate_range = settings.feedback_range(seller.marketplace)
+    opened = _date(seller.opened)
+    volume = estimate_volume(seller.marketplace, seller.snapshots, price, momentum, rate_range, settings,
+                             opened=opened, now=ctx.now)
+    to_rc = rates.factor(currency, settings.currency)
     ranks = best_ranks(seller.ranks)
     row = StorefrontScore(
         seller_pk=seller.seller_pk, business_key=seller.business_key, marketplace=seller.marketplace,
-        last_seen=seller.last_seen, computed_at=now, normalized_name=normalize_name(seller.name),
-        normalized_legal_name=normalize_name(seller.legal_name),
-        volume=volume_pct if count is not None else 0.0, quality=quality.value, momentum=momentum.value,
+        last_seen=seller.last_seen, computed_at=ctx.now, normalized_name=normalize_name(seller.name),
+        normalized_legal_name=normalize_name(seller.legal_name), quality=quality.value, momentum=momentum.value,
         ranking=score_ranking(seller.ranks, settings.ranking_scale),
         breadth=score_breadth(marketplaces, listings, settings),
-        fit=score_fit(categories, settings.category_weights, settings.fit_default),
+        fit=score_fit([*keys, *(h.list_name or "" for h in seller.ranks)], settings.category_weights,
+                      settings.fit_default),
         rating_count=count, count_basis=basis, positive_share=quality.share, quality_basis=quality.basis,
         stars=quality.stars, quality_n=quality.n, wilson=quality.wilson, momentum_series=momentum.series,
         momentum_days=momentum.days, growth_per_30d=momentum.per_30d, growth_rel=momentum.rel,
-        ranked_products=len(ranks), best_rank=min(ranks.values()) if ranks else None,
-        categories="; ".join(categories) or None, listings=listings, marketplaces_count=marketplaces,
-        avg_price=price, currency=currency, price_source=price_source, price_count=price_count,
-        feedback_rate_low=revenue.rate_low, feedback_rate_high=revenue.rate_high, orders_low=revenue.orders_low,
-        orders_high=revenue.orders_high, orders_exact=revenue.exact, revenue_low=revenue.revenue_low,
-        revenue_high=revenue.revenue_high, revenue_period=revenue.period, gmv_month_low=revenue.gmv_month_low,
-        gmv_month_high=revenue.gmv_month_high, gmv_basis=revenue.gmv_basis)
-    row.reason = _insufficient_reason(count, quality, settings.min_ratings)
+        ranked_products=len(ranks), best_rank=min(ranks.values()) if ranks else None, categories=join_keys(keys),
+        raw_categories="; ".join(dict.fromkeys(c for c in [*seller.categories, *(h.list_name for h in seller.ranks)]
+                                               if c))[:500] or None,
+        listings=listings, marketplaces_count=marketplaces, currency=currency, price_median=price.median,
+        price_count=price.count, price_low=price.span.low if price.span else None,
+        price_high=price.span.high if price.span else None, price_thin=price.thin, price_basis=price.text,
+        feedback_rate_low=rate_range[0], feedback_rate_high=rate_range[1],
+        feedback_source=settings.feedback_source(seller.marketplace), orders_exact=volume.orders_exact,
+        orders_basis=volume.orders_basis, revenue_period=volume.period, gmv_exact=volume.month_exact and (
+            price.span is not None and price.span.exact and not price.thin),
+        gmv_basis=None if volume.month_basis is None else f"{volume.month_basis}; × {price.text}",
+        reporting_currency=settings.currency, rate=to_rc,
+        rate_date=None if to_rc is None else rates.date_of(currency, settings.currency))
+    _fill_spans(row, volume.orders, volume.orders_month, volume.revenue, volume.gmv_month, to_rc)
+    row.reason = _insufficient_reason(count, exact_sales(seller.snapshots), quality, settings.min_ratings)
     row.insufficient = row.reason is not None
-    row.score = 0.0 if row.insufficient else weighted_score(row.components(), settings.weights())
     return row
 
 
-def score_business(sellers: Sequence[SellerInputs], rows: Sequence[StorefrontScore], settings: ScoringSettings,
-                   now: datetime) -> BusinessScore:
-    """A business: its best storefront's components, with breadth over all its storefronts; revenue summed."""
+def _fill_spans(row: StorefrontScore, orders: Span | None, month: Span | None, revenue: Span | None,
+                gmv: Span | None, to_rc: float | None) -> None:
+    row.orders_low, row.orders_high = (orders.low, orders.high) if orders else (None, None)
+    row.orders_month_low, row.orders_month_high = (month.low, month.high) if month else (None, None)
+    row.revenue_low, row.revenue_high = (round(revenue.low, 2), round(revenue.high, 2)) if revenue else (None, None)
+    row.gmv_month_low, row.gmv_month_high = (round(gmv.low, 2), round(gmv.high, 2)) if gmv else (None, None)
+    if to_rc is not None:
+        row.revenue_low_rc = None if revenue is None else round(revenue.low * to_rc, 2)
+        row.revenue_high_rc = None if revenue is None else round(revenue.high * to_rc, 2)
+        row.gmv_month_low_rc = None if gmv is None else round(gmv.low * to_rc, 2)
+        row.gmv_month_high_rc = None if gmv is None else round(gmv.high * to_rc, 2)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def storefront_gmv(row: StorefrontScore) -> float:
+    """What volume compares for a storefront: the midpoint of its monthly GMV in the reporting currency."""
+    return _mid(row.gmv_month_low_rc, row.gmv_month_high_rc)
+
+
+def volume_percentiles(values: Sequence[float]) -> list[float]:
+    """Each value's mid-rank percentile among the known (non-NaN) values; 0 for an unknown one."""
+    known = [(i, v) for i, v in enumerate(values) if not math.isnan(v)]
+    out = [0.0] * len(values)
+    for (i, _), pct in zip(known, percentile_ranks([v for _, v in known]), strict=True):
+        out[i] = pct
+    return out
+
+
+def marketplace_ranks(marketplaces: Sequence[str], values: Sequence[float]) -> tuple[list[float | None],
+                                                                                   list[int | None]]:
+    """Each storefront's GMV percentile and rank (1 = largest) within its own marketplace."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, (mp, v) in enumerate(zip(marketplaces, values, strict=True)):
+        if not math.isnan(v):
+            groups[mp].append(i)
+    pct: list[float | None] = [None] * len(values)
+    rank: list[int | None] = [None] * len(values)
+    for members in groups.values():
+        for i, p in zip(members, percentile_ranks([values[i] for i in members]), strict=True):
+            pct[i] = p
+        for position, i in enumerate(sorted(members, key=lambda i: -values[i]), start=1):
+            rank[i] = position
+    return pct, rank
+
+
+def finish_storefront(row: StorefrontScore, volume: float, mp_volume: float | None, mp_rank: int | None,
+                      weights: Mapping[str, float]) -> None:
+    """Set a storefront's volume, its place in its marketplace, and its score."""
+    row.volume, row.marketplace_volume, row.marketplace_rank = volume, mp_volume, mp_rank
+    row.score = 0.0 if row.insufficient else weighted_score(row.components(), weights)
+
+
+def business_totals(rows: Sequence[StorefrontScore]) -> tuple[float | None, float | None]:
+    """A business's monthly GMV range in the reporting currency: the sum over its converted storefronts."""
+    known = [r for r in rows if r.gmv_month_low_rc is not None and r.gmv_month_high_rc is not None]
+    if not known:
+        return None, None
+    return sum(r.gmv_month_low_rc or 0.0 for r in known), sum(r.gmv_month_high_rc or 0.0 for r in known)
+
+
+@dataclass(frozen=True)
+class BusinessFacts:
+    """What a business's name, link and country come from: its main storefront's seller row and its business."""
+
+    business_id: int | None
+    name: str
+    url: str | None
+    country: str | None
+
+
+def score_business(rows: Sequence[StorefrontScore], labels: Mapping[int, str], facts: Callable[[int], BusinessFacts],
+                   volume: float, settings: ScoringSettings, now: datetime) -> BusinessScore:
+    """A business: its best storefront's components, breadth over all storefronts, volume from its total GMV."""
     sufficient = [r for r in rows if not r.insufficient]
     main = (max(sufficient, key=lambda r: (r.score, r.rating_count or 0)) if sufficient
-            else max(rows, key=lambda r: r.rating_count or 0))
-    seller = next(s for s in sellers if s.seller_pk == main.seller_pk)
+            else max(rows, key=lambda r: (r.rating_count or 0, r.orders_high or 0)))
+    fact = facts(main.seller_pk)
     marketplaces = sorted({r.marketplace for r in rows})
     listings = sum(r.listings or 0 for r in rows)
-    components = dict(main.components(), breadth=score_breadth(len(marketplaces), listings, settings))
-    same = [r for r in rows if r.currency == main.currency and r.revenue_low is not None]
-    name = seller.business_name or seller.name or seller.legal_name or seller.seller_id
-    categories = sorted({c for r in rows if r.categories for c in r.categories.split("; ")})
+    components = dict(main.components(), breadth=score_breadth(len(marketplaces), listings, settings),
+                      volume=volume)
+    converted = [r for r in rows if r.revenue_low_rc is not None]
+    gmv_low, gmv_high = business_totals(rows)
+    priced = [r for r in rows if r.gmv_month_low_rc is not None]
+    categories = sorted({c for r in rows for c in (r.categories or "").split(",") if c})
     return BusinessScore(
-        business_key=main.business_key, business_id=seller.business_id, main_seller_pk=main.seller_pk, name=name,
+        business_key=main.business_key, business_id=fact.business_id, main_seller_pk=main.seller_pk, name=fact.name,
         marketplaces=",".join(marketplaces), last_seen=max(r.last_seen for r in rows), computed_at=now,
-        normalized_name=normalize_name(name), storefronts=len(rows), main_url=seller.url,
-        country=seller.business_country or seller.country or next((s.country for s in sellers if s.country), None),
-        categories="; ".join(categories) or None,
+        normalized_name=normalize_name(fact.name), storefronts=len(rows), main_url=fact.url, country=fact.country,
+        categories=join_keys(categories),
         score=0.0 if main.insufficient else weighted_score(components, settings.weights()),
         insufficient=main.insufficient, reason=main.reason, **components,
         positive_pct=None if main.positive_share is None else round(main.positive_share * 100, 2),
         rating_count=main.rating_count,
-        revenue_low=sum(r.revenue_low or 0.0 for r in same) if same else None,
-        revenue_high=sum(r.revenue_high or 0.0 for r in same) if same else None,
-        currency=main.currency if same else None, revenue_exact=bool(same) and all(r.orders_exact for r in same),
-        revenue_period=main.revenue_period if len({r.revenue_period for r in same}) <= 1 else "mixed",
-        gmv_month_low=sum(r.gmv_month_low or 0.0 for r in same) if same else None,
-        gmv_month_high=sum(r.gmv_month_high or 0.0 for r in same) if same else None,
+        revenue_low=round(sum(r.revenue_low_rc or 0.0 for r in converted), 2) if converted else None,
+        revenue_high=round(sum(r.revenue_high_rc or 0.0 for r in converted), 2) if converted else None,
+        currency=settings.currency if priced or converted else None,
+        revenue_exact=bool(converted) and all(r.orders_exact and r.revenue_low == r.revenue_high for r in converted),
+        revenue_period=main.revenue_period if len({r.revenue_period for r in converted}) <= 1 else "mixed",
+        revenue_basis="; ".join(dict.fromkeys(r.orders_basis for r in converted if r.orders_basis)) or None,
+        gmv_month_low=None if gmv_low is None else round(gmv_low, 2),
+        gmv_month_high=None if gmv_high is None else round(gmv_high, 2),
+        gmv_basis="; ".join(dict.fromkeys(r.gmv_basis for r in priced if r.gmv_basis))[:500] or None,
+        rate_date=", ".join(sorted({r.rate_date for r in priced if r.rate_date})) or None,
+        storefront_gmv="; ".join(f"{labels.get(r.seller_pk, r.marketplace)}: "
+                                 f"{money_range(r.gmv_month_low, r.gmv_month_high, r.currency)} per month"
+                                 for r in priced)[:1000] or None,
+        marketplace_rank=main.marketplace_rank,
         growth_pct_30d=None if main.growth_rel is None else round(main.growth_rel * 100, 2))
 
 
 def compute_scores(sellers: Sequence[SellerInputs], settings: ScoringSettings, now: datetime,
-                   ) -> tuple[list[StorefrontScore], list[BusinessScore]]:
-    """Score every storefront (volume compared within its marketplace) and every business."""
+                   references: ReferencePrices | None = None) -> tuple[list[StorefrontScore], list[BusinessScore]]:
+    """Score every storefront (volume compared across marketplaces) and every business, in memory."""
     settings.check()
-    counts: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, seller in enumerate(sellers):
-        count = volume_count(seller.snapshots)[0]
-        if count is not None:
-            counts[seller.marketplace].append((i, math.log1p(count)))
-    volume_pct = [0.0] * len(sellers)
-    for pairs in counts.values():
-        for (i, _), pct in zip(pairs, percentile_ranks([v for _, v in pairs]), strict=True):
-            volume_pct[i] = pct
+    rates = reference_rates(settings.exchange_rates, settings.exchange_rates_date)
+    if references is None:
+        references = reference_prices_of(sellers, settings, rates)
+    ctx = Context(settings, rates, references, now)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, seller in enumerate(sellers):
         groups[seller.business_key].append(i)
     storefronts: list[StorefrontScore] = [None] * len(sellers)  # type: ignore[list-item]
-    businesses: list[BusinessScore] = []
     for members in groups.values():
         marketplaces = len({sellers[i].marketplace for i in members})
         for i in members:
-            storefronts[i] = score_storefront(sellers[i], volume_pct[i], marketplaces, settings, now)
-        businesses.append(score_business([sellers[i] for i in members], [storefronts[i] for i in members],
-                                         settings, now))
+            storefronts[i] = score_storefront(sellers[i], ctx, marketplaces)
+    values = [storefront_gmv(r) for r in storefronts]
+    volumes = volume_percentiles(values)
+    mp_pct, mp_rank = marketplace_ranks([r.marketplace for r in storefronts], values)
+    for i, row in enumerate(storefronts):
+        finish_storefront(row, volumes[i], mp_pct[i], mp_rank[i], settings.weights())
+    by_pk = {s.seller_pk: s for s in sellers}
+    keys = list(groups)
+    totals = volume_percentiles([_mid(*business_totals([storefronts[i] for i in groups[k]])) for k in keys])
+    labels = {s.seller_pk: f"{s.marketplace} {s.name or s.seller_id}" for s in sellers}
+    businesses = [score_business([storefronts[i] for i in groups[k]], labels, lambda pk: facts_of(by_pk[pk]),
+                                 totals[n], settings, now) for n, k in enumerate(keys)]
     return storefronts, businesses
 
 
-# The database
+def facts_of(seller: SellerInputs) -> BusinessFacts:
+    """A business's name, link and country from its main storefront."""
+    return BusinessFacts(seller.business_id, seller.business_name or seller.name or seller.legal_name or
+                         seller.seller_id, seller.url, seller.business_country or seller.country)
 
 
-def load_scoring_inputs(session: Session) -> list[SellerInputs]:
-    """Every storefront (platforms excluded) with its snapshots, ranked products, prices and business."""
-    from sqlmodel import col
-
-    from db.models import Business, OfferRecord, RankingEntry, Seller, SellerSnapshot
-
-    businesses = {bid: (name, country) for bid, name, country in session.execute(
-        select(col(Business.id), col(Business.name), col(Business.country))).all()}
-    sellers: dict[int, SellerInputs] = {}
-    for pk, mp, sid, name, legal, url, country, bid, last_seen in session.execute(select(
-            col(Seller.id), col(Seller.marketplace), col(Seller.seller_id), col(Seller.name),
-            col(Seller.business_name), col(Seller.url), col(Seller.country), col(Seller.business_id),
-            col(Seller.last_seen)).where(col(Seller.is_platform).is_(False))):
-        bname, bcountry = businesses.get(bid, (None, None))
-        sellers[pk] = SellerInputs(pk, mp, sid, last_seen, name, legal, url, country, bid, bname, bcountry)
-    snap = SellerSnapshot
-    for pk, *figures in session.execute(select(*(col(c) for c in (
-            snap.seller_pk, snap.observed_at, snap.rating_count, snap.rating_window_days,
-            snap.lifetime_rating_count, snap.positive_pct, snap.stars, snap.sales_count, snap.sales_count_exact,
-            snap.listing_count))).order_by(col(snap.seller_pk), col(snap.observed_at))):
-        if pk in sellers:
-            sellers[pk].snapshots.append(Snapshot(*figures))
-    rank = RankingEntry
-    rank_cols = [col(c) for c in (rank.product_id, rank.rank, rank.list_name, rank.price, rank.currency)]
-    direct = select(col(rank.seller_pk), *rank_cols).where(col(rank.seller_pk).is_not(None))
-    via_offers = select(col(OfferRecord.seller_pk), *rank_cols).distinct().join(
-        OfferRecord, col(OfferRecord.product_id) == col(rank.product_id)).join(
-        Seller, col(Seller.id) == col(OfferRecord.seller_pk)).where(
-        col(Seller.marketplace) == col(rank.marketplace), col(OfferRecord.product_id) != "")
-    for query in (direct, via_offers):
-        for pk, *hit in session.execute(query):
-            if pk in sellers:
-                sellers[pk].ranks.append(RankHit(*hit))
-    for seller in sellers.values():
-        seller.ranks = list(dict.fromkeys(seller.ranks))
-    price = col(OfferRecord.price)
-    priced = session.execute(select(col(OfferRecord.seller_pk), col(OfferRecord.currency), func.avg(price),
-                                    func.count(price)).where(price.is_not(None))
-                             .group_by(col(OfferRecord.seller_pk), col(OfferRecord.currency)))
-    for pk, currency, avg, n in priced:
-        found = sellers.get(pk)
-        if found is not None and (found.offer_price is None or n > found.offer_price[2]):
-            found.offer_price = (float(avg), currency, int(n))
-    products = select(col(OfferRecord.seller_pk), func.count(func.distinct(col(OfferRecord.product_id))))
-    for pk, n in session.execute(products.where(col(OfferRecord.product_id) != "")
-                                 .group_by(col(OfferRecord.seller_pk))):
-        if pk in sellers:
-            sellers[pk].products_seen = int(n)
-    return list(sellers.values())
+def reference_prices_of(sellers: Sequence[SellerInputs], settings: ScoringSettings, rates: Rates) -> ReferencePrices:
+    """The marketplaces' reference prices from the storefronts' own prices (in-memory scoring)."""
+    references = ReferencePrices(settings.currency)
+    for seller in sellers:
+        keys = classify_all(seller.marketplace, seller.categories)
+        for price, currency in seller.prices:
+            references.add(seller.marketplace, keys[0] if keys else None, rates.convert(price, currency,
+                                                                                         settings.currency))
+    return references
 
 
-@dataclass(frozen=True)
-class ScoreSummary:
-    """What `scout score` computed, per marketplace: (storefronts, insufficient, best score)."""
-
-    storefronts: int
-    insufficient: int
-    businesses: int
-    by_marketplace: dict[str, tuple[int, int, float]]
-
-
-def score_database(session: Session, settings: ScoringSettings, now: datetime) -> ScoreSummary:
-    """Recompute every storefront's and business's score from the database and replace the stored scores."""
-    from db.models import LeadScore, SellerScore
-
-    storefronts, businesses = compute_scores(load_scoring_inputs(session), settings, now)
-    session.execute(delete(LeadScore))
-    session.execute(delete(SellerScore))
-    _insert_rows(session, SellerScore, storefronts)
-    _insert_rows(session, LeadScore, businesses)
-    by_marketplace: dict[str, tuple[int, int, float]] = {}
-    for row in storefronts:
-        n, bad, best = by_marketplace.get(row.marketplace, (0, 0, 0.0))
-        by_marketplace[row.marketplace] = (n + 1, bad + row.insufficient, max(best, row.score))
-    return ScoreSummary(len(storefronts), sum(r.insufficient for r in storefronts), len(businesses),
-                        dict(sorted(by_marketplace.items())))
-
-
-def _insert_rows(session: Session, table: Any, rows: Sequence[Any], batch: int = 5000) -> None:
-    names = [f.name for f in fields(rows[0])] if rows else []
-    for start in range(0, len(rows), batch):
-        session.execute(insert(table), [{n: getattr(r, n) for n in names} for r in rows[start:start + batch]])
+__all__ = ["COMPONENTS", "BusinessScore", "SellerInputs", "StorefrontScore", "compute_scores", "normalize_name"]

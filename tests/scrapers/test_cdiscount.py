@@ -88,7 +88,13 @@ def test_offer_listing_reports_cdiscount_own_offer_as_platform() -> None:
         is_platform=True,
         product_id="lg65c44la",
         title=TITLE,
+        category="High-Tech > Téléviseurs",
     )
+
+
+def test_offer_listing_category_is_the_breadcrumb_trail_without_home() -> None:
+    records = cdiscount.parse(fixture_text("cdiscount/offers_page.html"), "offers").records
+    assert {r.category for r in records} == {"High-Tech > Téléviseurs"}
 
 
 def test_offer_listing_third_party_sellers() -> None:

@@ -333,3 +333,13 @@ def test_store_and_seller_urls() -> None:
     assert ebay.store_url("autoteilemueller", site="ebay.de") == "https://www.ebay.de/str/autoteilemueller"
     assert ebay.seller_url("vintage.finds.oh") == "https://www.ebay.com/usr/vintage.finds.oh"
     assert ebay.seller_url("a b/c") == "https://www.ebay.com/usr/a%20b%2Fc"
+
+
+def test_browse_items_carry_their_category_path_top_level_first() -> None:
+    categories = Counter(o.category for o in _offers(real_page(BROWSE)))
+    assert categories == {"15032 Cell Phones & Accessories > 9355 Cell Phones & Smartphones": 100}
+
+
+def test_finding_items_carry_their_primary_category() -> None:
+    page = ebay.parse(real_page(FINDING), "search")
+    assert {o.seller_id: o.category for o in page.records if isinstance(o, Offer)}["liy-3761"] == "33661 Oil Filters"

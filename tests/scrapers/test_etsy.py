@@ -127,6 +127,7 @@ def test_find_all_listings_active_yields_offers_by_shop_id() -> None:
         ("31877204", None, Decimal("6.50"), "USD", "1586319476"),
         ("27481930", None, Decimal("129.99"), "USD", "4356045979"),
     ]
+    assert {o.category for o in page.records if isinstance(o, Offer)} == {"1027"}  # the listing's taxonomy_id
     assert [o.seller_url for o in page.records if isinstance(o, Offer)] == [
         "https://openapi.etsy.com/v3/application/shops/27481930",
         "https://openapi.etsy.com/v3/application/shops/31877204",

@@ -59,7 +59,18 @@ def test_search_first_result_fields() -> None:
         country="AR",
         url="https://www.mercadolibre.com.ar/google-chromecast-3rd-generation-full-hd-carbon/p/MLA13841393",
         seller_url="https://api.mercadolibre.com/users/96270679",
+        category="MLA352001 STREAMING_MEDIA_DEVICES",
+        sales_count_exact=True,
+        recent_sales_count=9038,
+        recent_sales_days=60,
     )
+
+
+def test_search_sales_are_exact_with_the_last_60_days_beside_them() -> None:
+    libercam = _by_seller()["13647702"]
+    assert (libercam.sales_count, libercam.sales_count_exact) == (286_701, True)
+    assert (libercam.recent_sales_count, libercam.recent_sales_days) == (74_239, 60)
+    assert libercam.category == "MLA41925 TV_AND_MONITOR_MOUNTS"
 
 
 def test_search_names_sellers_without_eshop_from_their_profile_link() -> None:
@@ -85,6 +96,7 @@ def test_user_profile() -> None:
             business_address="Boedo, AR-C",
             country="AR",
             sales_count=286701,
+            sales_count_exact=True,
             created="2011-12-13",
             badge="platinum",
             url="http://perfil.mercadolibre.com.ar/LIBERCAM",

@@ -336,3 +336,15 @@ def test_search_url() -> None:
 def test_seller_and_item_urls() -> None:
     assert walmart.seller_url("101032624") == "https://www.walmart.com/seller/101032624"
     assert walmart.item_url("13737005799") == "https://www.walmart.com/ip/13737005799"
+
+
+def test_search_items_carry_their_department_path() -> None:
+    offers = _offers(real_page(EXTRACT))
+    assert all(o.category for o in offers)
+    assert Counter(o.category.split(" > ")[0] for o in offers if o.category)["3944"] == 134  # Electronics
+
+
+def test_affiliate_items_pair_category_ids_with_their_names() -> None:
+    offers = walmart.parse(real_page(AFFILIATE), "search").records
+    assert "1105910 Cell Phones > 1231203 Shop Phones by Operating System > 1231204 Apple iOS" in {
+        o.category for o in offers if isinstance(o, Offer)}

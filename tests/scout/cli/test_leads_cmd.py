@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from db.engine import make_engine
 from tests.conftest import CliDatabase
 from tests.scout.cli_runner import assert_one_error_line, run_scout
 from tests.scout.scoring.test_leads import HOSTILE, build_leads_db
@@ -74,7 +75,8 @@ def test_explain_prints_components_weights_and_assumptions(db: CliDatabase) -> N
     result = run_scout("--db", _scored(db).url, "explain", "amazon:A1", cwd=db.folder)
     assert result.returncode == 0, result.stderr
     for text in ("volume", "quality", "Wilson lower bound", "momentum", "ranking", "breadth", "fit", "weight",
-                 "feedback rate 1%-5%", "average price 25.00 EUR", "monthly GMV"):
+                 "feedback rate 1%-5%", "price: ", "thin price basis", "GMV per month", "revenue, lifetime",
+                 "(figures in EUR)", "in USD at"):
         assert text in result.stdout, text
 
 
@@ -89,8 +91,49 @@ def test_bad_input_is_one_error_line(db: CliDatabase, args: tuple[str, ...], nee
     assert_one_error_line(run_scout("--db", _scored(db).url, *args, cwd=db.folder), needle)
 
 
-def test_leads_before_score_say_what_to_run(db: CliDatabase) -> None:
-    assert_one_error_line(run_scout("--db", db.url, "leads", cwd=db.folder), "run `scout score` first")
+def test_leads_before_score_rescore_a_small_database_and_say_so(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "leads", cwd=db.folder)
+    assert result.returncode == 0, result.stderr
+    assert "rescored 7 storefronts" in result.stderr and "Alpha Küchen GmbH" in result.stdout
+
+
+def test_leads_before_score_on_a_large_database_say_what_to_run(db: CliDatabase) -> None:
+    result = run_scout("--db", db.url, "leads", cwd=db.folder, env={"SCOUT_SCORING_AUTO_RESCORE_MAX": "0"})
+    assert_one_error_line(result, "run `scout score` first")
+
+
+def test_leads_after_new_data_warn_when_rescoring_is_not_cheap(db: CliDatabase) -> None:
+    from tests.scout.scoring.test_leads import DAY2, _seller
+
+    _scored(db)
+    engine = make_engine(db.url)
+    _seller(engine, "ebay", DAY2, "https://ebay.com/usr/late", seller_id="late", name="Late Comer",
+            positive_pct=99.0, rating_count=500)
+    engine.dispose()
+    result = run_scout("--db", db.url, "leads", cwd=db.folder, env={"SCOUT_SCORING_AUTO_RESCORE_MAX": "0"})
+    assert result.returncode == 0 and "the data changed after the last `scout score`" in result.stderr
+    result = run_scout("--db", db.url, "explain", "ebay:late", cwd=db.folder)  # cheap here: rescored, then found
+    assert result.returncode == 0, result.stderr
+    assert "Late Comer" in result.stdout and "rescored 8 storefronts" in result.stderr
+
+
+def test_leads_category_takes_a_name_or_a_code_and_lists_the_choices(db: CliDatabase) -> None:
+    _scored(db)
+    for value in ("Kitchen", "kitchen", "KÜCHE", "cuisine"):
+        result = run_scout("--db", db.url, "leads", "--json", "--category", value, cwd=db.folder)
+        assert result.returncode == 0, result.stderr
+        assert [lead["name"] for lead in json.loads(result.stdout)] == ["Alpha Küchen GmbH"], value
+    result = run_scout("--db", db.url, "leads", "--category", "Gardening tools for cats", cwd=db.folder)
+    assert_one_error_line(result, "unknown category 'Gardening tools for cats'; choose one of: electronics")
+
+
+def test_leads_json_money_carries_period_currency_and_basis(db: CliDatabase) -> None:
+    result = run_scout("--db", _scored(db).url, "leads", "--json", cwd=db.folder)
+    alpha = next(lead for lead in json.loads(result.stdout) if lead["name"] == "Alpha Küchen GmbH")
+    assert alpha["gmv"]["period"] == "per month" and alpha["gmv"]["currency"] == "USD"
+    assert alpha["revenue"]["period"] == "lifetime" and alpha["revenue"]["basis"]
+    assert alpha["gmv"]["rates_of"] == "2024-12-31" and "EUR per month" in alpha["storefronts_gmv_per_month"]
+    assert alpha["marketplace_rank"] == 1 and alpha["categories"] == ["kitchen"]
 
 
 def test_leads_without_a_database_is_one_error_line(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from scout.dashboard.data import BoardEntry, DashboardData, load_dashboard
 from scout.dashboard.options import check_dashboard_options
 from scout.errors import InputError
 from scout.scoring.leads import select_leads
-from scout.scoring.scores import score_database
+from scout.scoring.stored import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import ParsedPage, SellerProfile
 from tests.conftest import Databases

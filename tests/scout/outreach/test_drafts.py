@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
@@ -25,6 +26,7 @@ from scout.outreach.drafts import Economics
 from scout.outreach.locale import format_date, format_money, format_number, format_percent
 from scout.outreach.recipient import Storefront, choose_language, looks_like_person, needs_eu_notice
 from scout.outreach.run import DraftReport, draft_offers
+from scout.scoring.categories import classify_all, join_keys
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
 from tests.helpers import FIXTURES
@@ -78,7 +80,7 @@ def build_outreach_db(db: str) -> Engine:
                 pks.append(seller.id)
                 session.add(SellerScore(seller_pk=seller.id, business_key=f"business:{business.id}", marketplace=mp,
                                         score=score, stars=stars, positive_share=share, rating_count=ratings,
-                                        categories=category, last_seen=NOW))
+                                        categories=join_keys(classify_all(mp, [category])), last_seen=NOW))
             for rank, list_name in ranks:
                 session.add(RankingEntry(page_id=page.id, marketplace=stores[0][0], rank=rank, product_id=f"P{rank}",
                                          list_name=list_name, seller_pk=pks[0], observed_at=NOW))
@@ -254,9 +256,33 @@ def test_drafts_quote_the_sellers_own_figures_in_its_locale(engine: Engine, tmp_
     drafts = {o.draft.business_name: o.draft.body for o in run_draft(engine, tmp_path / "out").drafted}
     assert "4,8★ sur 12\u00a0400 évaluations sur Amazon.fr" in drafts["Maison Lumière SARL"]
     assert "98\u00a0% positiv aus 40.000 Bewertungen auf Amazon.de" in drafts["Alpha Küchen GmbH"]
-    assert "Platz 3 der Bestseller in Küche & Haushalt" in drafts["Alpha Küchen GmbH"]
+    assert "Platz 3 der Bestseller in Küche\n" in drafts["Alpha Küchen GmbH"]  # the shared taxonomy's German name
     assert "4,6★ de 2400 valoraciones en Amazon.es" in drafts["Casa Verde S.L."]
     assert "4.9★ from 12,000 ratings on Etsy.com" in drafts["Maker Studio LLC"]
+
+
+def test_no_raw_category_code_reaches_a_draft(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        page = archive_page(session, url="https://codes.invalid/", fingerprint="c", body=b"codes", fetched_at=NOW)
+        pk = session.execute(select(col(Seller.id)).where(col(Seller.seller_id) == "4242")).scalar_one()
+        for rank, code in ((2, "hi"), (4, "MLA41925"), (5, "zzz-unknown")):
+            session.add(RankingEntry(page_id=page.id, marketplace="etsy", rank=rank, product_id=f"C{rank}",
+                                     list_name=code, seller_pk=pk, observed_at=NOW))
+    body = {o.draft.business_name: o.draft.body for o in run_draft(engine, tmp_path / "out").drafted}[
+        "Maker Studio LLC"]
+    assert not any(code in body for code in (" hi\n", "MLA41925", "zzz-unknown"))
+    assert "#1 among the best sellers in Clothing, Shoes & Jewelry" in body
+
+
+def test_low_data_businesses_are_drafted_only_when_asked(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(LeadScore).where(col(LeadScore.name) == "Maria Pelagio").values(
+            insufficient=True, reason="only 3 ratings (fewer than 20)", score=0.0))
+    names = {o.draft.business_name for o in run_draft(engine, tmp_path / "a").drafted}
+    assert "Maria Pelagio" not in names and "Maker Studio LLC" in names
+    with session_scope(engine) as session:
+        report = draft_offers(session, OutreachSettings(), out_dir=tmp_path / "b", now=NOW, include_low_data=True)
+    assert "Maria Pelagio" in {o.draft.business_name for o in report.drafted}
 
 
 def test_sole_trader_is_flagged_for_review(engine: Engine, tmp_path: Path) -> None:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import LargeBinary, String
+from typing import Any
+
+from sqlalchemy import Column, LargeBinary, String
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (the tables)
 from scout.privacy.registry import ERASED_WITH_ROW, FREE_TEXT, IDENTIFYING, NOT_PERSONAL, OWNED, registered_columns
 
 
+def _holds_text(column: Column[Any]) -> bool:
+    kind = column.type
+    return isinstance(kind, String | LargeBinary) or isinstance(getattr(kind, "impl", None), String | LargeBinary)
+
+
 def _text_columns() -> set[tuple[str, str]]:
     return {(table.name, column.name) for table in SQLModel.metadata.sorted_tables for column in table.columns
-            if isinstance(column.type, String | LargeBinary)}
+            if _holds_text(column)}
+
+
+def test_the_registry_test_sees_every_kind_of_text_column() -> None:
+    assert {("seller", "name"), ("page", "body"), ("page", "url")} <= _text_columns()
 
 
 def test_every_text_column_is_in_the_registry() -> None:

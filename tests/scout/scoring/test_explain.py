@@ -39,7 +39,18 @@ def test_explain_a_storefront_by_marketplace_and_seller_id(engine: Engine) -> No
         result = explain(session, "etsy:42", ScoringSettings())
     assert result.kind == "storefront"
     assert "4.9/5 stars mapped to 97.5% positive" in result.components[1].detail
-    assert any("12,000 orders (exact sales count" in line for line in result.revenue)
+    assert any("orders, lifetime: 12,000 (exact sales)" in line for line in result.revenue)
+
+
+def test_explain_labels_every_money_figure_with_period_currency_and_basis(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        result = explain(session, "business:1", ScoringSettings())
+    money = [line for line in result.revenue if "revenue" in line or "GMV" in line]
+    assert money and all(("lifetime" in line or "per month" in line) for line in money)
+    assert any("(figures in EUR)" in line for line in result.revenue)
+    assert any(line.startswith("business total in USD (each storefront converted, rates of 2024-12-31)")
+               for line in result.revenue)
+    assert any("(orders x price)" in line for line in result.revenue)
 
 
 def test_explain_notices_changed_weights(engine: Engine) -> None:
@@ -49,8 +60,17 @@ def test_explain_notices_changed_weights(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("target", "message"), [("Nobody GmbH", "no business or seller named"),
-                                                 ("seller:999", "no scored storefront"),
-                                                 ("amazon:NOPE", "no scored amazon seller")])
+                                                 ("seller:999", "no storefront 'seller:999'"),
+                                                 ("amazon:NOPE", "no storefront 'amazon:NOPE'")])
 def test_explain_unknown_targets(engine: Engine, target: str, message: str) -> None:
     with session_scope(engine) as session, pytest.raises(InputError, match=message):
         explain(session, target, ScoringSettings())
+
+
+def test_explain_a_storefront_stored_after_scoring_says_to_score(engine: Engine) -> None:
+    from tests.scout.scoring.test_leads import DAY2, _seller
+
+    _seller(engine, "ebay", DAY2, "https://ebay.com/usr/late", seller_id="late", name="Late Comer",
+            positive_pct=99.0, rating_count=500)
+    with session_scope(engine) as session, pytest.raises(InputError, match="after the last `scout score`"):
+        explain(session, "ebay:late", ScoringSettings())

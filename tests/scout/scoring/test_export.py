@@ -24,9 +24,12 @@ def _lead(name: str = "Alpha GmbH", **overrides: object) -> Lead:
     values: dict[str, object] = dict(
         rank=1, business_key="business:1", business_id=1, name=name, marketplaces=("amazon", "ebay"), storefronts=2,
         main_url="https://amazon.de/sp?seller=A1", score=81.25, components=COMPONENTS, positive_pct=98.0,
-        rating_count=92_000, revenue_low=46_000_000.0, revenue_high=230_000_000.0, currency="EUR",
-        revenue_exact=False, revenue_period="lifetime", gmv_month_low=1_000_000.0, gmv_month_high=5_000_000.0,
-        growth_pct_30d=-2.5, country="DE", categories="Kitchen", status="new", last_seen=WHEN)
+        rating_count=92_000, revenue_low=46_000_000.0, revenue_high=230_000_000.0, currency="USD",
+        revenue_exact=False, revenue_period="lifetime", revenue_basis="ratings ÷ rate 1%-5%",
+        gmv_month_low=1_000_000.0, gmv_month_high=5_000_000.0,
+        gmv_basis="ratings gained over 30 days, per 30 days, ÷ rate 1%-5%; × median of 12 observed prices",
+        rate_date="2024-12-31", storefront_gmv="amazon Alpha: 900k-4.5M EUR per month", marketplace_rank=3,
+        growth_pct_30d=-2.5, country="DE", categories=",kitchen,", status="new", last_seen=WHEN)
     values.update(overrides)
     return Lead(**values)  # type: ignore[arg-type]
 
@@ -62,6 +65,15 @@ def test_one_row_per_lead_with_every_column() -> None:
     assert row["volume"] == 0.9 and row["fit"] == 0.5
     assert row["revenue low"] == 46_000_000 and row["growth % per 30 days"] == -2.5  # numbers stay numbers
     assert row["pipeline status"] == "new" and row["last seen"] == "2026-10-31 09:00 UTC"
+    assert row["categories"] == "Kitchen" and row["rank in its marketplace"] == 3
+
+
+def test_every_money_column_says_its_period_currency_and_basis() -> None:
+    row = dict(zip(HEADERS, lead_rows([_lead()])[0], strict=True))
+    assert (row["revenue period"], row["currency"], row["exchange rates of"]) == ("lifetime", "USD", "2024-12-31")
+    assert row["revenue basis"] == "ratings ÷ rate 1%-5%" and "median of 12 observed prices" in row[
+        "monthly GMV basis"]
+    assert row["storefronts' monthly GMV in their own currency"] == "amazon Alpha: 900k-4.5M EUR per month"
 
 
 def test_notes_mark_suppressed_and_insufficient() -> None:

@@ -17,7 +17,7 @@ from db.store import store_parsed_page
 from scout.errors import InputError
 from scout.identity.suppressed import business_facts, suppression_verdicts
 from scout.scoring.leads import select_leads
-from scout.scoring.scores import score_database
+from scout.scoring.stored import score_database
 from scout.settings import ScoringSettings
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as Ranked
@@ -65,6 +65,12 @@ def build_leads_db(db: str, *, scored: bool = True) -> Engine:
                                                            currency="EUR")]), DAY2, "https://a/r", list_name="Kitchen")
     _store(engine, ParsedPage("etsy", "search", [Offer("42", "Maker Studio", price=Decimal("30"), currency="USD",
                                                        product_id="L1")]), DAY2, "https://e/s")
+    _store(engine, ParsedPage("walmart", "search", [Offer("9", "Blocked Co.", price=Decimal(p), currency="USD",
+                                                          product_id=f"W{p}") for p in ("20", "30", "40")]),
+           DAY2, "https://w/s")
+    _store(engine, ParsedPage("ebay", "search", [Offer("optout", "Opt Out Store", price=Decimal(p), currency="USD",
+                                                       product_id=f"E{p}") for p in ("15", "25", "35")]),
+           DAY2, "https://eb/s")
     with session_scope(engine) as session:
         business = Business(name="Alpha Küchen GmbH", normalized_name="alpha kuchen gmbh", country="DE")
         session.add(business)

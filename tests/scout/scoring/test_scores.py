@@ -13,6 +13,7 @@ from db.engine import session_scope
 from db.models import LeadScore, SellerScore
 from scout.errors import ConfigError
 from scout.scoring.components import Snapshot, score_breadth
+from scout.scoring.rates import reference_rates
 from scout.scoring.scores import BusinessScore, SellerInputs, StorefrontScore, compute_scores, normalize_name
 from scout.settings import ScoringSettings, load_settings
 from tests.scout.scoring.test_leads import build_leads_db
@@ -33,7 +34,7 @@ def _seller(pk: int, count: int | None, marketplace: str = "amazon", business_id
 
 
 @pytest.mark.parametrize(("seller", "reason"), [
-    (_seller(1, None), "no rating count"),
+    (_seller(1, None), "no rating or sales count"),
     (_seller(1, 19), "only 19 ratings"),
     (SellerInputs(1, "amazon", "S1", T0, snapshots=[_snap(0, rating_count=5000)]), "no positive % or star rating"),
 ])
@@ -45,10 +46,17 @@ def test_insufficient_data_scores_zero_and_ranks_last(seller: SellerInputs, reas
     assert businesses[0].insufficient and businesses[0].score == 0.0
 
 
-def test_volume_is_compared_within_the_marketplace() -> None:
-    sellers = [_seller(1, 100, "amazon"), _seller(2, 10_000, "amazon"), _seller(3, 100, "etsy")]
-    storefronts, _ = compute_scores(sellers, S, T0)
-    assert [s.volume for s in storefronts] == [0.25, 0.75, 0.5]
+def test_volume_compares_monthly_gmv_across_marketplaces_and_keeps_the_rank_within_each() -> None:
+    # a 1,263-rating Cdiscount shop no longer outranks an Amazon seller with 20k ratings at the same prices
+    amazon = [_seller(1, 20_000, "amazon"), _seller(2, 2_000, "amazon")]
+    cdiscount = [_seller(3, 1_263, "cdiscount")]
+    for seller in (*amazon, *cdiscount):
+        seller.prices = [(25.0, "EUR")] * 3
+    storefronts, _ = compute_scores([*amazon, *cdiscount], S, T0)
+    by_pk = {s.seller_pk: s for s in storefronts}
+    assert by_pk[1].volume > by_pk[3].volume and by_pk[1].volume > by_pk[2].volume
+    assert [by_pk[pk].marketplace_rank for pk in (1, 2, 3)] == [1, 2, 1]
+    assert by_pk[3].marketplace_volume == 0.5  # alone on its marketplace
 
 
 def test_business_is_its_best_storefront_with_breadth_over_all() -> None:
@@ -58,20 +66,42 @@ def test_business_is_its_best_storefront_with_breadth_over_all() -> None:
     business = next(b for b in businesses if b.business_key == "business:7")
     best = storefronts[0]
     assert business.main_seller_pk == 1 and business.marketplaces == "amazon,ebay" and business.storefronts == 2
-    assert business.volume == best.volume and business.quality == best.quality
+    assert business.quality == best.quality
     assert business.breadth == score_breadth(2, None, S) > 0
     assert business.score >= best.score
     assert next(b for b in businesses if b.business_key == "seller:3").storefronts == 1
 
 
-def test_business_revenue_sums_storefronts_in_the_main_currency() -> None:
-    a, b = _seller(1, 1000, "amazon", business_id=1), _seller(2, 1000, "ebay", business_id=1)
-    a.offer_price, b.offer_price = (10.0, "EUR", 3), (10.0, "EUR", 2)
-    c = _seller(3, 1000, "etsy", business_id=1)
-    c.offer_price = (10.0, "USD", 1)
-    storefronts, (business,) = compute_scores([a, b, c], S, T0)
-    assert business.currency == "EUR"
-    assert business.revenue_low == storefronts[0].revenue_low + storefronts[1].revenue_low  # type: ignore[operator]
+def test_a_multi_currency_business_total_is_the_sum_of_its_converted_storefronts() -> None:
+    euro, dollar, zloty = (_seller(1, 1000, "amazon", business_id=1), _seller(2, 1000, "ebay", business_id=1),
+                           _seller(3, 1000, "allegro", business_id=1))
+    euro.prices = [(10.0, "EUR")] * 3
+    dollar.prices = [(10.0, "USD")] * 3
+    zloty.prices = [(40.0, "PLN")] * 3
+    storefronts, (business,) = compute_scores([euro, dollar, zloty], S, T0)
+    rates = reference_rates()
+    assert business.currency == "USD" and {s.currency for s in storefronts} == {"EUR", "USD", "PLN"}
+    for row in storefronts:  # each storefront keeps its own currency, and its figure in USD beside it
+        factor = rates.factor(row.currency, "USD")
+        assert row.rate == factor and row.rate_date == "2024-12-31"
+        assert row.gmv_month_low_rc == pytest.approx((row.gmv_month_low or 0) * (factor or 0), abs=0.01)
+    assert business.gmv_month_low == pytest.approx(sum(s.gmv_month_low_rc or 0 for s in storefronts), abs=0.02)
+    assert business.gmv_month_high == pytest.approx(sum(s.gmv_month_high_rc or 0 for s in storefronts), abs=0.02)
+    assert business.revenue_low == pytest.approx(sum(s.revenue_low_rc or 0 for s in storefronts), abs=0.02)
+    assert business.rate_date == "2024-12-31" and "PLN per month" in (business.storefront_gmv or "")
+
+
+def test_the_reporting_currency_and_rates_come_from_scout_toml(tmp_path: Path) -> None:
+    config = tmp_path / "scout.toml"
+    config.write_text('[scoring]\ncurrency = "EUR"\nexchange_rates = { PLN = 4.0 }\n'
+                      'exchange_rates_date = "2026-06-30"\n', encoding="utf-8")
+    settings = load_settings(config, environ={}).scoring
+    zloty = _seller(1, 1000, "allegro")
+    zloty.prices = [(40.0, "PLN")] * 3
+    (row,), (business,) = compute_scores([zloty], settings, T0)
+    assert business.currency == "EUR" and row.rate_date == "2026-06-30"
+    assert row.rate == pytest.approx(0.25 / 1.0389)  # 1 PLN = 1/4 USD, and 1 EUR = 1.0389 USD on the table
+    assert row.gmv_month_low_rc == pytest.approx((row.gmv_month_low or 0) * (row.rate or 0), abs=0.01)
 
 
 def test_weights_and_rates_come_from_scout_toml(tmp_path: Path) -> None:
@@ -81,6 +111,8 @@ def test_weights_and_rates_come_from_scout_toml(tmp_path: Path) -> None:
     settings = load_settings(config, environ={"SCOUT_SCORING_MIN_RATINGS": "5"}).scoring
     assert settings.weights()["fit"] == 0.5 and settings.category_weights == {"kitchen": 1.0}
     assert settings.feedback_range("ebay") == (0.1, 0.5) and settings.feedback_range("amazon") == (0.01, 0.05)
+    assert settings.feedback_source("ebay") == "scout.toml / scout calibrate"
+    assert settings.feedback_source("amazon").startswith("Marketplace Pulse")
     assert settings.min_ratings == 5
 
 
@@ -113,8 +145,8 @@ def test_scores_from_real_snapshot_pairs_in_a_database(db_url: str) -> None:
     assert alpha.growth_per_30d == pytest.approx(2000) and alpha.growth_rel == pytest.approx(2000 / 90_000)
     assert alpha.momentum > 0.5
     assert alpha.quality_n == 40_800 and alpha.rating_count == 92_000
-    assert alpha.ranked_products == 1 and alpha.best_rank == 1 and alpha.categories == "Kitchen"
-    assert alpha.avg_price == 25.0 and alpha.price_source == "offers"
+    assert alpha.ranked_products == 1 and alpha.best_rank == 1 and alpha.categories == ",kitchen,"
+    assert alpha.price_median == 25.0 and alpha.price_thin and "thin price basis" in (alpha.price_basis or "")
     assert alpha.gmv_basis is not None and "gained over 30 days" in alpha.gmv_basis
     assert lead.storefronts == 2 and lead.growth_pct_30d == pytest.approx(100 * 2000 / 90_000, abs=0.01)
 
