@@ -1,5 +1,5 @@
 """SQLModel tables: sellers with a snapshot per observation, rankings, crawls, archived pages, businesses,
-suppression and outreach. Every figure traces back to a page (URL, fetch time, parser version).
+suppression, outreach and its history. Every figure traces back to a page (URL, fetch time, parser version).
 
 Datetimes are timezone-aware UTC (SQLModel's UTCDateTime stores them in UTC on SQLite and PostgreSQL alike).
 """
@@ -197,11 +197,11 @@ class DoNotCollect(SQLModel, table=True):
 
 
 class Outreach(SQLModel, table=True):
-    """The one active onboarding offer per business, and where it stands in the pipeline."""
+    """The one active onboarding offer per business, who owns it, and where it stands in the pipeline."""
 
     id: int | None = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id", unique=True)
-    status: str = "drafted"  # drafted | sent | replied | onboarded | declined | opted-out
+    status: str = "drafted"  # new (assigned, no draft) | drafted | sent | replied | onboarded | declined | opted-out
     offer_code: str = Field(unique=True)
     language: str = "en"
     free_months: int = 3
@@ -210,6 +210,38 @@ class Outreach(SQLModel, table=True):
     draft_path: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    owner: str | None = Field(default=None, index=True)  # the team member working the lead
+    next_step_on: date | None = Field(default=None, index=True)  # when the owner means to act next
+    note: str | None = None  # the latest note (every note stays in the offer history)
+    sent_at: datetime | None = None  # when it was last marked sent
+    follow_ups: int = 0  # follow-up drafts written since it was sent
+    followed_up_at: datetime | None = None
+
+
+class OfferEvent(SQLModel, table=True):
+    """One change to a business's offer: who, when, from what to what, and why. Append-only: rows are never
+    updated, an undo is a new row naming the one it reverts, and only `scout forget` erases them."""
+
+    __tablename__ = "offer_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    offer_code: str | None = None  # None while the business has no offer record
+    at: datetime = Field(default_factory=utcnow)
+    by: str  # who made the change
+    action: str  # draft | mark | assign | follow-up | undo
+    from_status: str | None = None  # "new" when there was no offer
+    to_status: str | None = None
+    from_owner: str | None = None
+    to_owner: str | None = None
+    from_next_on: date | None = None
+    to_next_on: date | None = None
+    note: str | None = None
+    source: str | None = None  # "cli", "import <file>", "leads"
+    draft_path: str | None = None  # the draft a follow-up wrote
+    suppression_ids: str | None = None  # comma-joined ids of the suppression entries the change added
+    state_before: str | None = None  # JSON of the offer's tracked fields before the change (None: no record)
+    undoes: int | None = Field(default=None, foreign_key="offer_event.id", unique=True)
 
 
 class FrontierEntry(SQLModel, table=True):

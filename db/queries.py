@@ -46,7 +46,7 @@ suppression = table("suppression", column("id", Integer), column("name", String)
                     column("normalized_name", String), column("domain", String), column("marketplace", String),
                     column("seller_id", String), column("kind", String), column("reason", String),
                     column("source", String))
-outreach = table("outreach", column("business_id", Integer), column("status", String))
+outreach = table("outreach", column("business_id", Integer), column("status", String), column("owner", String))
 seller_score = table("seller_score", column("seller_pk", Integer), column("business_key", String),
                      column("normalized_name", String), column("normalized_legal_name", String),
                      column("marketplace", String), column("marketplace_rank", Integer))

@@ -168,11 +168,21 @@ def leads(
                                                    "(needs scout[xlsx])")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="write the CSV with a UTF-8 BOM so Excel opens it right")
                ] = False,
+    assign_to: Annotated[str | None, typer.Option("--assign-to", help="give the listed leads nobody owns yet to "
+                                                  "this team member")] = None,
+    owners: Annotated[str | None, typer.Option("--owners", help="share the listed leads nobody owns yet "
+                                               "round-robin: --owners ana,ben,chris")] = None,
+    crm: Annotated[tuple[str, Path] | None, typer.Option(
+        "--crm", metavar="CRM FILE.csv", help="also write the leads in a CRM's import columns: hubspot, "
+        "salesforce or pipedrive (suppressed leads never)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="who assigns, for the offer history (default: your login "
+                                           "name)")] = None,
 ) -> None:
     """List the best businesses to approach, one row per business, from the scores of `scout score`.
 
     Suppressed businesses are left out unless --include-suppressed; businesses with too little data come last.
     Money is in the reporting currency ([scoring] currency), labelled lifetime or per month with its basis.
+    --assign-to or --owners give the listed leads nobody owns yet an owner.
 
     Example: scout leads --top 50 --marketplace etsy --country DE --csv leads.csv --bom
     """
@@ -183,15 +193,24 @@ def leads(
     from scout.scoring.leads import check_lead_filters, select_leads
 
     check_lead_filters(top, marketplace, country, min_score, marketplace_top)
+    owner_names = _owner_names(assign_to, owners) if assign_to is not None or owners is not None else None
+    crm_name = _crm_name(crm[0]) if crm is not None else None
     warning = refresh_scores(ctx.obj.settings)
-    engine = open_current(ctx.obj.settings.db, write=False)
-    with connection_scope(engine) as conn:
-        found = select_leads(conn, top=top, marketplace=marketplace, category=category, country=country,
-                             min_score=min_score, include_suppressed=include_suppressed,
-                             marketplace_top=marketplace_top)
+    filters: dict[str, Any] = dict(top=top, marketplace=marketplace, category=category, country=country,
+                                   min_score=min_score, include_suppressed=include_suppressed,
+                                   marketplace_top=marketplace_top)
+    if owner_names is not None:
+        found = _assign_leads(ctx, owner_names, by, **filters)
+    else:
+        engine = open_current(ctx.obj.settings.db, write=False)
+        with connection_scope(engine) as conn:
+            found = select_leads(conn, **filters)
     if warning:
         typer.echo(warning, err=True)
     state = state_folder(ctx.obj.settings.state_dir)
+    if crm is not None and crm_name is not None:
+        _export_crm(ctx, found, crm_name, crm[1], bom=bom)
+        record_output(state, crm[1], "export")
     if csv_path is not None:
         export_csv(found, csv_path, bom=bom)
         record_output(state, csv_path, "export")
@@ -208,8 +227,72 @@ def leads(
             console.print(safe_text(f"wrote {len(found)} leads to {path}"))
 
 
-WIDE_COLUMNS = ("marketplaces", "pos. %", "mp rank", "basis", "cc")  # shown from 120 columns on
-WIDEST_COLUMNS = ("revenue, lifetime",)  # from 160 columns on
+def _owner_names(assign_to: str | None, owners: str | None) -> list[str]:
+    """The owners --assign-to or --owners name, checked."""
+    from scout.errors import InputError
+    from scout.outreach.assignment import check_owner, parse_owners
+
+    if (assign_to is None) == (owners is None):
+        raise InputError("give either --assign-to NAME or --owners a,b,c, not both")
+    return [check_owner(assign_to)] if assign_to is not None else parse_owners(owners or "")
+
+
+def _crm_name(name: str) -> str:
+    from scout.outreach.crm import check_crm
+
+    return check_crm(name)
+
+
+def _assign_leads(ctx: typer.Context, names: list[str], by: str | None, **filters: Any) -> list[Lead]:
+    """The leads, after giving those nobody owns an owner (round-robin over the names)."""
+    from dataclasses import replace
+
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from db.models import utcnow
+    from scout.cli.team_cmd import who
+    from scout.outreach.assignment import assign_leads
+    from scout.scoring.leads import select_leads
+
+    settings = ctx.obj.settings
+    engine = open_current(settings.db, write=True)
+    with session_scope(engine) as session:
+        found = select_leads(session, **filters)
+        report = assign_leads(session, found, names, settings=settings.outreach, now=utcnow(), by=who(by))
+    given = report.owners()
+    console = stdout_console()
+    console.print(safe_text(f"assigned {len(report.assigned)} lead(s): " + (", ".join(
+        f"{name} {sum(1 for o in given.values() if o == name)}" for name in names))))
+    for name, why in report.skipped:
+        console.print(safe_text(f"not assigned {name}: {why}", style="dim"))
+    return [replace(lead, owner=given[lead.business_id]) if lead.business_id in given else lead for lead in found]
+
+
+def _export_crm(ctx: typer.Context, found: list[Lead], name: str, path: Path, *, bom: bool) -> None:
+    """Write the leads as a CRM's import file."""
+    from db.engine import session_scope
+    from db.migrate import open_current
+    from scout.outreach.crm import export_crm
+
+    engine = open_current(ctx.obj.settings.db, write=False)
+    with session_scope(engine) as session:
+        written = export_crm(session, found, name, path, bom=bom)
+    left = len(found) - written
+    stdout_console().print(safe_text(f"wrote {written} lead(s) to {path} for {name} import"
+                                     + (f" ({left} suppressed left out)" if left else "")))
+
+
+WIDE_COLUMNS = ("marketplaces", "pos. %", "cc")  # shown from 120 columns on
+WIDEST_COLUMNS = ("mp rank", "revenue, lifetime", "basis")  # from 160 columns on
+
+
+def _status_cell(lead: Lead) -> Text:
+    """The pipeline status, with the lead's owner under it."""
+    cell = safe_text(lead.status)
+    if lead.owner:
+        cell.append("\n")
+        cell.append_text(safe_text(lead.owner, style="dim"))
+    return cell
 
 
 def _leads_table(found: list[Lead], width: int = 160) -> Table:
@@ -222,12 +305,13 @@ def _leads_table(found: list[Lead], width: int = 160) -> Table:
     columns = [c for c in ("#", "business", "marketplaces", "score", "pos. %", "ratings", "mp rank", gmv_header,
                            "revenue, lifetime", "basis", "growth", "cc", "status")
                if (width >= 120 or c not in WIDE_COLUMNS) and (width >= 160 or c not in WIDEST_COLUMNS)]
+    status_width = min(16, max([6] + [len(lead.status) for lead in found] + [len(lead.owner or "") for lead in found]))
     for column in columns:
         wraps = column in ("business", "marketplaces")
         table.add_column(column, justify="left" if wraps or column == "cc" else "right", no_wrap=not wraps,
                          overflow="fold" if wraps else "ellipsis",
                          max_width=32 if column == "business" else None,
-                         min_width={"business": 18, "marketplaces": 6}.get(column))
+                         min_width={"business": 18, "marketplaces": 6, "status": status_width}.get(column))
     for lead in found:
         name = lead.name + (" (suppressed)" if lead.suppressed else "")
         lifetime = money_range(lead.revenue_low, lead.revenue_high, None)
@@ -244,7 +328,8 @@ def _leads_table(found: list[Lead], width: int = 160) -> Table:
             "revenue, lifetime": safe_text(lifetime),
             "basis": safe_text(short_basis(lead.gmv_basis)),
             "growth": "-" if lead.growth_pct_30d is None else f"{lead.growth_pct_30d:+.1f}%",
-            "cc": safe_text(lead.country or "-"), "status": safe_text(lead.status)}
+            "cc": safe_text(lead.country or "-"),
+            "status": _status_cell(lead)}
         table.add_row(*(cells[c] for c in columns))
     notes = []
     if currency:

@@ -20,6 +20,8 @@ from db.models import Business, LeadScore, Outreach, Seller, SellerScore, Suppre
 from scout.dashboard.crawl_health import SourceHealth, crawl_health
 from scout.dashboard.options import DEFAULT_THRESHOLD, check_dashboard_options
 from scout.identity.suppressed import SuppressionList, business_facts
+from scout.outreach.followup import DEFAULT_AFTER, follow_up_due
+from scout.outreach.statuses import ACTIVE, NO_OFFER
 from scout.scoring.leads import select_leads
 
 NEW_WINDOW = timedelta(days=7)
@@ -91,11 +93,16 @@ class Histogram:
 
 @dataclass(frozen=True)
 class Funnel:
-    """How many businesses reached each outreach stage, and how many left the pipeline."""
+    """How many businesses reached each outreach stage, how many left the pipeline, who owns the open offers and
+    what is due: next steps due today or overdue, and offers due a follow-up (scout.outreach.followup's rule)."""
 
     stages: tuple[tuple[str, int], ...]
     declined: int
     opted_out: int
+    owners: tuple[tuple[str, int], ...] = ()  # open offers (new, drafted, sent, replied) per owner, most first
+    unowned: int = 0  # open offers nobody owns
+    next_steps_due: int = 0
+    follow_ups_due: int = 0
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,7 @@ def load_dashboard(session: Session, *, now: datetime, marketplace: str | None =
                                  lead.insufficient, lead.status)
                       for lead in select_leads(session, top=top, marketplace=marketplace))
     sellers = _sellers_per_marketplace(session, marketplace)
-    drafts, onboarded, funnel = _pipeline(session, marketplace)
+    drafts, onboarded, funnel = _pipeline(session, marketplace, now)
     headline = Headline(
         sellers=sum(sellers.values()), businesses=_count_businesses(session, marketplace),
         new_this_week=_count_new_sellers(session, marketplace, since=now - NEW_WINDOW),
@@ -265,15 +272,27 @@ def _count_leads(session: Session, marketplace: str | None, threshold: float) ->
     return total - len(entries.verdicts(business_facts(session, keys)))
 
 
-def _pipeline(session: Session, marketplace: str | None) -> tuple[int, int, Funnel]:
-    """(drafts waiting, onboarded, the funnel) from the outreach statuses."""
-    query = select(col(Outreach.status), func.count()).group_by(col(Outreach.status))
-    if marketplace is not None:
-        query = query.where(col(Outreach.business_id).in_(
+def _pipeline(session: Session, marketplace: str | None, now: datetime) -> tuple[int, int, Funnel]:
+    """(drafts waiting, onboarded, the funnel) from the outreach statuses, owners and dates."""
+    def on_marketplace(query: Any) -> Any:
+        if marketplace is None:
+            return query
+        return query.where(col(Outreach.business_id).in_(
             select(col(Seller.business_id)).where(col(Seller.marketplace) == marketplace)))
-    counts: dict[str, int] = {status: int(n) for status, n in session.execute(query).all()}
+
+    def count(*where: Any) -> int:
+        return int(session.execute(on_marketplace(select(func.count()).select_from(Outreach).where(*where)))
+                   .scalar_one())
+
+    counts: dict[str, int] = {status: int(n) for status, n in session.execute(on_marketplace(
+        select(col(Outreach.status), func.count()).group_by(col(Outreach.status)))).all()}
     stages = tuple((stage, sum(counts.get(s, 0) for s in REACHED[stage])) for stage in FUNNEL_STAGES)
-    funnel = Funnel(stages, counts.get("declined", 0), counts.get("opted-out", 0))
+    owned = session.execute(on_marketplace(select(col(Outreach.owner), func.count()).where(
+        col(Outreach.status).in_((NO_OFFER, *ACTIVE))).group_by(col(Outreach.owner)))).all()
+    owners = tuple(sorted(((o, int(n)) for o, n in owned if o is not None), key=lambda item: (-item[1], item[0])))
+    funnel = Funnel(stages, counts.get("declined", 0), counts.get("opted-out", 0), owners,
+                    sum(int(n) for o, n in owned if o is None), count(col(Outreach.next_step_on) <= now.date()),
+                    count(follow_up_due(now, DEFAULT_AFTER)))
     return counts.get("drafted", 0), counts.get("onboarded", 0), funnel
 
 

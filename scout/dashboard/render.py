@@ -259,8 +259,24 @@ def _leaderboard(data: DashboardData, g: Glyphs, rows: int, *, wide: bool) -> Pa
 
 
 def _funnel_height(data: DashboardData) -> int:
-    extra = 1 if data.funnel.declined or data.funnel.opted_out else 0
-    return len(data.funnel.stages) + extra + 2
+    return len(data.funnel.stages) + len(_funnel_notes(data, UNICODE)) + 2
+
+
+def _funnel_notes(data: DashboardData, g: Glyphs) -> list[Text]:
+    """The lines under the funnel: who left, who owns the open offers, what is due."""
+    f, lines = data.funnel, []
+    if f.declined or f.opted_out:
+        lines.append(Text(f"declined {f.declined:,} {g.dot} opted out {f.opted_out:,}", style="dim"))
+    if f.owners:
+        shown = [f"{name} {n:,}" for name, n in f.owners[:3]] + ([f"+{len(f.owners) - 3}"] if len(f.owners) > 3
+                                                                 else [])
+        lines.append(g.text(f"owners {', '.join(shown)}" + (f" {g.dot} nobody {f.unowned:,}" if f.unowned else ""),
+                            style="dim"))
+    if f.next_steps_due or f.follow_ups_due:
+        lines.append(Text(f"due: {f.next_steps_due:,} steps {g.dot} {f.follow_ups_due:,} follow-ups", style="yellow"))
+    for line in lines:
+        line.no_wrap, line.overflow = True, g.overflow
+    return lines
 
 
 def _funnel(data: DashboardData, g: Glyphs) -> Panel:
@@ -278,12 +294,8 @@ def _funnel(data: DashboardData, g: Glyphs) -> Panel:
         table.add_row(Text(stage), Text(f"{n:,}", style="bold"), _Meter(g, n, first, "cyan"),
                       Text(share, style="dim"))
         previous = n
-    f = data.funnel
-    if f.declined or f.opted_out:
-        left = Text(f"declined {f.declined:,} {g.dot} opted out {f.opted_out:,}", style="dim", no_wrap=True,
-                    overflow=g.overflow)
-        return _panel(Group(table, left), "Pipeline")
-    return _panel(table, "Pipeline")
+    notes = _funnel_notes(data, g)
+    return _panel(Group(table, *notes) if notes else table, "Pipeline")
 
 
 def _age(now: datetime, then: datetime) -> str:

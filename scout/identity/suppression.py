@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,9 @@ def add_suppression(session: Session, name: str, *, reason: str | None, kind: st
     return entry
 
 
-def read_suppression_csv(path: Path) -> list[dict[str, str | None]]:
-    """The rows of a CSV with a `name` column (optional domain, seller_id, marketplace, reason), any header case."""
+def read_csv_table(path: Path, columns: Sequence[str], *, needs: str) -> list[tuple[int, dict[str, str | None]]]:
+    """(line number, {column: cleaned cell}) of each row of a UTF-8 CSV, for the `columns` its header has (any
+    case); InputError when the file cannot be read or its header lacks the `needs` column."""
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -100,15 +102,21 @@ def read_suppression_csv(path: Path) -> list[dict[str, str | None]]:
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise InputError(f"{path} is empty: expected a header row with a 'name' column")
-        columns = [cell.strip().lower() for cell in header]
-        if "name" not in columns:
-            found = ", ".join(repr(strip_control(c)) for c in columns if c) or "none"
-            raise InputError(f"{path} has no 'name' column in its header (found: {found})")
-        wanted = {c: columns.index(c) for c in COLUMNS if c in columns}
-        return [{c: _clean(row[i]) if i < len(row) else None for c, i in wanted.items()} for row in reader]
+            raise InputError(f"{path} is empty: expected a header row with a {needs!r} column")
+        found = [cell.strip().lower() for cell in header]
+        if needs not in found:
+            shown = ", ".join(repr(strip_control(c)) for c in found if c) or "none"
+            raise InputError(f"{path} has no {needs!r} column in its header (found: {shown})")
+        wanted = {c: found.index(c) for c in columns if c in found}
+        return [(reader.line_num, {c: _clean(row[i]) if i < len(row) else None for c, i in wanted.items()})
+                for row in reader]
     except csv.Error as err:
         raise InputError(f"{path}: malformed CSV at line {reader.line_num}: {err}") from None
+
+
+def read_suppression_csv(path: Path) -> list[dict[str, str | None]]:
+    """The rows of a CSV with a `name` column (optional domain, seller_id, marketplace, reason), any header case."""
+    return [row for _, row in read_csv_table(path, COLUMNS, needs="name")]
 
 
 def import_suppressions(session: Session, path: Path, *, kind: str = "existing_seller") -> ImportResult:

@@ -4,7 +4,8 @@ Language: a national marketplace site decides (amazon.fr → French, ebay.de →
 cdiscount → French); a generic .com site (amazon.com, etsy.com, walmart.com) falls back to the seller's or the
 business's country; Allegro gets Polish, Mercado Livre (Brazil) Portuguese, everything else English.
 
-Templates are Jinja2 files (`offer_<lang>.txt.j2`, `subject_<lang>.txt.j2`) rendered in a sandbox with autoescape off;
+Templates are Jinja2 files (`offer_<lang>.txt.j2`, `subject_<lang>.txt.j2`; a follow-up's `followup_<lang>.txt.j2`,
+`followup_subject_<lang>.txt.j2`) rendered in a sandbox with autoescape off;
 a file of the same name in `[outreach] templates_dir` wins. Scraped values reach them only as data, stripped of
 control characters: `{{ 7*7 }}` in a seller name stays literal. Every rendered draft is checked for the sender, the
 company, its postal address, the offer, the opt-out and (EU/UK recipients) the GDPR Art. 14/21 notice.
@@ -98,11 +99,14 @@ class Draft:
     suppressed: str | None
     economics: Economics
     status: str = "drafted"
+    kind: str = "offer"  # "offer", or "followup": a reminder of an offer sent without reply
 
     def notes(self) -> list[tuple[str, str]]:
         """The internal notes (English, for the team; never part of the message)."""
         gmv, cost = self.economics.describe()
-        return [("business", f"business:{self.business_id} {self.business_name}"),
+        follow_up = [("follow-up", f"reminder of offer {self.offer.code}, sent without reply")] \
+            if self.kind == "followup" else []
+        return [*follow_up, ("business", f"business:{self.business_id} {self.business_name}"),
                 ("storefronts", ", ".join(self.sites) or "-"),
                 ("offer", f"{self.offer.code}: {self.offer.free_months} months free, then "
                           f"{self.offer.commission_pct:g}% commission; expires {self.offer.expires_on.isoformat()}"),
@@ -176,10 +180,12 @@ def draft_context(*, business_name: str, storefronts: Sequence[Storefront], rank
     }
 
 
-def render_message(env: SandboxedEnvironment, language: str, context: dict[str, Any]) -> tuple[str, str]:
+def render_message(env: SandboxedEnvironment, language: str, context: dict[str, Any],
+                   kind: str = "offer") -> tuple[str, str]:
     """(subject, body) of a draft; the subject is one line, whatever the template or the data hold."""
-    subject = " ".join(strip_control(_render(env, f"subject_{language}.txt.j2", context)).split())
-    body = _render(env, f"offer_{language}.txt.j2", context)
+    subject_template = f"subject_{language}.txt.j2" if kind == "offer" else f"{kind}_subject_{language}.txt.j2"
+    subject = " ".join(strip_control(_render(env, subject_template, context)).split())
+    body = _render(env, f"{kind}_{language}.txt.j2", context)
     return subject, body.rstrip() + "\n"
 
 
@@ -200,7 +206,7 @@ def compliance_gaps(body: str, context: dict[str, Any]) -> list[str]:
 def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, business_id: int, business_name: str,
                   business_country: str | None, storefronts: Sequence[Storefront], ranks: Sequence[tuple[int, str]],
                   offer: Offer, economics: Economics, language: str = "auto", suppressed: str | None = None,
-                  status: str = "drafted") -> Draft:
+                  status: str = "drafted", kind: str = "offer") -> Draft:
     """Render one business's draft and check it; a template that drops a compliance item is a ConfigError."""
     lang = choose_language(storefronts, business_country, language)
     eu = needs_eu_notice(storefronts, business_country)
@@ -208,12 +214,12 @@ def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, busi
     context = draft_context(business_name=business_name, storefronts=storefronts, ranks=ranks, offer=offer,
                             settings=settings, language=lang, eu_notice=eu, sole_trader=any(
                                 r.startswith(("sole trader? person", "sole trader: legal form")) for r in review))
-    subject, body = render_message(env, lang, context)
+    subject, body = render_message(env, lang, context, kind)
     gaps = compliance_gaps(body, context)
     if gaps:
-        raise ConfigError(f"outreach template offer_{lang}.txt.j2 leaves out: {', '.join(gaps)}")
+        raise ConfigError(f"outreach template {kind}_{lang}.txt.j2 leaves out: {', '.join(gaps)}")
     return Draft(business_id=business_id, business_name=context["business_name"], language=lang, offer=offer,
                  subject=subject, body=body, storefront_url=context["storefront_url"],
                  sites=tuple(dict.fromkeys(s.label for s in storefronts)), eu_notice=eu, review=tuple(review),
-                 suppressed=suppressed, economics=economics, status=status)
+                 suppressed=suppressed, economics=economics, status=status, kind=kind)
 

@@ -41,8 +41,9 @@ def draft_markdown(draft: Draft, settings: OutreachSettings) -> str:
                f"Subject: {draft.subject}\n\n{draft.body}")
     notes = "".join(f"{key}: {value}\n" for key, value in draft.notes())
     fence = _fence(message + notes)
-    title = f"# Offer {draft.offer.code} ({draft.language})" + (" - SUPPRESSED, DO NOT SEND" if draft.suppressed
-                                                                  else "")
+    what = "Follow-up to offer" if draft.kind == "followup" else "Offer"
+    title = f"# {what} {draft.offer.code} ({draft.language})" + (" - SUPPRESSED, DO NOT SEND" if draft.suppressed
+                                                                   else "")
     return (f"{title}\n\n## Message\n\n{fence}text\n{message}{fence}\n\n"
             f"## Internal notes (for the team, not part of the message)\n\n{fence}text\n{notes}{fence}\n")
 
@@ -54,7 +55,8 @@ def draft_email(draft: Draft, settings: OutreachSettings, now: datetime) -> byte
     msg["To"] = "undisclosed-recipients:;"
     msg["Subject"] = draft.subject
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = f"<{draft.offer.code}.{now:%Y%m%d%H%M%S}@{settings.sender_email.rpartition('@')[2]}>"
+    which = f"{draft.offer.code}.followup" if draft.kind == "followup" else draft.offer.code
+    msg["Message-ID"] = f"<{which}.{now:%Y%m%d%H%M%S}@{settings.sender_email.rpartition('@')[2]}>"
     msg["List-Unsubscribe"] = f"<{opt_out_mailto(settings, draft.offer.code)}>"
     msg["X-Scout-Offer-Code"] = draft.offer.code
     for key, value in draft.notes():

@@ -2,27 +2,32 @@
 
 Re-drafting a business whose offer is still `drafted` keeps its offer code and expiry (renewed once past) and
 rewrites its draft with today's figures, language and terms; an offer already sent, replied to or closed is left
-alone. Nothing is ever sent: an .eml is addressed to `undisclosed-recipients:;`, since marketplaces do not publish
-sellers' e-mail addresses, and its internal notes travel in X-Scout-* headers (not shown in the body; strip them if
-a tool sends the file as it is). A .md draft has the message and the internal notes in two separate blocks.
+alone. Every draft, and every follow-up (scout.outreach.followup), goes through `draft_business`, which applies the
+suppression rule at drafting time. Nothing is ever sent: an .eml is addressed to `undisclosed-recipients:;`, since
+marketplaces do not publish sellers' e-mail addresses, and its internal notes travel in X-Scout-* headers (not shown
+in the body; strip them if a tool sends the file as it is). A .md draft has the message and the internal notes in
+two separate blocks.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from db.models import Business, Outreach, RankingEntry, Seller, SellerScore
+from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
+from scout.identity.keys import business_key
 from scout.identity.names import fold_text
+from scout.identity.suppressed import SuppressionList, business_facts
 from scout.outreach.drafts import (
     Draft,
     Economics,
@@ -31,13 +36,19 @@ from scout.outreach.drafts import (
     template_environment,
 )
 from scout.outreach.formats import FORMATS, draft_email, draft_markdown, write_drafts_csv
+from scout.outreach.history import SYSTEM, offer_state, record_event
 from scout.outreach.locale import LANGUAGES
 from scout.outreach.recipient import Storefront
+from scout.outreach.statuses import NO_OFFER
 from scout.scoring.categories import classify, split_keys
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
 
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
 CSV_NAME = "drafts.csv"
+FOLLOW_UPS_CSV = "follow-ups.csv"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -97,15 +108,15 @@ def load_ranks(session: Session, business_id: int) -> list[tuple[int, str]]:
 
 def claim_offer(session: Session, business_id: int, *, new_code: Callable[[], str], now: datetime,
                 settings: OutreachSettings) -> Outreach:
-    """The business's offer record, created when it has none; safe when two people draft at once."""
+    """The business's offer record, created (status new, no draft yet) when it has none; safe when two people
+    draft or assign at once."""
     for _ in range(5):
         record = session.execute(select(Outreach).where(col(Outreach.business_id) == business_id)
                                  ).scalar_one_or_none()
         if record is not None:
             return record
-        record = Outreach(business_id=business_id, status="drafted", offer_code=new_code(),
-                          free_months=settings.free_months, commission_pct=settings.commission_pct,
-                          expires_on=now.date() + timedelta(days=settings.offer_valid_days), created_at=now,
+        record = Outreach(business_id=business_id, status=NO_OFFER, offer_code=new_code(),
+                          free_months=settings.free_months, commission_pct=settings.commission_pct, created_at=now,
                           updated_at=now)
         try:
             with session.begin_nested():
@@ -117,16 +128,44 @@ def claim_offer(session: Session, business_id: int, *, new_code: Callable[[], st
     raise DatabaseError(f"could not create an offer for business:{business_id} (offer codes keep clashing)")
 
 
-def _slug(name: str) -> str:
+def load_economics(session: Session, business_id: int, settings: OutreachSettings) -> Economics:
+    """What the offer to a business costs us, from its stored lead score (unknown before `scout score`)."""
+    row = session.execute(select(col(LeadScore.gmv_month_low), col(LeadScore.gmv_month_high),
+                                 col(LeadScore.currency), col(LeadScore.gmv_basis), col(LeadScore.rate_date),
+                                 col(LeadScore.storefront_gmv)).where(col(LeadScore.business_id) == business_id)
+                          ).first()
+    low, high, currency, basis, rate_date, storefronts = row if row is not None else (None,) * 6
+    return Economics(low, high, currency, settings.free_months, settings.commission_pct, basis=basis,
+                     rate_date=rate_date, storefronts=storefronts)
+
+
+def draft_business(session: Session, env: SandboxedEnvironment, settings: OutreachSettings, *, business: Business,
+                   record: Outreach, suppressions: SuppressionList, economics: Economics, language: str = "auto",
+                   include_suppressed: bool = False, kind: str = "offer") -> Draft | str:
+    """The one drafting step offers and follow-ups share: the draft, or why the business may not get one now.
+
+    Suppression is checked here, at drafting time, with the one rule (scout.identity.suppressed); any other check
+    on whether a business may be written to belongs here too, so that it holds for follow-ups as well.
+    """
+    assert business.id is not None and record.expires_on is not None
+    key = business_key(business.id, 0)
+    why = suppressions.verdicts(business_facts(session, [key])).get(key) if len(suppressions) else None
+    if why and not include_suppressed:
+        return f"suppressed: {why}"
+    offer = Offer(record.offer_code, record.expires_on, settings.free_months, settings.commission_pct)
+    return compose_draft(env, settings, business_id=business.id, business_name=business.name,
+                         business_country=business.country, storefronts=load_storefronts(session, business.id),
+                         ranks=load_ranks(session, business.id), offer=offer, economics=economics, language=language,
+                         suppressed=why, status=record.status if record.status != NO_OFFER else "drafted", kind=kind)
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a business name."""
     return re.sub(r"[^a-z0-9]+", "-", fold_text(name).lower()).strip("-")[:40].strip("-") or "business"
 
 
-def _draft_path(out_dir: Path, draft: Draft, fmt: str) -> Path:
-    """Where a draft goes: its own file, or the run's drafts.csv."""
-    return out_dir / (CSV_NAME if fmt == "csv" else f"{draft.business_id}-{_slug(draft.business_name)}.{fmt}")
-
-
-def _prepare_out_dir(out_dir: Path) -> None:
+def prepare_out_dir(out_dir: Path) -> None:
+    """Create the drafts folder (InputError when it is a file or cannot be made)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} is a file, not a folder for drafts")
     try:
@@ -135,27 +174,67 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise InputError(f"cannot create {out_dir}: {err.strerror or err}") from None
 
 
-def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
-                 language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
-                 include_low_data: bool = False, new_code: Callable[[], str] = new_offer_code) -> DraftReport:
-    """Draft offers for the top leads (as `scout leads --top N`; businesses with too little data only when
-    `include_low_data`) and write them to `out_dir`."""
+def check_draft_options(language: str, fmt: str, settings: OutreachSettings) -> None:
+    """Raise InputError or ConfigError for options or settings no draft can be written with."""
     if language != "auto" and language not in LANGUAGES:
         raise InputError(f"unknown language {language!r} (known: auto, {', '.join(LANGUAGES)})")
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     settings.check()
+
+
+def draft_path(out_dir: Path, draft: Draft, fmt: str) -> Path:
+    """Where a draft goes: its own file, or the run's CSV (follow-ups named as such)."""
+    follow_up = draft.kind == "followup"
+    if fmt == "csv":
+        return out_dir / (FOLLOW_UPS_CSV if follow_up else CSV_NAME)
+    return out_dir / f"{draft.business_id}-{slug(draft.business_name)}{'-follow-up' if follow_up else ''}.{fmt}"
+
+
+def write_drafts(drafts: Sequence[Draft], out_dir: Path, fmt: str, settings: OutreachSettings, now: datetime,
+                 *, csv_name: str = CSV_NAME) -> None:
+    """Write a run's drafts; a folder that cannot be written leaves none of them behind (InputError)."""
+    prepare_out_dir(out_dir)
+    written: list[Path] = []
+    try:
+        for draft in drafts if fmt != "csv" else ():
+            path = draft_path(out_dir, draft, fmt)
+            write_draft(draft, path, fmt, settings, now)
+            written.append(path)
+        if fmt == "csv":
+            write_drafts_csv(drafts, out_dir / csv_name)
+    except OSError as err:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise InputError(f"cannot write drafts in {out_dir}: {err.strerror or err}") from None
+
+
+def write_draft(draft: Draft, path: Path, fmt: str, settings: OutreachSettings, now: datetime) -> None:
+    """One draft as a .md or .eml file (a CSV holds all of a run's drafts: write_drafts_csv)."""
+    if fmt == "md":
+        path.write_text(draft_markdown(draft, settings), encoding="utf-8")
+    elif fmt == "eml":
+        path.write_bytes(draft_email(draft, settings, now))
+
+
+def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
+                 language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
+                 include_low_data: bool = False, new_code: Callable[[], str] = new_offer_code,
+                 by: str = SYSTEM) -> DraftReport:
+    """Draft offers for the top leads (as `scout leads --top N`; businesses with too little data only when
+    `include_low_data`) and write them to `out_dir`; a folder that cannot be written records no offer."""
+    check_draft_options(language, fmt, settings)
     env = template_environment(settings.templates_dir)
     leads = select_leads(session, top=top, include_suppressed=include_suppressed, include_low_data=include_low_data)
+    suppressions = SuppressionList.load(session)
     report = DraftReport()
     pending: list[tuple[Draft, Outreach, bool]] = []
     for lead in leads:
         if lead.business_id is None:
             report.skipped.append((lead.name, "not matched to a business yet: run `scout match`, then `scout score`"))
             continue
-        why = lead.suppressed
-        if why and not include_suppressed:
-            report.skipped.append((lead.name, f"suppressed: {why}"))
+        if lead.suppressed and not include_suppressed:
+            report.skipped.append((lead.name, f"suppressed: {lead.suppressed}"))
             continue
         business = session.get(Business, lead.business_id)
         if business is None:
@@ -164,43 +243,36 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
         existed = session.execute(select(col(Outreach.id)).where(col(Outreach.business_id) == lead.business_id)
                                   ).first() is not None
         record = claim_offer(session, lead.business_id, new_code=new_code, now=now, settings=settings)
-        if record.status != "drafted":
+        if record.status not in (NO_OFFER, "drafted"):
             report.skipped.append((lead.name, f"offer {record.offer_code} is {record.status}: left alone"))
             continue
-        if record.expires_on is None or record.expires_on < now.date():
+        if record.status == NO_OFFER or record.expires_on is None or record.expires_on < now.date():
             record.expires_on = now.date() + timedelta(days=settings.offer_valid_days)
-        offer = Offer(record.offer_code, record.expires_on, settings.free_months, settings.commission_pct)
         economics = Economics(lead.gmv_month_low, lead.gmv_month_high, lead.currency, settings.free_months,
                               settings.commission_pct, basis=lead.gmv_basis, rate_date=lead.rate_date,
                               storefronts=lead.storefront_gmv)
-        draft = compose_draft(env, settings, business_id=lead.business_id, business_name=business.name,
-                              business_country=business.country, storefronts=load_storefronts(session, business.id
-                                                                                             or 0),
-                              ranks=load_ranks(session, lead.business_id), offer=offer, economics=economics,
-                              language=language, suppressed=why)
+        draft = draft_business(session, env, settings, business=business, record=record, suppressions=suppressions,
+                               economics=economics, language=language, include_suppressed=include_suppressed)
+        if isinstance(draft, str):
+            report.skipped.append((lead.name, draft))
+            if not existed:
+                session.delete(record)
+            continue
         pending.append((draft, record, existed))
-    _prepare_out_dir(out_dir)
-    written: list[Path] = []
-    try:
-        for draft, _, _ in pending:
-            path = _draft_path(out_dir, draft, fmt)
-            if fmt == "md":
-                path.write_text(draft_markdown(draft, settings), encoding="utf-8")
-            elif fmt == "eml":
-                path.write_bytes(draft_email(draft, settings, now))
-            written.append(path)
-        if fmt == "csv":
-            write_drafts_csv([d for d, _, _ in pending], out_dir / CSV_NAME)
-    except OSError as err:  # a folder that cannot be written: no half-written run, no offer recorded (rollback)
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise InputError(f"cannot write drafts in {out_dir}: {err.strerror or err}") from None
+    write_drafts([d for d, _, _ in pending], out_dir, fmt, settings, now)
     for draft, record, existed in pending:
-        path = _draft_path(out_dir, draft, fmt)
+        path = draft_path(out_dir, draft, fmt)
+        state = offer_state(record)
         record.language, record.free_months, record.commission_pct = (draft.language, draft.offer.free_months,
                                                                       draft.offer.commission_pct)
         record.draft_path, record.updated_at = str(path.resolve()), now
+        refreshed = record.status == "drafted"
+        if not refreshed:  # the offer's first draft: new (or assigned) -> drafted
+            record.status = "drafted"
+            record_event(session, record.business_id, action="draft", by=by, at=now, before=state if existed else
+                         None, after=offer_state(record), offer_code=record.offer_code, source="draft",
+                         draft_path=record.draft_path)
         session.add(record)
-        report.drafted.append(DraftOutcome(draft, path, existed))
+        report.drafted.append(DraftOutcome(draft, path, refreshed))
     session.flush()
     return report

@@ -40,6 +40,7 @@ OWNED: tuple[Owned, ...] = (
     Owned("seller_score", "business_key", "business_key"),
     Owned("lead_score", "business_key", "business_key"),
     Owned("lead_score", "main_seller_pk", "seller_pk"),
+    Owned("offer_event", "business_id", "business_id"),
     Owned("outreach", "business_id", "business_id"),
     Owned("seller", "id", "seller_pk"),
     Owned("business", "id", "business_id"),
@@ -51,7 +52,8 @@ ERASED_WITH_ROW: dict[str, tuple[str, ...]] = {
                    "storefront_gmv"),
     "seller_score": ("business_key", "normalized_name", "normalized_legal_name", "reason", "categories",
                      "raw_categories"),
-    "outreach": ("offer_code", "draft_path"),
+    "outreach": ("offer_code", "draft_path", "owner", "note"),
+    "offer_event": ("offer_code", "by", "from_owner", "to_owner", "note", "source", "draft_path", "state_before"),
 }
 FREE_TEXT: dict[str, tuple[str, ...]] = {
     "ranking_entry": ("title",),
@@ -67,6 +69,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     # forget keeps one name-only do-not-contact entry and removes the person's other entries (scout.privacy.forget)
     "suppression": ("name", "normalized_name", "domain", "marketplace", "seller_id", "kind", "source"),
     "outreach": ("status", "language"),
+    "offer_event": ("action", "from_status", "to_status", "suppression_ids"),
     "page": ("fingerprint", "marketplace", "kind", "content_hash", "content_type", "parse_status",
              "parser_version"),
     "seller": ("marketplace",),

@@ -50,6 +50,7 @@ COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
     ("growth % per 30 days", lambda d: rounded(d.growth_pct_30d, 2)),
     ("country", lambda d: d.country),
     ("pipeline status", lambda d: d.status),
+    ("owner", lambda d: d.owner),
     ("last seen", lambda d: d.last_seen.strftime("%Y-%m-%d %H:%M UTC")),
     ("note", _note),
 )

@@ -64,6 +64,7 @@ class Lead:
     insufficient: bool = False
     reason: str | None = None
     suppressed: str | None = None  # why the suppression list catches it (listed only when asked)
+    owner: str | None = None  # the team member working it (scout outreach assign)
 
 
 def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None,
@@ -126,6 +127,7 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
     ids = [r.business_id for r in rows if r.business_id is not None]
     status = dict(session.execute(select(outreach.c.business_id, outreach.c.status)
                                   .where(outreach.c.business_id.in_(ids))).all()) if ids else {}
+    owners = lead_owners(session, ids)
     return [Lead(
         rank=i, business_key=r.business_key, business_id=r.business_id, name=r.name,
         marketplaces=tuple(r.marketplaces.split(",")), storefronts=r.storefronts, main_url=r.main_url, score=r.score,
@@ -136,5 +138,14 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         storefront_gmv=r.storefront_gmv, marketplace_rank=r.marketplace_rank, growth_pct_30d=r.growth_pct_30d,
         country=r.country,
         categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
-        insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key))
+        insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key),
+        owner=owners.get(r.business_id))
         for i, r in enumerate(rows, start=1)]
+
+
+def lead_owners(session: Connection | Session, business_ids: list[int]) -> dict[int, str]:
+    """Business id -> the owner of its offer, for those of these businesses someone owns."""
+    if not business_ids:
+        return {}
+    return dict(session.execute(select(outreach.c.business_id, outreach.c.owner).where(
+        outreach.c.business_id.in_(business_ids), outreach.c.owner.is_not(None))).all())

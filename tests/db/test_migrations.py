@@ -19,7 +19,7 @@ from scout.errors import DatabaseError
 from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "frontier", "seller_score", "lead_score", "do_not_collect", "score_run",
+          "outreach", "offer_event", "frontier", "seller_score", "lead_score", "do_not_collect", "score_run",
           "alembic_version"}
 
 
@@ -99,3 +99,26 @@ def test_a_sqlite_copy_includes_what_is_still_in_the_write_ahead_log(tmp_path: P
     writer.close()
     with sqlite3.connect(tmp_path / "copy.db") as copy:
         assert copy.execute("SELECT count(*) FROM t").fetchone() == (100,)
+
+
+def test_0007_starts_the_follow_up_clock_of_offers_already_sent(empty: Engine) -> None:
+    from alembic import command
+
+    from db.migrate import _config
+
+    with empty.begin() as conn:
+        config = _config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+    with empty.begin() as conn:
+        conn.execute(text("INSERT INTO business (id, name, normalized_name, created_at) VALUES "
+                          "(1, 'A', 'a', '2026-01-01'), (2, 'B', 'b', '2026-01-01')"))
+        conn.execute(text("INSERT INTO outreach (business_id, status, offer_code, language, free_months, "
+                          "commission_pct, created_at, updated_at) VALUES "
+                          "(1, 'sent', 'SC-1', 'en', 3, 5.0, '2026-01-01', '2026-01-02 10:00:00'), "
+                          "(2, 'drafted', 'SC-2', 'en', 3, 5.0, '2026-01-01', '2026-01-03 10:00:00')"))
+    upgrade(empty)
+    with empty.connect() as conn:
+        rows = conn.execute(text("SELECT offer_code, sent_at IS NOT NULL, follow_ups, owner FROM outreach "
+                                 "ORDER BY offer_code")).all()
+    assert [tuple(row) for row in rows] == [("SC-1", True, 0, None), ("SC-2", False, 0, None)]

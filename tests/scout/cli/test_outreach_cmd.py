@@ -1,4 +1,4 @@
-"""`scout outreach draft|mark` and `scout pipeline` as a user runs them, including bad input."""
+"""`scout outreach draft|follow-up|mark` and `scout pipeline` as a user runs them, including bad input."""
 
 from __future__ import annotations
 
@@ -52,8 +52,9 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     assert "drafted" in out and "opted-out" in out and "Maker Studio LLC" in out
     assert "\x1b" not in out and "{{ 7*7 }}" in out and "[bold]" in out
     lines = out.splitlines()
-    counts = lines[lines.index(next(line for line in lines if "drafted" in line and "sent" in line)) + 2].split()
-    assert counts == ["5", "1", "0", "0", "0", "1"]
+    header = next(line for line in lines if "drafted" in line and "sent" in line)
+    assert header.split() == ["new", "drafted", "sent", "replied", "onboarded", "declined", "opted-out", "expired"]
+    assert lines[lines.index(header) + 2].split() == ["0", "5", "1", "0", "0", "0", "1", "0"]
 
 
 @pytest.mark.parametrize(("args", "needles"), [
@@ -64,6 +65,10 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     (["outreach", "draft", "--out", "x", "--lang", "xx"], ["unknown language 'xx'"]),
     (["outreach", "draft", "--out", "x", "--format", "pdf"], ["unknown format 'pdf'"]),
     (["outreach", "draft", "--out", "x", "--top", "0"], ["top must be at least 1"]),
+    (["outreach", "mark", "Maker Studio LLC", "sent", "--next", "soon"], ["next step 'soon' is not a date"]),
+    (["outreach", "follow-up", "--after", "a week"], ["'a week' is not a wait"]),
+    (["outreach", "follow-up", "--format", "pdf"], ["unknown format 'pdf'"]),
+    (["pipeline", "--status", "won"], ["unknown status 'won'", "expired"]),
 ])
 def test_bad_input_is_one_error_line(db: CliDatabase, args: list[str], needles: list[str]) -> None:
     assert_one_error_line(run_scout("--db", db.url, *args, cwd=db.folder), *needles)
@@ -84,3 +89,27 @@ def test_a_non_compliant_team_template_is_one_error_line(db: CliDatabase) -> Non
     assert_one_error_line(result, "offer_en.txt.j2 leaves out: sender name")
 
 
+def test_mark_with_a_note_and_next_step_then_the_pipeline_lists_what_is_due(db: CliDatabase) -> None:
+    _ok(db, "outreach", "draft", "--out", "drafts")
+    out = _ok(db, "outreach", "mark", "etsy:4242", "sent", "--note", "sent from the shared inbox", "--next", "today",
+              "--by", "ana")
+    assert "drafted -> sent" in out and "note: sent from the shared inbox" in out and "next step: 20" in out
+    again = _ok(db, "outreach", "mark", "etsy:4242", "sent", "--note", "called, left a voicemail")
+    assert "is already sent" in again and "note: called, left a voicemail" in again
+    due = _ok(db, "pipeline", "--due", "--csv", "due.csv")
+    assert "1 offer(s): active, next step due" in due and "Maker Studio LLC" in due and "(due)" in due
+    assert "Alpha Küchen" not in due and "wrote 1 offer(s) to due.csv" in due
+    with (db.folder / "due.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["business"], row["note"], row["due"]) == ("Maker Studio LLC", "called, left a voicemail", "yes")
+    drafted = _ok(db, "pipeline", "--status", "drafted", "--limit", "2")
+    assert "6 offer(s): status drafted (the first 2 shown: --limit 0 shows all)" in drafted
+    assert sum(1 for line in drafted.splitlines() if " SC-" in line) == 2
+
+
+def test_follow_up_drafts_nothing_before_the_wait_and_once_after_it(db: CliDatabase) -> None:
+    _ok(db, "outreach", "draft", "--out", "drafts")
+    _ok(db, "outreach", "mark", "etsy:4242", "sent")
+    assert "no offer is due a follow-up" in _ok(db, "outreach", "follow-up", "--after", "7d")
+    out = _ok(db, "outreach", "follow-up", "--after", "1h", "--out", "f")  # not yet an hour either
+    assert "no offer is due a follow-up" in out and not (db.folder / "f").exists()

@@ -250,3 +250,19 @@ def test_the_dashboards_alarm_is_the_crawls_own_flag(ok: int, blocked: int, drif
 def test_times_are_utc(data: DashboardData) -> None:
     assert data.generated_at == DAY2 and data.generated_at.tzinfo == UTC
     assert all(s.last_at.tzinfo is not None for s in data.health)
+
+
+def test_pipeline_counts_owners_of_open_offers_and_what_is_due(db_url: str) -> None:
+    engine = build_dashboard_db(db_url)
+    with session_scope(engine) as session:
+        offers = {name: offer for offer, name in session.execute(select(Outreach, col(Business.name)).join(
+            Business, col(Business.id) == col(Outreach.business_id))).all()}
+        offers["Prospect 0"].owner, offers["Prospect 0"].next_step_on = "ana", DAY2.date()  # due today
+        offers["Prospect 1"].owner, offers["Prospect 1"].next_step_on = "ana", DAY2.date() + timedelta(days=1)
+        offers["Prospect 3"].owner = "ben"  # replied: open
+        offers["Prospect 4"].owner = "chris"  # onboarded: closed, not counted
+        offers["Alpha Küchen GmbH"].sent_at = DAY2 - timedelta(days=8)  # sent a week ago, no reply
+    funnel = _load(engine).funnel
+    engine.dispose()
+    assert funnel.owners == (("ana", 2), ("ben", 1)) and funnel.unowned == 2  # Prospect 2, Alpha
+    assert (funnel.next_steps_due, funnel.follow_ups_due) == (1, 1)

@@ -296,3 +296,14 @@ def test_movers_show_growth_per_30_days(data: DashboardData) -> None:
     out = _render(frame, 160, 50)
     assert re.search(r"↑ +Rising Star +walmart +\+1,234 \(\+12\.3%\)", out)
     assert re.search(r"↓ +Fading Co +allegro +-50 ", out)
+
+
+def test_the_pipeline_panel_shows_owners_and_what_is_due(data: DashboardData) -> None:
+    funnel = replace(data.funnel, owners=(("ana", 12), ("ben", 8), ("chris", 3), ("dana", 1)), unowned=4,
+                     next_steps_due=3, follow_ups_due=2)
+    for width, height in ((80, 24), (160, 50)):
+        out = _render(replace(data, funnel=funnel), width, height)
+        assert "owners ana 12, ben 8" in out and "due: 3 steps · 2 follow-ups" in out
+        assert len(out.splitlines()) <= height
+    assert "owners ana 12, ben 8, chris 3, +1 · nobody 4" in out  # in full from 120 columns
+    assert "owners" not in _render(data, 80) and "due:" not in _render(data, 80)

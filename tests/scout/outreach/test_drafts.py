@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
-from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore, Suppression
+from db.models import Business, LeadScore, Outreach, RankingEntry, ScoreRun, Seller, SellerScore, Suppression
 from scout.errors import ConfigError, InputError
 from scout.identity.names import normalize_name
 from scout.outreach.drafts import Economics
@@ -27,6 +27,7 @@ from scout.outreach.locale import format_date, format_money, format_number, form
 from scout.outreach.recipient import Storefront, choose_language, looks_like_person, needs_eu_notice
 from scout.outreach.run import DraftReport, draft_offers
 from scout.scoring.categories import classify_all, join_keys
+from scout.scoring.freshness import data_mark
 from scout.scoring.leads import select_leads
 from scout.settings import OutreachSettings
 from tests.helpers import FIXTURES
@@ -97,6 +98,8 @@ def build_outreach_db(db: str) -> Engine:
                                 last_seen=NOW))
         session.add(LeadScore(business_key=f"seller:{lone.id}", main_seller_pk=lone.id, name="Lonely Seller",
                               marketplaces="ebay", score=50, last_seen=NOW))
+        session.flush()  # these hand-made scores are the last `scout score` over this data: nothing rescores them
+        session.add(ScoreRun(computed_at=NOW, storefronts=10, businesses=8, data_mark=data_mark(session)))
     return engine
 
 

@@ -23,6 +23,7 @@ from db.models import (
     DoNotCollect,
     FrontierEntry,
     LeadScore,
+    OfferEvent,
     OfferRecord,
     Outreach,
     Page,
@@ -181,6 +182,25 @@ def test_drafts_are_deleted_and_csv_rows_removed_only_inside_recorded_folders(wo
     assert (tmp_path / "not-scouts" / "notes.md").exists()  # the outreach row named it; Scout never wrote there
     assert str(drafts / "1-alpha-kuchen-gmbh.md") in report.files_deleted
     assert str(tmp_path / "leads.csv") in report.files_rewritten
+
+
+def test_the_offer_history_and_follow_up_drafts_go_too(world: Engine, state: Path, tmp_path: Path) -> None:
+    follow_up = tmp_path / "drafts" / "1-alpha-kuchen-gmbh-follow-up-1.md"
+    follow_up.write_text("Dear Alpha Küchen GmbH, a reminder ...", encoding="utf-8")
+    with session_scope(world) as session:
+        offer = session.execute(select(Outreach)).scalars().first()
+        assert offer is not None
+        mark = OfferEvent(business_id=offer.business_id, by="ana", action="mark", from_status="drafted",
+                          to_status="sent", note="called Alpha Küchen's owner")
+        session.add(mark)
+        session.flush()
+        session.add(OfferEvent(business_id=offer.business_id, by="ana", action="follow-up", from_status="sent",
+                               to_status="sent", draft_path=str(follow_up)))
+        session.add(OfferEvent(business_id=offer.business_id, by="ben", action="undo", undoes=mark.id))
+    report = _forget(world, "Alpha Küchen GmbH", state)
+    with session_scope(world) as session:
+        assert session.execute(select(OfferEvent)).first() is None
+    assert not follow_up.exists() and report.database.rows_deleted.get("offer_event") == 3
 
 
 def test_a_storefront_without_a_business(world: Engine, state: Path) -> None:
