@@ -11,6 +11,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from db.contact_models import CONTACT_FIELDS as CONTACT_FIELDS  # the contact fields pages show, with provenance
+from db.contact_models import SellerContact as SellerContact
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
@@ -86,6 +89,11 @@ class Seller(SQLModel, table=True):
     business_name: str | None = None
     business_address: str | None = None
     vat_number: str | None = None  # as the storefront's page prints its business's VAT id: "DE281934705"
+    phone: str | None = None  # the latest public contact details its pages show (each kept in seller_contact)
+    email: str | None = None
+    website: str | None = None
+    trade_register: str | None = None  # trade register number, e.g. "HRB 12345, Amtsgericht München"
+    business_type: str | None = None  # as the page states it: "Company", "Sole trader", "Einzelunternehmen"
     category: str | None = None  # the marketplace's own category code or path, as the profile shows it
     opened_on: str | None = None  # ISO date the store opened, where the profile shows it
     is_platform: bool = False

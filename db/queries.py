@@ -30,14 +30,21 @@ class _UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
+# a storefront's latest public contact details (scrapers.records.CONTACT_ATTRIBUTES but the customer-service address)
+CONTACT_COLUMNS = ("business_name", "business_type", "business_address", "country", "phone", "email", "website",
+                   "vat_number", "trade_register")
 business = table("business", column("id", Integer), column("name", String), column("website", String),
                  column("email_domain", String))
 crawl = table("crawl", column("id", Integer))
 page = table("page", column("id", Integer), column("marketplace", String), column("crawl_id", Integer))
 ranking_entry = table("ranking_entry", column("id", Integer), column("marketplace", String))
 seller = table("seller", column("id", Integer), column("marketplace", String), column("seller_id", String),
-               column("name", String), column("business_name", String), column("url", String),
-               column("is_platform", Boolean), column("business_id", Integer))
+               column("name", String), column("url", String),
+               column("is_platform", Boolean), column("business_id", Integer), column("last_seen", _UTCDateTime()),
+               *(column(name, String) for name in CONTACT_COLUMNS))
+seller_contact = table("seller_contact", column("id", Integer), column("seller_pk", Integer),
+                       column("field", String), column("value", String), column("label", String),
+                       column("source_url", String), column("observed_at", _UTCDateTime()))
 seller_snapshot = table("sellersnapshot", column("id", Integer), column("seller_pk", Integer))
 offer = table("offer", column("id", Integer))
 score_run = table("score_run", column("id", Integer), column("computed_at", _UTCDateTime()),
@@ -62,8 +69,8 @@ lead_score = table(
     column("revenue_basis", String), column("gmv_month_low", Float), column("gmv_month_high", Float),
     column("gmv_basis", String), column("rate_date", String), column("storefront_gmv", String),
     column("marketplace_rank", Integer), column("growth_pct_30d", Float), column("last_seen", _UTCDateTime()))
-TABLES = (business, crawl, page, ranking_entry, seller, seller_snapshot, offer, score_run, suppression, outreach,
-          seller_score, lead_score)
+TABLES = (business, crawl, page, ranking_entry, seller, seller_contact, seller_snapshot, offer, score_run,
+          suppression, outreach, seller_score, lead_score)
 
 
 @dataclass(frozen=True)

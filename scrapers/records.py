@@ -86,9 +86,28 @@ class SellerProfile(msgspec.Struct, frozen=True, gc=False):
     category: str | None = None  # the category the page shows for the seller, as it names it
     recent_sales_count: int | None = None  # exact sales of the last recent_sales_days days, where shown
     recent_sales_days: int | None = None
+    # public contact details (legal disclosures: EU Digital Services Act trader information, Amazon's "Detailed
+    # Seller Information", eBay's sellerLegalInfo, the US INFORM Consumers Act block), as the page prints them
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    trade_register: str | None = None
+    business_type: str | None = None  # "Company", "Sole trader", "Einzelunternehmen", as the page states it
+    customer_service_address: str | None = None
+    # (attribute name, the label exactly as the page printed it) of every contact attribute it read, including
+    # business_name, business_address, country and vat_number: ("phone", "Telefonnummer") (CONTACT_ATTRIBUTES)
+    contact_labels: tuple[tuple[str, str], ...] = ()
 
 
 Record = Offer | RankingEntry | SellerProfile
+
+# the SellerProfile attributes that are public contact details -> the field name seller_contact stores them under
+# (contact_labels name the attribute: ("business_name", "Geschäftsname"))
+CONTACT_ATTRIBUTES: dict[str, str] = {
+    "business_name": "legal_name", "business_type": "business_type", "business_address": "address",
+    "customer_service_address": "customer_service_address", "country": "country", "phone": "phone",
+    "email": "email", "website": "website", "vat_number": "vat_number", "trade_register": "trade_register"}
+CONTACT_FIELDS: tuple[str, ...] = tuple(CONTACT_ATTRIBUTES.values())
 
 
 @dataclass(frozen=True, slots=True)

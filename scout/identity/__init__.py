@@ -1,6 +1,7 @@
 """Identity: one business across marketplaces. Names and addresses normalised (names), compared within blocks
 (blocks), storefronts linked into businesses (linking); the suppression list (suppression) and the one rule of
-whom it catches (suppressed); which business a command-line argument names (lookup).
+whom it catches (suppressed); a business's public contact details (contacts); which business a command-line
+argument names (lookup).
 """
 
 from scout.lazy import lazy_exports
@@ -16,4 +17,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "add_suppression": "suppression",
     "import_suppressions": "suppression",
     "resolve_business": "lookup",
+    "business_contacts": "contacts",
+    "storefront_contacts": "contacts",
 })

@@ -17,11 +17,11 @@ from sqlalchemy.engine import Connection
 from db.archive import compress, content_hash, decompress
 from scout.identity.keys import business_key
 from scout.privacy.redact import like_terms, mentions, redact_body, redact_text
-from scout.privacy.registry import FREE_TEXT, IDENTIFYING, OWNED
+from scout.privacy.registry import FREE_TEXT, IDENTIFYING, IDENTIFYING_CONTACT_FIELDS, OWNED
 
 IN_CHUNK = 500
 PAGE_BATCH = 200
-REFERENCING_PAGES = ("sellersnapshot", "offer", "ranking_entry")  # tables whose rows keep a page's figures
+REFERENCING_PAGES = ("sellersnapshot", "offer", "ranking_entry", "seller_contact")  # rows keeping a page's figures
 
 
 @dataclass
@@ -65,7 +65,8 @@ def reflect(conn: Connection) -> dict[str, Table]:
 def find_subject(conn: Connection, tables: dict[str, Table], storefronts: Sequence[tuple[str, str]],
                  business_ids: Sequence[int], extra_values: Sequence[str]) -> Subject:
     """The business in this database: its storefronts by (marketplace, seller id), their business, and the
-    identifying values of all their rows (IDENTIFYING in the registry) plus `extra_values`."""
+    identifying values of all their rows (IDENTIFYING in the registry, and every identifying contact value their
+    pages showed) plus `extra_values`."""
     seller, business = tables["seller"], tables.get("business")
     pks: set[int] = set()
     owners = set(business_ids)
@@ -84,6 +85,11 @@ def find_subject(conn: Connection, tables: dict[str, Table], storefronts: Sequen
         columns = [table.c[name] for name in IDENTIFYING.get(table.name, ()) if name in table.c]
         for row in conn.execute(select(*columns).where(table.c.id.in_(sorted(ids)))):
             values |= {str(value) for value in row if value}
+    contacts = tables.get("seller_contact")
+    if contacts is not None and pks:
+        values |= {str(value) for value in conn.execute(select(contacts.c.value).where(
+            contacts.c.seller_pk.in_(sorted(pks)), contacts.c.field.in_(IDENTIFYING_CONTACT_FIELDS))).scalars()
+            if value}
     return Subject(tuple(sorted(pks)), tuple(sorted(owners)), tuple(sorted(values)))
 
 

@@ -29,10 +29,16 @@ class Owned(NamedTuple):
 
 
 IDENTIFYING: dict[str, tuple[str, ...]] = {
-    "seller": ("seller_id", "name", "business_name", "business_address", "vat_number", "url"),
+    "seller": ("seller_id", "name", "business_name", "business_address", "vat_number", "url", "phone", "email",
+               "website", "trade_register"),
     "business": ("name", "website", "email_domain", "vat_number"),
 }
-OWNED: tuple[Owned, ...] = (
+# the seller_contact fields whose values identify a business (not its country or business type): forget redacts
+# every value of these its storefronts ever showed, not only the latest one on the seller row
+IDENTIFYING_CONTACT_FIELDS = ("legal_name", "address", "customer_service_address", "phone", "email", "website",
+                              "vat_number", "trade_register")
+OWNED: tuple[Owned, ...] = (  # in deletion order: a row before the rows it references
+    Owned("seller_contact", "seller_pk", "seller_pk"),
     Owned("sellersnapshot", "seller_pk", "seller_pk"),
     Owned("offer", "seller_pk", "seller_pk"),
     Owned("ranking_entry", "seller_pk", "seller_pk", unlink=True),
@@ -47,7 +53,10 @@ OWNED: tuple[Owned, ...] = (
 )
 ERASED_WITH_ROW: dict[str, tuple[str, ...]] = {
     "business": ("normalized_name", "country", "match_evidence"),
-    "seller": ("site", "country", "category", "opened_on"),
+    "seller": ("site", "country", "category", "opened_on", "business_type"),
+    # every observed contact value of the storefront (older phone numbers, customer-service addresses too):
+    # scout.privacy.erase adds the identifying ones (all but country and business type) to the values it redacts
+    "seller_contact": ("value", "label", "source_url"),
     "lead_score": ("business_key", "name", "normalized_name", "main_url", "country", "categories", "reason",
                    "storefront_gmv"),
     "seller_score": ("business_key", "normalized_name", "normalized_legal_name", "reason", "categories",
@@ -82,6 +91,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
                      "rate_date"),
     "score_run": ("reporting_currency", "data_mark"),
     "sellersnapshot": ("parser_version",),
+    "seller_contact": ("field",),
     "do_not_collect": ("marketplace", "key_hash", "reason"),
 }
 PAGE_BODY = ("page", "body")

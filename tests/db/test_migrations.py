@@ -19,8 +19,8 @@ from scout.errors import DatabaseError
 from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "offer_event", "frontier", "seller_score", "lead_score", "do_not_collect", "score_run",
-          "alembic_version"}
+          "outreach", "offer_event", "seller_contact", "frontier", "seller_score", "lead_score", "do_not_collect",
+          "score_run", "alembic_version"}
 
 
 @pytest.fixture
