@@ -14,6 +14,7 @@ public documentation they follow); hand-made fixtures show them for amazon.com, 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -128,7 +129,7 @@ def read_seller_profile(html: str, locale: Locale, url: str | None = None) -> Se
     )
 
 
-def _with_country(contacts: ContactFields, lines: list[str]) -> dict[str, object]:
+def _with_country(contacts: ContactFields, lines: list[str]) -> dict[str, Any]:
     """The contact fields, with the country the business address ends on (labelled as the address is)."""
     country = address_country(lines)
     if country is not None:
