@@ -34,7 +34,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "handelsregisternummer", "handelsregister", "registernummer", "numéro du registre du commerce",
         "numéro rcs", "rcs", "siret", "siren", "numéro siret", "numero di iscrizione al registro delle imprese",
         "numero rea", "rea", "número de registro mercantil", "registro mercantil", "kvk-nummer", "kvk nummer",
-        "ondernemingsnummer", "numer w rejestrze handlowym", "krs", "numer krs", "regon", "organisationsnummer",
+        "ondernemingsnummer", "numer w rejestrze handlowym", "krs", "numer krs", "organisationsnummer",
         "registreringsnummer"),
     "vat_number": (
         "vat number", "vat", "vat id", "vat registration number", "ustid", "ust-id", "ust-idnr", "ust-idnr.",
@@ -45,7 +45,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "phone": (
         "phone number", "phone", "telephone", "telephone number", "contact phone", "telefonnummer", "telefon",
         "numéro de téléphone", "téléphone", "numero di telefono", "telefono", "número de teléfono", "teléfono",
-        "telefoonnummer", "telefoon", "numer telefonu", "telefon kontaktowy"),
+        "telefoonnummer", "telefoon", "numer telefonu", "telefon kontaktowy", "tel", "tel.", "téléphone du vendeur"),
     "email": (
         "email", "e-mail", "email address", "e-mail address", "e-mail-adresse", "adresse e-mail", "adresse email",
         "courriel", "indirizzo e-mail", "indirizzo email", "correo electrónico", "dirección de correo electrónico",
@@ -161,6 +161,15 @@ class ContactFields:
         if attribute is not None:
             self.add(attribute, value, label)
         return attribute
+
+    def add_line(self, text: str | None) -> bool:
+        """Keep a `Label: value` line ("NIP: 7792450016", "E-mail: info@x.pl") whose label names a contact field;
+        False for any other line (an address line, a label Scout does not read)."""
+        label, sep, value = (text or "").partition(":")
+        if not sep or attribute_of(label) is None:
+            return False
+        self.add_labelled(label, value)
+        return True
 
     def profile_fields(self) -> dict[str, Any]:
         """Keyword arguments for SellerProfile: the values and `contact_labels`."""
