@@ -37,7 +37,7 @@ from scrapers.allegro_site import (
     seller_box_offer,
     seller_url,
 )
-from scrapers.contacts import ContactFields, attribute_of
+from scrapers.contacts import ContactFields, attribute_of, country_code
 from scrapers.errors import ParseError
 from scrapers.numbers import parse_int, parse_percent
 from scrapers.records import Offer, SellerProfile
@@ -50,14 +50,6 @@ _RATING_COUNT = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ocen(?:a|y)?\b
 _TWELVE_MONTHS = re.compile(r"ostatnich\s+12\s+miesi")
 _NIP_LINE = re.compile(r"^NIP\b\s*:?\s*", re.IGNORECASE)
 _REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon|Strona)\b", re.IGNORECASE)
-COUNTRIES: dict[str, str] = {
-    "Polska": "PL",
-    "Czechy": "CZ",
-    "Słowacja": "SK",
-    "Węgry": "HU",
-    "Niemcy": "DE",
-    "Chiny": "CN",
-}
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -304,7 +296,7 @@ def _company(tree: LexborHTMLParser) -> dict[str, Any]:
             fields.add_line(text)
     lines = [t for t in texts if not _REGISTRY_LINE.match(t) and attribute_of(t.partition(":")[0]) is None]
     if lines:
-        country = COUNTRIES.get(lines[-1])
+        country = country_code(lines[-1])
         address = lines[1:-1] if country else lines[1:]
         fields.add("business_name", lines[0])
         fields.add("business_address", ", ".join(address))

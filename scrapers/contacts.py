@@ -38,7 +38,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "registreringsnummer"),
     "vat_number": (
         "vat number", "vat", "vat id", "vat registration number", "ustid", "ust-id", "ust-idnr", "ust-idnr.",
-        "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer", "numéro de tva", "n° de tva", "tva",
+        "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer", "numéro de tva", "n° de tva", "n° tva", "numéro tva", "tva",
         "numéro de tva intracommunautaire", "partita iva", "numero di partita iva", "p. iva", "número de iva",
         "numero de iva", "nif", "nif/cif", "cif", "btw-nummer", "btw nummer", "btw", "numer vat", "nip",
         "momsregistreringsnummer", "momsnummer", "vat-nummer"),
@@ -59,6 +59,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "indirizzo commerciale", "indirizzo", "sede legale", "dirección comercial", "dirección de la empresa",
         "dirección", "domicilio social", "bedrijfsadres", "adres", "adres firmy", "siedziba", "företagsadress",
         "adress"),
+    "country": ("country", "pays", "land", "paese", "país", "kraj", "country/region"),
     "customer_service_address": (
         "customer services address", "customer service address", "kundendienstadresse", "kundenservice-adresse",
         "adresse du service client", "adresse du service clientèle", "indirizzo del servizio clienti",
@@ -81,19 +82,25 @@ _COUNTRY_NAMES = {
     "spain": "ES", "spanien": "ES", "españa": "ES", "espagne": "ES", "hong kong": "HK", "japan": "JP",
     "poland": "PL", "polen": "PL", "polska": "PL", "pologne": "PL", "netherlands": "NL", "niederlande": "NL",
     "nederland": "NL", "pays-bas": "NL", "belgium": "BE", "belgien": "BE", "belgië": "BE", "belgique": "BE",
-    "sweden": "SE", "schweden": "SE", "sverige": "SE", "suède": "SE",
+    "sweden": "SE", "schweden": "SE", "sverige": "SE", "suède": "SE", "luxembourg": "LU", "portugal": "PT",
+    "suisse": "CH", "schweiz": "CH", "switzerland": "CH", "irlande": "IE", "ireland": "IE", "argentina": "AR",
+    "argentine": "AR", "argentyna": "AR", "chiny": "CN", "czechy": "CZ", "słowacja": "SK", "węgry": "HU",
+    "stany zjednoczone": "US", "wielka brytania": "GB", "włochy": "IT", "hiszpania": "ES",
 }
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
+def country_code(text: str | None) -> str | None:
+    """The ISO code of a country as printed: "DE", "Deutschland", "Polska"; None for an unknown name."""
+    name = (clean_text(text) or "").rstrip(".")
+    if _ISO2.match(name):
+        return name
+    return _COUNTRY_NAMES.get(name.lower())
+
+
 def address_country(lines: list[str]) -> str | None:
     """The ISO code of an address's last line ("DE", "CN"), also when written as a country name ("Polska")."""
-    if not lines:
-        return None
-    last = lines[-1].strip().rstrip(".")
-    if _ISO2.match(last):
-        return last
-    return _COUNTRY_NAMES.get(last.lower())
+    return country_code(lines[-1]) if lines else None
 
 
 def label_key(label: str | None) -> str:
@@ -131,7 +138,7 @@ def clean_phone(text: str | None) -> str | None:
     return value if value and _PHONE.match(value) else None
 
 
-_CLEAN = {"email": clean_email, "website": clean_website, "phone": clean_phone,
+_CLEAN = {"email": clean_email, "website": clean_website, "phone": clean_phone, "country": country_code,
           "vat_number": lambda text: vat_number(text)}
 
 
