@@ -38,7 +38,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "registreringsnummer"),
     "vat_number": (
         "vat number", "vat", "vat id", "vat registration number", "ustid", "ust-id", "ust-idnr", "ust-idnr.",
-        "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer", "numéro de tva", "n° de tva", "n° tva", "numéro tva", "tva",
+        "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer", "numéro de tva", "n° de tva", "n° tva",
+        "numéro tva", "tva",
         "numéro de tva intracommunautaire", "partita iva", "numero di partita iva", "p. iva", "número de iva",
         "numero de iva", "nif", "nif/cif", "cif", "btw-nummer", "btw nummer", "btw", "numer vat", "nip",
         "momsregistreringsnummer", "momsnummer", "vat-nummer"),
