@@ -171,8 +171,9 @@ def _cdiscount_follow(request: Request, parsed: ParsedPage) -> list[Request]:
 
 
 def _ebay_follow(request: Request, parsed: ParsedPage) -> list[Request]:
-    """Each seller's profile page and, for a business seller (EU and UK sites say which), one listing's getItem
-    response: the only place eBay's API gives its legal contact information (sellerLegalInfo)."""
+    """Each seller's profile page and, for a business seller (EU and UK sites say which), one of its listings'
+    getItem response per search page: the only place eBay's API gives its legal contact information
+    (sellerLegalInfo). The frontier knows URLs, not sellers: a seller on two search pages is asked twice."""
     found = follow_sellers(request, parsed)
     if parsed.kind != "search":
         return found
