@@ -85,7 +85,7 @@ def parse_item_seller(data: dict[str, Any]) -> SellerProfile:
     UK business seller, `sellerLegalInfo` (name, e-mail, phone, registrationNumber, vatDetails,
     sellerProvidedLegalAddress), the fields the eBay developer documentation lists for SellerLegalInfo.
 
-    No figures are read: the seller's profile page is their source, so one crawl keeps one snapshot per seller.
+    No figures and no display name are read: the seller's profile page is their source.
     The legal contact's first and last name (a person's) are not read; a field's label is its JSON path.
     """
     seller = data.get("seller")
@@ -111,8 +111,8 @@ def parse_item_seller(data: dict[str, Any]) -> SellerProfile:
                      address.get("countryName") or address.get("country")]
             fields.add("business_address", ", ".join(str(p) for p in parts if p), label)
             fields.add("country", address.get("country"), f"{label}.country")
-    username = str(seller["username"])
-    return SellerProfile(seller_id=username, name=username, **fields.profile_fields())
+    # no display name: the profile page has the store's, and whichever page a crawl stores last must not change it
+    return SellerProfile(seller_id=str(seller["username"]), name=None, **fields.profile_fields())
 
 
 def _business_details(rows: list[LexborNode]) -> ContactFields:

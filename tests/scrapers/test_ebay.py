@@ -362,7 +362,7 @@ def test_get_item_reads_the_business_sellers_legal_information() -> None:
     assert ebay.detect(text) == "seller" and ebay.kind_from_url(GET_ITEM_URL) == "seller"
     (profile,) = ebay.parse(text, "seller", GET_ITEM_URL).records
     assert profile == SellerProfile(
-        seller_id="autoteile-mueller", name="autoteile-mueller", business_name="Autoteile Müller GmbH",
+        seller_id="autoteile-mueller", name=None, business_name="Autoteile Müller GmbH",
         business_address="Industriestraße 12, 70565 Stuttgart, Baden-Württemberg, Deutschland", country="DE",
         vat_number="DE123456789", email="info@autoteile-mueller.example", phone="+49 711 5550123",
         trade_register="HRB 723456, Amtsgericht Stuttgart", business_type="Business",
