@@ -224,6 +224,9 @@ class Outreach(SQLModel, table=True):
     sent_at: datetime | None = None  # when it was last marked sent
     follow_ups: int = 0  # follow-up drafts written since it was sent
     followed_up_at: datetime | None = None
+    channel: str | None = None  # email | letter | phone | marketplace: how its draft may reach the business
+    channel_rule: str | None = None  # the rule of the channel gate that chose it (scout.outreach.channels)
+    channel_override: str | None = None  # the team's recorded reason when it overrode the gate (consent received)
 
 
 class OfferEvent(SQLModel, table=True):

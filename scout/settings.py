@@ -22,6 +22,14 @@ from scout.sanitize import strip_control
 DEFAULT_CONFIG_FILE = "scout.toml"
 EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 DEFAULT_CONTACT = "bd-team@scout.invalid"
+# The channel gate's tables (what they mean, and the laws and terms behind them: scout.outreach.channels)
+EMAIL_POLICIES = ("opt-out", "consent", "never")
+SOURCE_POLICIES = ("rules", "never")
+PHONE_POLICIES = ("allowed", "consent", "never")
+DEFAULT_EMAIL_RULES = {"US": "opt-out", "FR": "opt-out", "GB": "opt-out", "ES": "opt-out", "IT": "opt-out",
+                       "DE": "consent", "AT": "consent", "PL": "consent", "*": "consent"}
+DEFAULT_EMAIL_SOURCES = {"ebay": "never"}
+DEFAULT_PHONE_RULES = {"DE": "consent", "AT": "consent", "*": "allowed"}
 
 
 @dataclass
@@ -80,6 +88,16 @@ class OutreachSettings:
     commission_pct: float = field(default=5.0, metadata={"doc": "standard commission after the free months"})
     offer_valid_days: int = field(default=30, metadata={"doc": "days until an offer code expires"})
     templates_dir: str = field(default="", metadata={"doc": "folder of Jinja2 templates overriding the built-in"})
+    email_rules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMAIL_RULES), metadata={
+        "merge": True,
+        "doc": "cold B2B e-mail per country of the business: opt-out (allowed, with an opt-out), consent (only "
+               "with consent on record: --override), never; * for other countries"})
+    email_sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMAIL_SOURCES), metadata={
+        "merge": True,
+        "doc": "e-mail addresses read from a marketplace: never (its terms forbid marketing to them) or rules"})
+    phone_rules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PHONE_RULES), metadata={
+        "merge": True,
+        "doc": "marketing calls per country of the business: allowed, consent or never; * for other countries"})
 
     def check(self) -> None:
         """Raise ConfigError for outreach settings a compliant draft cannot be made with."""
@@ -95,6 +113,20 @@ class OutreachSettings:
             raise ConfigError(f"outreach.commission_pct must be between 0 and 100, got {self.commission_pct:g}")
         if self.offer_valid_days < 1:
             raise ConfigError(f"outreach.offer_valid_days must be at least 1, got {self.offer_valid_days}")
+        for name, allowed in (("email_rules", EMAIL_POLICIES), ("email_sources", SOURCE_POLICIES),
+                              ("phone_rules", PHONE_POLICIES)):
+            for key, value in getattr(self, name).items():
+                if value not in allowed:
+                    raise ConfigError(f"outreach.{name}.{key} must be one of {', '.join(allowed)}, got {value!r}")
+                if name != "email_sources" and key != "*" and not re.fullmatch(r"[A-Z]{2}", key):
+                    raise ConfigError(f"outreach.{name}: {key!r} is not a country code in capitals (DE) or *")
+
+    def require_sender(self) -> None:
+        """Raise ConfigError while the sender is still Scout's placeholder (real drafts need a real sender)."""
+        found = self.placeholders()
+        if found:
+            raise ConfigError(f"drafts need your real sender: set {', '.join(found)} in scout.toml [outreach] "
+                              "(or SCOUT_OUTREACH_<KEY>); only `scout demo` drafts with the placeholders")
 
     def placeholders(self) -> list[str]:
         """The sender settings still at Scout's own placeholders (fine for the demo, never for real drafts)."""
@@ -314,7 +346,10 @@ def _apply(target: Any, values: Mapping[str, Any], where: str) -> None:
                 raise ConfigError(f"{where}: [{key}] must be a table")
             _apply(getattr(target, key), value, f"{where} [{key}]")
         else:
-            setattr(target, key, _coerce(value, hints[key], f"{where}: {key}"))
+            coerced = _coerce(value, hints[key], f"{where}: {key}")
+            if known[key].metadata.get("merge"):  # a rule table: the keys given replace those entries only
+                coerced = {**getattr(target, key), **coerced}
+            setattr(target, key, coerced)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from sqlalchemy import inspect, text
 
 from db.engine import make_engine
 from scout.cli import main
+from tests.scout.cli_runner import SENDER
 from tests.scout.scoring.test_leads import build_leads_db
 
 HOSTILE_TEXT = st.one_of(
@@ -113,6 +114,8 @@ def scored(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SCOUT_DB", db_url)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("SCOUT_CONFIG", raising=False)
+    for key, value in SENDER.items():  # a real sender: drafting is refused with the placeholders
+        monkeypatch.setenv(f"SCOUT_OUTREACH_{key.upper()}", value)
     return db_url
 
 
