@@ -28,8 +28,9 @@ def crawl(
                                                         show_default="all")] = None,
     site: Annotated[str | None, typer.Option("--marketplace-site", "--site",
                                              help="Amazon site: com, co.uk, de, fr, es, it")] = None,
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="a Scout category (electronics, "
-                                                       "tools, …) or the marketplace's own slug; repeatable")] = None,
+    category: Annotated[list[str] | None, typer.Option(
+        "--category", "-c", help="a Scout category (electronics, tools, …) or an Amazon best-seller slug (ce-de); "
+                                 "repeatable")] = None,
     seed: Annotated[list[str] | None, typer.Option("--seed", help="an extra start URL; repeatable")] = None,
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="stop after this many pages")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue the last interrupted crawl")] = False,
@@ -53,12 +54,13 @@ def crawl(
     """
     from db.migrate import open_current
     from scout.crawl.run import read_host_map, resolve_sources
-    from scout.crawl.sources import CrawlScope
+    from scout.crawl.sources import CrawlScope, check_categories
 
     settings = ctx.obj.settings
     if delay is not None:
         settings.crawler.per_host_delay = delay
     names = resolve_sources(list(sources or []))
+    check_categories(tuple(category or ()), site)
     env_map = os.environ.get("SCOUT_HOST_MAP")
     map_file = host_map or (Path(env_map) if env_map else None)
     mapping = read_host_map(map_file) if map_file else None

@@ -241,6 +241,10 @@ class Fetcher:
                 raise FetchError(url, f"off-site redirect to {target} refused", answer.status)
             if target in chain:
                 raise FetchError(url, f"redirect loop: {' -> '.join([*chain, target])}", answer.status)
+            if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
+                raise FetchError(url, f"redirect from https to http refused: {target}", answer.status)
+            if _host(target) != _host(current):  # credentials belong to the host they were issued for
+                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
             chain.append(target)
             current = target
             if answer.status == 303 or (answer.status in (301, 302) and method == "POST"):
@@ -378,6 +382,9 @@ def _describe(err: BaseException) -> str:
     kind = "timed out" if isinstance(err, httpx.TimeoutException | TimeoutError) else "connection error"
     detail = str(err) or type(err).__name__
     return f"{kind} ({type(err).__name__}: {detail})"
+
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie"})
 
 
 @lru_cache(maxsize=1024)  # one fetch asks for its URL's host several times (stats, politeness, redirects)

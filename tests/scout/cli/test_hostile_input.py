@@ -150,11 +150,14 @@ def test_hostile_arguments_never_end_in_an_internal_error(scored: str, tmp_path:
     (["outreach", "draft", "--out", "taken", "--format", "csv"], "cannot write drafts in taken"),
     (["ingest", "page.html", "--as-of", "2099-01-01"], "--as-of '2099-01-01' is in the future"),
     (["reparse", "--marketplace", "foo"], "unknown marketplace 'foo'"),
+    (["crawl", "amazon", "--category", "electronic"], "unknown category 'electronic' (Scout categories: electronics"),
+    (["ingest", "page.html", "big.html", "--max-bytes", "100"], "(--max-bytes to raise it); nothing was stored"),
     (["replica", "truth", "--sellers", "99999999999", "--out", "t.csv"], "--sellers"),
 ])
 def test_what_used_to_end_in_an_internal_error_is_one_line(scored: str, tmp_path: Path, args: list[str],
                                                            needle: str) -> None:
     (tmp_path / "page.html").write_text("<html>Robot Check amazon</html>", encoding="utf-8")
+    (tmp_path / "big.html").write_text("<html>" + "x" * 987 + "</html>", encoding="utf-8")  # 1,000 bytes
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "drafts.csv").mkdir()  # where the drafts would go: not writable
     before = _counts(scored)

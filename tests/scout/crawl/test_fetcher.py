@@ -368,6 +368,27 @@ def test_redirect_to_a_disallowed_path_sends_nothing_there(server: TestServer) -
     assert server.requests("/private/x") == []
 
 
+def test_a_redirect_from_https_to_http_is_refused(server: TestServer) -> None:
+    hosts = {"shop.test": server.base_url}
+    server.add("/a", Reply(301, headers={"Location": "http://shop.test/b"}), host="shop.test")
+    server.add("/b", Reply(200, "downgraded"), host="shop.test")
+    with pytest.raises(FetchError, match="redirect from https to http refused: http://shop.test/b"):
+        run(lambda f: f.fetch("https://shop.test/a"), host_map=hosts)
+    assert server.requests("/b") == []
+
+
+def test_credentials_are_not_sent_to_another_host_after_a_redirect(server: TestServer) -> None:
+    hosts = {"openapi.etsy.com": server.base_url, "www.etsy.com": server.base_url}
+    server.add("/v3/application/shops/1", Reply(302, headers={"Location": "https://www.etsy.com/shop/x"}),
+               host="openapi.etsy.com")
+    server.add("/shop/x", Reply(200, "{}"), host="www.etsy.com")
+    run(lambda f: f.fetch("https://openapi.etsy.com/v3/application/shops/1", api=True, auth=EtsyApiKey("k3y"),
+                          allowed_hosts=frozenset({"www.etsy.com"})), host_map=hosts)
+    (api_call,) = server.requests("/v3/application/shops/1")
+    (redirected,) = server.requests("/shop/x")
+    assert api_call.headers["x-api-key"] == "k3y" and "x-api-key" not in redirected.headers
+
+
 def test_redirect_loop_is_refused(server: TestServer) -> None:
     server.add("/a", Reply(302, headers={"Location": "/b"}))
     server.add("/b", Reply(302, headers={"Location": "/a"}))
