@@ -32,6 +32,8 @@ class Crawl(SQLModel, table=True):
     pages_drifted: int = 0
     pages_disallowed: int = 0
     pages_failed: int = 0
+    pages_gone: int = 0  # 404/410: the page no longer exists
+    pages_left: int = 0  # still pending when the crawl stopped
     sellers_new: int = 0
     sellers_updated: int = 0
 
@@ -42,7 +44,7 @@ class Page(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("url", "content_hash", name="uq_page_url_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    url: str = Field(index=True)
+    url: str  # indexed by uq_page_url_hash
     fingerprint: str = Field(index=True)  # canonical URL fingerprint (see scout.pages.urls)
     marketplace: str | None = Field(default=None, index=True)
     kind: str | None = None
@@ -77,7 +79,7 @@ class Seller(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("marketplace", "seller_id", name="uq_seller_marketplace_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    marketplace: str = Field(index=True)
+    marketplace: str  # indexed by uq_seller_marketplace_id
     seller_id: str
     name: str | None = None
     site: str | None = None  # e.g. amazon.de
@@ -133,7 +135,7 @@ class RankingEntry(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("page_id", "rank", "observed_at", name="uq_ranking_observation"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    page_id: int = Field(foreign_key="page.id", index=True)
+    page_id: int = Field(foreign_key="page.id")  # indexed by uq_ranking_observation
     crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
     marketplace: str = Field(index=True)
     site: str | None = None
@@ -158,8 +160,8 @@ class OfferRecord(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    page_id: int = Field(foreign_key="page.id", index=True)
-    crawl_id: int | None = Field(default=None, foreign_key="crawl.id")
+    page_id: int = Field(foreign_key="page.id")  # indexed by uq_offer_observation
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
     seller_pk: int = Field(foreign_key="seller.id", index=True)
     product_id: str = Field(default="", index=True)
     title: str | None = None
@@ -213,27 +215,66 @@ class Outreach(SQLModel, table=True):
 
 
 class FrontierEntry(SQLModel, table=True):
-    """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash."""
+    """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash.
+
+    On PostgreSQL several workers share it: a worker claims an entry (`claims` + 1, its `worker_id`, a lease until
+    `lease_until`) and completes it only while `claims` is still the number it claimed it with (a fencing token:
+    a worker whose lease ran out and whose entry was claimed again stores nothing).
+    """
 
     __tablename__ = "frontier"
     __table_args__ = (
         UniqueConstraint("crawl_id", "fingerprint", name="uq_frontier_crawl_fp"),
-        # the crawler's claim query: a source's pending pages, shallowest first, without sorting the frontier
+        # the single crawler's claim query: a source's pending pages, shallowest first, without sorting
         Index("ix_frontier_claim", "crawl_id", "marketplace", "status", "depth", "id"),
+        # the workers' claim query: a host's pending pages, shallowest first
+        Index("ix_frontier_host_claim", "crawl_id", "host", "status", "depth", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    crawl_id: int = Field(foreign_key="crawl.id")  # indexed by uq_frontier_crawl_fp
     url: str
     fingerprint: str
     marketplace: str
     kind: str
     depth: int = 0
-    status: str = Field(default="pending", index=True)  # pending | done | failed | disallowed | blocked
-    attempts: int = 0
-    page_id: int | None = Field(default=None, foreign_key="page.id")
+    status: str = Field(default="pending")  # pending | done | failed | disallowed | blocked | drifted | gone
+    attempts: int = 0  # HTTP requests the last fetch took
+    page_id: int | None = Field(default=None, foreign_key="page.id", index=True)
     error: str | None = None
     context: str = Field(default="{}")  # JSON: site, category, api flag …
+    host: str | None = None  # the URL's host[:port], the politeness key
+    claims: int = 0  # times claimed: the fencing token of the latest claim, and the page's tries
+    worker_id: str | None = None  # the worker holding (or last holding) the entry
+    lease_until: float | None = None  # database clock, epoch seconds: the claim lapses after this
+    not_before: float | None = None  # database clock, epoch seconds: a failed page is tried again after this
+
+
+class CrawlHost(SQLModel, table=True):
+    """One host of a crawl on PostgreSQL: when its next request may start, for every worker together."""
+
+    __tablename__ = "crawl_host"
+
+    crawl_id: int = Field(foreign_key="crawl.id", primary_key=True)
+    host: str = Field(primary_key=True)
+    next_at: float = 0.0  # database clock, epoch seconds: the next request's earliest start
+    delay: float = 0.0  # seconds between request starts, from the settings (web page or official API)
+    robots_delay: float = 0.0  # robots.txt's Crawl-delay or Request-rate
+    penalty: float = 0.0  # the slow-down after 429/503: doubled by each, halved by each other answer
+
+
+class CrawlWorker(SQLModel, table=True):
+    """A process working on a crawl; its heartbeat keeps its claims' leases alive."""
+
+    __tablename__ = "crawl_worker"
+
+    id: str = Field(primary_key=True)  # hostname:pid:random
+    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    hostname: str
+    pid: int
+    started_at: float  # database clock, epoch seconds
+    heartbeat_at: float
+    status: str = "running"  # running | finished | gone
 
 
 class SellerScore(SQLModel, table=True):

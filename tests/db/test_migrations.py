@@ -19,7 +19,8 @@ from scout.errors import DatabaseError
 from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
-          "outreach", "frontier", "seller_score", "lead_score", "do_not_collect", "score_run",
+          "outreach", "frontier", "seller_score", "lead_score", "do_not_collect", "score_run", "crawl_host",
+          "crawl_worker",
           "alembic_version"}
 
 
