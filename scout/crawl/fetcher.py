@@ -147,6 +147,11 @@ class Fetcher:
         self._timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout, pool=None)
         self._host_map = {host.lower(): base.rstrip("/") for host, base in config.host_map.items()}
 
+    @property
+    def politeness(self) -> Politeness:
+        """The pacing of this fetcher's requests (shared with other workers when it is a SharedPacing)."""
+        return self._politeness
+
     def host_delay(self, host: str) -> float | None:
         """The current delay between requests to `host` (None before the first request)."""
         return self._politeness.delay(host.lower())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+MIN_PENALTY = 0.01  # a slow-down halved below this is over
 
 
 def slowed(spacing: float, max_delay: float) -> float:
@@ -19,7 +20,7 @@ def slowed(spacing: float, max_delay: float) -> float:
 def recovered(penalty: float, base: float) -> float:
     """The slow-down after any other answer: halved, and gone once it is no longer than the host's own delay."""
     half = penalty / 2
-    return half if half > base else 0.0
+    return half if half > max(base, MIN_PENALTY) else 0.0
 
 
 @dataclass

@@ -28,6 +28,7 @@ def crawl_settings(delay: float = 0.0) -> Settings:
     settings.crawler.per_host_delay = delay
     settings.crawler.api_per_host_delay = delay
     settings.crawler.max_retries = 4
+    settings.crawler.page_retry_delay = 0.05  # failed pages are tried again within the test's crawl, quickly
     return settings
 
 
