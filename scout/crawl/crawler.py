@@ -156,7 +156,8 @@ class Crawler:
             if limit <= 0:
                 return []
             penalties = self._pacing.penalties if self._pacing is not None else None
-            return claim_leased(self.engine, self.crawl_id, source, self.worker_id, limit, self.lease, penalties)
+            return claim_leased(self.engine, self.crawl_id, source, self.worker_id, limit, self.lease, penalties,
+                                self.fetcher.clock)
         queue = self._queues.setdefault(source, deque())
         if len(queue) < limit:
             for row in claim_pending(self.engine, self.crawl_id, source, max(limit, CLAIM_BATCH), self._claimed):
@@ -226,8 +227,8 @@ class Crawler:
     async def _process(self, entry: Claimed) -> Fetched:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
         claims = entry.claims if self.shared else entry.claims + 1  # the single crawler counts its claim on storing
-        if entry.start_in is not None:  # the turn the claim reserved on the page's host
-            RESERVED.set((url_host(entry.url), self.fetcher.clock() + entry.start_in))
+        if entry.start_at is not None:  # the turn the claim reserved on the page's host (on the fetcher's clock)
+            RESERVED.set((url_host(entry.url), entry.start_at, entry.spacing))
         auth = self.auths.get(request.auth) if request.auth else None
         try:
             result = await self.fetcher.fetch(request.url, api=request.api, auth=auth,

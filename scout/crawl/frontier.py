@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,8 +34,9 @@ PENDING, DONE, DISALLOWED, FAILED, GONE = "pending", "done", "disallowed", "fail
 RETRIED = frozenset({FAILED, BLOCKED})  # statuses a page is tried again after, later in the same crawl
 FRONTIER = FrontierEntry.__table__  # type: ignore[attr-defined]
 HOSTS = CrawlHost.__table__  # type: ignore[attr-defined]
-HORIZON = 2.0  # seconds ahead a claim reserves a host's turns: no worker holds pages it cannot start soon
-Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts, claims, start_in
+LEAD = 0.05  # a paced host's first turn starts this long after the claim: the task is there in time
+HORIZON = 0.5  # seconds ahead a claim reserves a host's turns: no worker holds pages it cannot start soon
+Claimed = Any  # a claimed frontier row: id, url, ..., attempts, claims, and (leased) start_at, spacing
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ def db_now(conn: Connection) -> float:
     if conn.dialect.name == "postgresql":
         return float(conn.execute(text("SELECT extract(epoch FROM clock_timestamp())")).scalar_one())
     return time.time()
+
+
+def db_now_on(conn: Connection, clock: Callable[[], float]) -> tuple[float, float]:
+    """The database's now, and the same instant on `clock` (the middle of the round trip that read it)."""
+    before = clock()
+    now = db_now(conn)
+    return now, (before + clock()) / 2
 
 
 def enqueue(session: Session, crawl_id: int, requests: list[Request], delays: Delays | None = None) -> int:
@@ -116,7 +124,7 @@ def claim_pending(engine: Engine, crawl_id: int, source: str, limit: int, claime
                 FRONTIER.c.crawl_id == crawl_id, FRONTIER.c.marketplace == source, FRONTIER.c.status == PENDING,
                 or_(FRONTIER.c.not_before.is_(None), FRONTIER.c.not_before <= now),
                 FRONTIER.c.id.not_in(list(claimed))).order_by(FRONTIER.c.depth, FRONTIER.c.id).limit(limit)).all()
-            return [_Row(row._mapping, start_in=None) for row in rows]
+            return [_Row(row._mapping, start_at=None) for row in rows]
     # On SQLite, one statement outside any transaction: it reads the latest commit without taking the write
     # lock (a transaction here would be BEGIN IMMEDIATE and wait for the store process's batch to commit).
     raw = engine.raw_connection()
@@ -128,7 +136,7 @@ def claim_pending(engine: Engine, crawl_id: int, source: str, limit: int, claime
         cursor.execute(f"{_PENDING_SQL} AND id NOT IN ({', '.join('?' * len(exclude))}) ORDER BY depth, id LIMIT ?",
                        (crawl_id, source, PENDING, time.time(), *exclude, limit + len(claimed) - len(exclude)))
         names = [column[0] for column in cursor.description]
-        read = [_Row(zip(names, values, strict=True), start_in=None) for values in cursor.fetchall()]
+        read = [_Row(zip(names, values, strict=True), start_at=None) for values in cursor.fetchall()]
         return [row for row in read if row["id"] not in claimed][:limit]
     finally:
         raw.close()
@@ -142,14 +150,16 @@ def _claimable(now: float, source: str | None = None) -> Any:
 
 
 def claim_leased(engine: Engine, crawl_id: int, source: str, worker_id: str, limit: int, lease: float,
-                 penalties: dict[str, float] | None = None) -> list[Claimed]:
+                 penalties: dict[str, float] | None = None, clock: Callable[[], float] = time.monotonic,
+                 ) -> list[Claimed]:
     """Claim up to `limit` of a source's pages whose host's turn comes within HORIZON, for one worker.
 
-    Each row says in `start_in` how many seconds from now its request may start (reserved on its host's row) and
-    in `claims` the fencing token its completion must match. `penalties` learns each host's slow-down.
+    Each row says in `start_at` when (on `clock`) its request may start, as reserved on its host's row, with the
+    host's `spacing`, and in `claims` the fencing token its completion must match. `penalties` learns each host's
+    slow-down.
     """
     with engine.begin() as conn:
-        now = db_now(conn)
+        now, here = db_now_on(conn, clock)
         has_work = select(FRONTIER.c.id).where(FRONTIER.c.crawl_id == crawl_id, FRONTIER.c.host == HOSTS.c.host,
                                                _claimable(now, source)).exists()
         hosts = conn.execute(select(HOSTS).where(
@@ -161,7 +171,7 @@ def claim_leased(engine: Engine, crawl_id: int, source: str, worker_id: str, lim
             if room <= 0:
                 break
             spacing = max(host.delay, host.robots_delay, host.penalty)
-            start = max(host.next_at, now)
+            start = max(host.next_at, now + LEAD if spacing > 0 else now)
             if spacing > 0:
                 room = min(room, int((now + HORIZON - start) / spacing) + 1)
             rows = conn.execute(select(*(FRONTIER.c[name] for name in _COLUMNS)).where(
@@ -175,8 +185,8 @@ def claim_leased(engine: Engine, crawl_id: int, source: str, worker_id: str, lim
                 claims=FRONTIER.c.claims + 1, worker_id=worker_id, lease_until=now + lease))
             if penalties is not None:
                 penalties[host.host] = host.penalty
-            claimed.extend(_Row(row._mapping, claims=row.claims + 1, start_in=start + i * spacing - now)
-                           for i, row in enumerate(rows))
+            claimed.extend(_Row(row._mapping, claims=row.claims + 1, start_at=here + start + i * spacing - now,
+                                spacing=spacing) for i, row in enumerate(rows))
         return claimed
 
 
@@ -196,6 +206,13 @@ def next_due(engine: Engine, crawl_id: int, source: str) -> float | None:
             FRONTIER.c.crawl_id == crawl_id, FRONTIER.c.marketplace == source, FRONTIER.c.status == PENDING,
             FRONTIER.c.not_before > now)).scalar()
     return None if due is None else max(0.0, float(due) - now)
+
+
+def crawl_with_failures(engine: Engine) -> int | None:
+    """The newest crawl with failed or blocked pages."""
+    with connection_scope(engine) as conn:
+        return conn.execute(select(func.max(FRONTIER.c.crawl_id)).where(
+            FRONTIER.c.status.in_(sorted(RETRIED)))).scalar()
 
 
 def retry_failed(engine: Engine, crawl_id: int) -> int:

@@ -18,11 +18,11 @@ from sqlalchemy import case, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
 
-from scout.crawl.frontier import HOSTS, db_now
+from scout.crawl.frontier import HOSTS, db_now_on
 from scout.crawl.politeness import MIN_PENALTY, Clock, Politeness, Sleep, recovered, slowed
 
-# The turn a claim reserved for the current page's first request: (host, start on the fetcher's clock).
-RESERVED: ContextVar[tuple[str, float] | None] = ContextVar("scout_reserved_turn", default=None)
+# The turn a claim reserved for the current page's first request: (host, start on the fetcher's clock, spacing).
+RESERVED: ContextVar[tuple[str, float, float] | None] = ContextVar("scout_reserved_turn", default=None)
 LATE = 0.005  # a reserved turn missed by more than this is given up for a new one (the next may already be close)
 
 
@@ -30,17 +30,17 @@ def _spacing() -> Any:
     return func.greatest(HOSTS.c.delay, HOSTS.c.robots_delay, HOSTS.c.penalty)
 
 
-def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float) -> tuple[float, float]:
-    """Reserve the host's next turn: (seconds from now until it, the host's slow-down)."""
+def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float, clock: Clock) -> tuple[float, float]:
+    """Reserve the host's next turn: (its start on `clock`, the host's slow-down)."""
     with engine.begin() as conn:
-        now = db_now(conn)
+        now, here = db_now_on(conn, clock)
         statement = insert(HOSTS).values(crawl_id=crawl_id, host=host, next_at=now + delay, delay=delay,
                                          robots_delay=0.0, penalty=0.0)
         start = func.greatest(HOSTS.c.next_at, now)
         row = conn.execute(statement.on_conflict_do_update(index_elements=["crawl_id", "host"], set_={
             "next_at": start + _spacing()}).returning(HOSTS.c.next_at, _spacing(), HOSTS.c.penalty)).one()
         next_at, spacing, penalty = (float(value) for value in row)
-    return max(0.0, next_at - spacing - now), penalty
+    return here + max(0.0, next_at - spacing - now), penalty
 
 
 def update_host(engine: Engine, crawl_id: int, host: str, **values: object) -> None:
@@ -102,15 +102,15 @@ class SharedPacing(Politeness):
         await self._slots.acquire()
         try:
             reserved = RESERVED.get()
-            start: float | None = None
             if reserved is not None and reserved[0] == host:
                 RESERVED.set(None)
-                if self._clock() <= reserved[1] + LATE:
-                    start = reserved[1]
-            if start is None:
-                wait, penalty = await asyncio.to_thread(reserve_turn, self._engine, self._crawl_id, host, delay)
+            if reserved is not None and reserved[0] == host and (
+                    reserved[2] == 0 or self._clock() <= reserved[1] + LATE):  # unpaced hosts have no turns to miss
+                start = reserved[1]
+            else:
+                start, penalty = await asyncio.to_thread(reserve_turn, self._engine, self._crawl_id, host, delay,
+                                                         self._clock)
                 self.penalties[host] = penalty
-                start = self._clock() + wait
             while (wait := start - self._clock()) > 0:
                 await self._sleep(wait)
             yield

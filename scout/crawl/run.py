@@ -25,7 +25,7 @@ from scout.crawl.crawler import (
     start_crawl,
 )
 from scout.crawl.fetcher import ApiAuth, FetchConfig, Fetcher
-from scout.crawl.frontier import Delays, RetryRule
+from scout.crawl.frontier import Delays, RetryRule, crawl_with_failures, retry_failed
 from scout.crawl.pacing import SharedPacing
 from scout.crawl.sources import SOURCES, CrawlScope
 from scout.crawl.store_process import StorePolicy
@@ -102,14 +102,19 @@ class CrawlPlan:
     max_pages: int | None
 
 
-def plan_crawl(engine: Engine, settings: Settings, sources: list[str], scope: CrawlScope, *, resume: bool = False,
-               join: int | bool = False, max_pages: int | None = None, delays: Delays | None = None) -> CrawlPlan:
-    """Start a crawl, or pick the one to resume (all its workers gone) or join (still running); checks credentials."""
+def plan_crawl(engine: Engine, settings: Settings, sources: list[str], scope: CrawlScope, *,
+               resume: int | bool = False, join: int | bool = False, max_pages: int | None = None,
+               delays: Delays | None = None) -> CrawlPlan:
+    """Start a crawl, or pick the one to resume (all its workers gone) or join (still running); checks credentials.
+
+    `resume` and `join` take True (the newest such crawl) or a crawl id.
+    """
     if join is not False and not shares_frontier(engine):
         raise InputError("SQLite runs one crawler per crawl: --workers and --join need a PostgreSQL --db")
-    if join is not False or resume:
-        crawl_id = join if join is not True and join is not False else find_resumable(
-            engine, sources[0] if len(sources) == 1 and not join else None, running=join is not False)
+    if join is not False or resume is not False:
+        chosen = join if join is not False else resume
+        crawl_id = chosen if not isinstance(chosen, bool) else find_resumable(
+            engine, sources[0] if len(sources) == 1 and join is False else None, running=join is not False)
         if crawl_id is None:
             raise InputError("no running crawl to join" if join is not False else "no interrupted crawl to resume")
         saved = crawl_options(engine, crawl_id)
@@ -128,6 +133,23 @@ def plan_crawl(engine: Engine, settings: Settings, sources: list[str], scope: Cr
     check_credentials(settings, sources)
     options = {"site": scope.site, "categories": list(scope.categories), "max_pages": max_pages, "follow": scope.follow}
     return CrawlPlan(start_crawl(engine, sources, scope, options, delays), sources, scope.follow, max_pages)
+
+
+def reopen_failed(engine: Engine, settings: Settings, crawl_id: int | None) -> int:
+    """Make a crawl's failed and blocked pages pending again (the newest crawl with some, or `crawl_id`)."""
+    if crawl_id is None:
+        crawl_id = crawl_with_failures(engine)
+        if crawl_id is None:
+            raise InputError("no crawl has failed or blocked pages to retry")
+    if not crawl_options(engine, crawl_id):
+        raise InputError(f"no crawl {crawl_id} in this database")
+    live = live_workers(engine, crawl_id, settings.crawler.worker_lease)
+    if live:
+        raise InputError(f"crawl {crawl_id} is still running ({len(live)} live worker(s)): its failed pages are "
+                         "tried again within it")
+    if not retry_failed(engine, crawl_id):
+        raise InputError(f"crawl {crawl_id} has no failed or blocked pages to retry")
+    return crawl_id
 
 
 def store_policy(settings: Settings, config: FetchConfig, follow: bool) -> StorePolicy:

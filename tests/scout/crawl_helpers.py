@@ -7,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from db.models import Seller, SellerSnapshot
+from db.models import FrontierEntry, OfferRecord, Page, RankingEntry, Seller, SellerSnapshot
 from scout.crawl.run import fetch_config, run_crawl
 from scout.crawl.sources import CrawlScope
 from scout.crawl.summary import CrawlSummary
@@ -58,3 +58,10 @@ def seller_figures(engine: Engine) -> set[tuple[Any, ...]]:
             SellerSnapshot.sales_count).join(SellerSnapshot, SellerSnapshot.seller_pk == Seller.id,
                                              isouter=True)).all()
     return {tuple(row) for row in rows}
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table a crawl writes: equal crawls store each page, snapshot and offer exactly as often."""
+    with session_scope(engine) as session:
+        return {table.__name__: session.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (Page, Seller, SellerSnapshot, OfferRecord, RankingEntry, FrontierEntry)}

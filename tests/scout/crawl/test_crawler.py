@@ -12,19 +12,22 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
-from db.engine import session_scope
+from db.engine import make_engine, session_scope
 from db.models import FrontierEntry, Page, SellerSnapshot
 from scout.crawl.sources import CrawlScope
 from scout.pages.reparse import reparse_pages
 from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
 from scout.replica.world import World, build_world
+from tests.conftest import Databases
 from tests.scout.cli_runner import interrupt_scout, run_scout
-from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, seller_figures
+from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, row_counts, seller_figures
 
 USER_AGENT = crawl_settings().crawler.resolved_user_agent()
 
@@ -40,12 +43,26 @@ def replica(world: World) -> Iterator[Replica]:
         yield running
 
 
+_BASELINES: dict[str, tuple[set[tuple[Any, ...]], dict[str, int]]] = {}
+
+
+@pytest.fixture
+def baseline(databases: Databases, world: World) -> tuple[set[tuple[Any, ...]], dict[str, int]]:
+    """Seller figures and row counts of a crawl of Amazon and eBay without faults (crawled once per backend)."""
+    if databases.backend not in _BASELINES:
+        engine = make_engine(databases.new("clean"))
+        with run_replica(world) as clean:
+            crawl(engine, clean.host_map, ["amazon", "ebay"])
+        _BASELINES[databases.backend] = seller_figures(engine), row_counts(engine)
+        engine.dispose()
+    return _BASELINES[databases.backend]
+
+
 def _requests(replica: Replica, host: str) -> list[tuple[float, str, int]]:
     return [(r.time, r.path, r.status) for r in replica.requests if r.host == host]
 
 
-def test_crawl_reaches_sellers_through_allowed_paths_only(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_crawl_reaches_sellers_through_allowed_paths_only(engine: Engine, replica: Replica) -> None:
     summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.ok > 10 and amazon.sellers_new > 5
@@ -58,16 +75,14 @@ def test_crawl_reaches_sellers_through_allowed_paths_only(tmp_path: Path, replic
     assert all(r.cookies == {} for r in replica.requests)  # the replica sets session-id cookies; never sent back
 
 
-def test_every_source_yields_sellers(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_every_source_yields_sellers(engine: Engine, replica: Replica) -> None:
     summary = crawl(engine, replica.host_map, ["ebay", "etsy", "mercadolibre", "walmart"], scope=CrawlScope())
     for name, source in summary.sources.items():
         assert source.ok > 0 and source.sellers_new > 0, name
         assert not source.flagged, name
 
 
-def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_requests_to_one_host_are_spaced_by_the_delay(engine: Engine, replica: Replica) -> None:
     crawl(engine, replica.host_map, ["amazon"], delay=0.15, max_pages=10)
     times = [t for t, path, _ in _requests(replica, "www.amazon.com") if path != "/robots.txt"]
     assert len(times) >= 9
@@ -75,9 +90,8 @@ def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path, replica: R
     assert min(gaps) >= 0.15 - 0.01, gaps  # 10 ms for scheduling jitter between send and arrival
 
 
-def test_retry_after_is_honoured(tmp_path: Path, replica: Replica) -> None:
+def test_retry_after_is_honoured(engine: Engine, replica: Replica) -> None:
     replica.faults = Faults(status_429=1.0, burst=1, retry_after=1, paths=("/gp/bestsellers",))
-    engine = new_db(tmp_path / "s.db")
     summary = crawl(engine, replica.host_map, ["amazon"], max_pages=2, scope=CrawlScope(categories=("electronics",),
                                                                                         follow=False))
     amazon = summary.sources["amazon"]
@@ -94,26 +108,22 @@ def test_retry_after_is_honoured(tmp_path: Path, replica: Replica) -> None:
 
 @pytest.mark.parametrize("fault", ["status_429", "status_5xx", "reset", "truncate", "slow"])
 def test_every_transient_fault_is_survived_with_nothing_lost_or_duplicated(
-    tmp_path: Path, world: World, fault: str
+    engine: Engine, baseline: tuple[set[tuple[Any, ...]], dict[str, int]], world: World, fault: str
 ) -> None:
-    with run_replica(world) as clean:
-        baseline = new_db(tmp_path / "clean.db")
-        crawl(baseline, clean.host_map, ["amazon", "ebay"])
     faults = Faults(**{fault: 0.3}, burst=1, retry_after=0, slow_seconds=3.0, seed=1)  # type: ignore[arg-type]
     with run_replica(world, faults=faults) as faulty:
-        engine = new_db(tmp_path / "faulty.db")
         summary = crawl(engine, faulty.host_map, ["amazon", "ebay"])
         assert any(r.fault == fault for r in faulty.requests)
     if fault != "reset":  # aiohttp itself retries a request whose connection was reset once, invisibly
         assert sum(s.retried for s in summary.sources.values()) > 0
     assert sum(s.failed for s in summary.sources.values()) == 0
-    assert seller_figures(engine) == seller_figures(baseline)
+    assert seller_figures(engine) == baseline[0]
+    assert row_counts(engine) == baseline[1]  # nothing stored twice
 
 
-def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(tmp_path: Path, world: World) -> None:
+def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(engine: Engine, world: World) -> None:
     amazon_pages = ("/gp/", "/dp/", "/sp")
     with run_replica(world, faults=Faults(captcha=1.0, sticky=True, paths=amazon_pages)) as replica:
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon", "ebay"], scope=CrawlScope())
     assert summary.sources["amazon"].blocked > 0
     assert summary.flagged == ["amazon"]
@@ -123,9 +133,8 @@ def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(tmp_path
     assert statuses == {"blocked"}
 
 
-def test_drifted_layouts_are_flagged_and_store_nothing(tmp_path: Path, world: World) -> None:
+def test_drifted_layouts_are_flagged_and_store_nothing(engine: Engine, world: World) -> None:
     with run_replica(world, faults=Faults(drift=1.0, sticky=True, paths=("/gp/bestsellers",))) as replica:
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.drifted > 0 and amazon.ok == 0 and amazon.flagged
@@ -133,9 +142,8 @@ def test_drifted_layouts_are_flagged_and_store_nothing(tmp_path: Path, world: Wo
 
 
 @pytest.mark.parametrize("fault", ["oversize", "redirect_loop", "offsite_redirect"])
-def test_pages_that_cannot_be_fetched_fail_cleanly(tmp_path: Path, world: World, fault: str) -> None:
+def test_pages_that_cannot_be_fetched_fail_cleanly(engine: Engine, world: World, fault: str) -> None:
     with run_replica(world, faults=Faults(**{fault: 1.0}, sticky=True, paths=("/sp",))) as replica:  # type: ignore[arg-type]
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.failed > 0 and amazon.ok > 0
@@ -144,8 +152,7 @@ def test_pages_that_cannot_be_fetched_fail_cleanly(tmp_path: Path, world: World,
     assert errors and all(errors)
 
 
-def test_a_second_day_adds_a_snapshot_and_shows_growth(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_a_second_day_adds_a_snapshot_and_shows_growth(engine: Engine, replica: Replica) -> None:
     crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
     replica.set_day(1)
     second = crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
@@ -161,9 +168,8 @@ def test_a_second_day_adds_a_snapshot_and_shows_growth(tmp_path: Path, replica: 
     assert any(counts[2] != counts[1] for counts in both)  # the world grew between the two days
 
 
-def test_reparse_reads_the_archive_without_the_network(tmp_path: Path, world: World) -> None:
+def test_reparse_reads_the_archive_without_the_network(engine: Engine, world: World) -> None:
     with run_replica(world) as replica:
-        engine = new_db(tmp_path / "s.db")
         crawl(engine, replica.host_map, ["amazon"], max_pages=25)
     before = seller_figures(engine)
     report = reparse_pages(engine)  # the replica is gone: only the archive can answer
