@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,9 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from db.engine import make_engine, session_scope
-from db.models import FrontierEntry, Page, SellerSnapshot
+from db.models import Crawl, FrontierEntry, Page, SellerSnapshot
 from scout.crawl.sources import CrawlScope
 from scout.pages.reparse import reparse_pages
 from scout.replica.faults import Faults
@@ -27,7 +26,20 @@ from scout.replica.server import Replica, run_replica
 from scout.replica.world import World, build_world
 from tests.conftest import Databases
 from tests.scout.cli_runner import interrupt_scout, run_scout
-from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, row_counts, seller_figures
+from tests.scout.crawl_helpers import (
+    CREDENTIALS,
+    crawl,
+    crawl_args,
+    crawl_cmd,
+    crawl_settings,
+    done_pages,
+    new_db,
+    opened,
+    row_counts,
+    scout_env,
+    seller_figures,
+    write_host_map,
+)
 
 USER_AGENT = crawl_settings().crawler.resolved_user_agent()
 
@@ -177,87 +189,59 @@ def test_reparse_reads_the_archive_without_the_network(engine: Engine, world: Wo
     assert seller_figures(engine) == before
 
 
-def _write_host_map(path: Path, replica: Replica) -> None:
-    path.write_text(json.dumps({"host_map": replica.host_map}))
-
-
-def _done_pages(db: Path) -> int:
-    with sqlite3.connect(db, timeout=30) as conn:
-        try:
-            return conn.execute("SELECT count(*) FROM frontier WHERE status != 'pending'").fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0
-
-
-def _crawl_args(db: Path, host_map: Path, *extra: str) -> list[str]:
-    return ["--db", str(db), "crawl", "amazon", "ebay", "--host-map", str(host_map), "--category", "electronics",
-            "--category", "tools", "--delay", "0.01", *extra]
-
-
-def _crawl_cmd(db: Path, host_map: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "scout", *_crawl_args(db, host_map, *extra)]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
-    env.update(CREDENTIALS, NO_COLOR="1")
-    return env
-
-
 @pytest.mark.slow
-def test_crawl_killed_with_sigkill_resumes_to_the_same_database(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
-    reference, killed = tmp_path / "reference.db", tmp_path / "killed.db"
-    for db in (reference, killed):
-        assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
-    full = subprocess.run(_crawl_cmd(reference, host_map), env=_env(), capture_output=True, text=True, timeout=300)
+def test_crawl_killed_with_sigkill_resumes_to_the_same_database(
+        databases: Databases, tmp_path: Path, replica: Replica) -> None:
+    host_map = write_host_map(tmp_path, replica)
+    reference, killed = databases.new("reference"), databases.new("killed")
+    full = subprocess.run(crawl_cmd(reference, host_map), env=scout_env(), capture_output=True, text=True,
+                          timeout=300)
     assert full.returncode == 0, full.stderr
-    total = _done_pages(reference)
+    total = done_pages(reference)
 
-    proc = subprocess.Popen(_crawl_cmd(killed, host_map), env=_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(crawl_cmd(killed, host_map), env=scout_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while _done_pages(killed) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
+    while done_pages(killed) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    interrupted_at = _done_pages(killed)
+    interrupted_at = done_pages(killed)
     assert 0 < interrupted_at < total
 
     fetched_before = len(replica.requests)
-    resumed = subprocess.run(_crawl_cmd(killed, host_map, "--resume"), env=_env(), capture_output=True, text=True,
-                             timeout=300)
+    resumed = subprocess.run(crawl_cmd(killed, host_map, "--resume"), env=scout_env(), capture_output=True,
+                             text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     refetched = len(replica.requests) - fetched_before
     assert refetched <= total - interrupted_at + 4  # finished pages are not fetched again (+ robots, token)
-    assert _done_pages(killed) == total
-    assert seller_figures(new_db(killed)) == seller_figures(new_db(reference))
+    assert done_pages(killed) == total
+    with opened(killed) as after_kill, opened(reference) as whole:
+        assert seller_figures(after_kill) == seller_figures(whole)
+        assert row_counts(after_kill) == row_counts(whole)
 
 
-def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
-    db = tmp_path / "scout.db"
-    assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
-    result = interrupt_scout(*_crawl_args(db, host_map), cwd=tmp_path, env=CREDENTIALS,
-                             ready=lambda _: _done_pages(db) >= 20)
+def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(
+        databases: Databases, tmp_path: Path, replica: Replica) -> None:
+    host_map = write_host_map(tmp_path, replica)
+    db = databases.new()
+    result = interrupt_scout(*crawl_args(db, host_map), cwd=tmp_path, env=CREDENTIALS,
+                             ready=lambda _: done_pages(db) >= 20)
     assert result.returncode == 130
     assert result.stderr == ("error: interrupted: the pages fetched so far are stored; carry on with "
                              "`scout crawl --resume`\n")
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT status FROM crawl").fetchall() == [("interrupted",)]
+    with opened(db) as engine, session_scope(engine) as session:
+        assert session.execute(select(col(Crawl.status))).scalars().all() == ["interrupted"]
 
 
 @pytest.mark.slow
 def test_two_crawls_on_one_sqlite_file_at_once(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
+    host_map = write_host_map(tmp_path, replica)
     db = tmp_path / "shared.db"
     assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
     base = [sys.executable, "-m", "scout", "--db", str(db), "crawl", "--host-map", str(host_map), "--delay", "0"]
-    procs = [subprocess.Popen([*base, source], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for source in ("amazon", "ebay")]
+    procs = [subprocess.Popen([*base, source], env=scout_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for source in ("amazon", "ebay")]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     marketplaces = {row[0] for row in seller_figures(new_db(db))}
@@ -277,4 +261,4 @@ def test_a_missing_api_credential_is_named_before_anything_is_written(tmp_path: 
     assert result.returncode != 0
     assert result.stderr.startswith("error: ebay is crawled through its official API and SCOUT_EBAY_CLIENT_ID")
     assert "scout crawl amazon" in result.stderr
-    assert _done_pages(tmp_path / "scout.db") == 0
+    assert done_pages(str(tmp_path / "scout.db")) == 0
