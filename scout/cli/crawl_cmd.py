@@ -150,7 +150,12 @@ def crawl_with_progress(engine: Engine, settings: Settings, names: list[str], sc
         log = None if err.is_terminal else ProgressLog(lambda line: err.print(line, markup=False, highlight=False))
         report = on_progress if log is None else log
         if workers > 1:
-            summary = run_workers(engine, settings, workers, names, scope, on_progress=report, **kwargs)
+            def lost(code: int) -> None:
+                err.print(f"warning: a crawl worker ended unexpectedly (exit {code}); the others took over its "
+                          "pages", style="yellow", markup=False, highlight=False)
+
+            summary = run_workers(engine, settings, workers, names, scope, on_progress=report,
+                                  on_worker_lost=lost, **kwargs)
         else:
             summary = run_crawl(engine, settings, names, scope, on_progress=report, **kwargs)
     print_summary(summary)

@@ -203,8 +203,12 @@ def run_workers(
     engine: Engine, settings: Settings, count: int, sources: list[str], scope: CrawlScope, *, resume: bool = False,
     join: int | bool = False, max_pages: int | None = None, host_map: Mapping[str, str] | None = None,
     on_progress: ProgressCallback | None = None, config: FetchConfig | None = None,
+    on_worker_lost: Callable[[int], None] | None = None,
 ) -> CrawlSummary:
-    """Run `count` worker processes on one crawl (PostgreSQL), reporting progress, until they all end."""
+    """Run `count` worker processes on one crawl (PostgreSQL), reporting progress, until they all end.
+
+    A worker that dies (killed, out of memory) loses nothing: the others claim its pages again at once.
+    """
     if not shares_frontier(engine):
         raise InputError("SQLite runs one crawler per crawl: --workers and --join need a PostgreSQL --db")
     config = config or fetch_config(settings, host_map)
@@ -220,7 +224,10 @@ def run_workers(
                 on_progress(source, "", done, known)
 
     try:
-        wait_workers(processes, tick)
+        codes = wait_workers(processes, tick)
+        for code in codes:
+            if code not in (0, 130) and on_worker_lost is not None:
+                on_worker_lost(code)
     finally:
         for process in processes:
             process.join(timeout=60)
