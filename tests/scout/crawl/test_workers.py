@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing_duplicates_nothing_and_keeps_th
         victim, held = 0, 0
         while time.monotonic() < deadline and proc.poll() is None:
             leased = _leased_by_worker(shared)
-            if done_pages(shared) >= 20 and len(leased) == 3 and max(leased.values()) >= 2:
+            if done_pages(shared) >= 10 and len(leased) >= 2 and max(leased.values()) >= 1:
                 victim = max(leased, key=leased.__getitem__)
                 os.kill(victim, signal.SIGKILL)
                 held = _held_by(shared, victim)  # what it had claimed and not stored: at most this is fetched again
