@@ -12,7 +12,7 @@ import asyncio
 import json
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
@@ -51,6 +51,7 @@ STORING_BATCHES = 4  # a source's batches handed to the store process and not ye
 IDLE_SECONDS = 0.1  # how often a worker with nothing to do looks for pages again
 
 ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)
+T = TypeVar("T")
 
 
 def shares_frontier(engine: Engine) -> bool:
@@ -135,12 +136,18 @@ class Crawler:
             record_tally(self.engine, summary, status=None if others else status, finished=not others)
         return summary
 
+    async def _aside(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A database call off the event loop (in it for in-memory SQLite, whose other threads see another database)."""
+        if self.engine.url.get_backend_name() == "sqlite" and self.engine.url.database in (None, "", ":memory:"):
+            return function(*args, **kwargs)
+        return await asyncio.to_thread(function, *args, **kwargs)
+
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            await asyncio.to_thread(heartbeat, self.engine, self.worker_id, self.lease)
+            await self._aside(heartbeat, self.engine, self.worker_id, self.lease)
             if self.shared:  # a dead worker's pages go back to the frontier at once
-                await asyncio.to_thread(live_workers, self.engine, self.crawl_id, self.lease, exclude=self.worker_id)
+                await self._aside(live_workers, self.engine, self.crawl_id, self.lease, exclude=self.worker_id)
 
     def _processed_count(self) -> int:
         with session_scope(self.engine) as session:
@@ -168,14 +175,14 @@ class Crawler:
     async def _idle(self, source: str) -> bool:
         """Nothing to fetch right now: wait a little and say True if the source may still have work."""
         if self.shared:  # pages leased by other workers may still lead to more
-            left = await asyncio.to_thread(pending_count, self.engine, self.crawl_id, source)
+            left = await self._aside(pending_count, self.engine, self.crawl_id, source)
             if not left or (self.max_pages is not None and self._processed_count() >= self.max_pages):
                 return False
             await asyncio.sleep(IDLE_SECONDS)
             return True
         if self.max_pages is not None and self._budget_used >= self.max_pages:
             return False
-        due = await asyncio.to_thread(next_due, self.engine, self.crawl_id, source)  # failed pages tried again
+        due = await self._aside(next_due, self.engine, self.crawl_id, source)  # failed pages tried again
         if due is None:
             return False
         await asyncio.sleep(min(due, 1.0) + 0.01)

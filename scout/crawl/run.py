@@ -223,18 +223,21 @@ def run_workers(
             for source, (done, known) in crawl_progress(engine, plan.crawl_id).items():
                 on_progress(source, "", done, known)
 
+    completed = False
     try:
         codes = wait_workers(processes, tick)
         for code in codes:
             if code not in (0, 130) and on_worker_lost is not None:
                 on_worker_lost(code)
+        completed = 0 in codes
     finally:
         for process in processes:
             process.join(timeout=60)
         others = live_workers(engine, plan.crawl_id, settings.crawler.worker_lease)
         summary = tally(engine, plan.crawl_id, plan.sources)
         left = sum(s.pending for s in summary.sources.values())
-        summary.status = "running" if others else "finished" if not left or plan.max_pages else "interrupted"
+        summary.status = "running" if others else "finished" if not left or completed and plan.max_pages \
+            else "interrupted"
         if not others:
             record_tally(engine, summary, status=summary.status, finished=True)
     return summary
