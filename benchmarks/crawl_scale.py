@@ -30,10 +30,9 @@ from db.migrate import upgrade
 from db.models import Crawl
 from scout.crawl.frontier import Delays, enqueue
 from scout.crawl.run import fetch_config, run_workers
-from scout.crawl.sources import SOURCES, CrawlScope, Request
+from scout.crawl.sources import CrawlScope, Request
+from scout.replica.routes import HOSTS
 from scout.settings import Settings, load_settings
-
-AMAZON_SITES = ("www.amazon.co.uk", "www.amazon.de", "www.amazon.fr", "www.amazon.es", "www.amazon.it")
 
 
 class Scratch:
@@ -65,11 +64,11 @@ def settings(delay: float, concurrency: int) -> Settings:
     return made
 
 
-def preload(engine: Engine, pages: list[tuple[list[Any], str]], delay: float) -> tuple[int, list[str]]:
+def preload(engine: Engine, pages: list[tuple[list[Any], str]], delay: float, follow: bool) -> tuple[int, list[str]]:
     """A crawl whose frontier holds `pages` (discovered entries with their URLs), all pending."""
     sources = sorted({entry[1] for entry, _ in pages})
     with session_scope(engine) as session:
-        crawl = Crawl(source="all", options=json.dumps({"follow": True, "sources": sources}))
+        crawl = Crawl(source="all", options=json.dumps({"follow": follow, "sources": sources}))
         session.add(crawl)
         session.flush()
         assert crawl.id is not None
@@ -80,10 +79,10 @@ def preload(engine: Engine, pages: list[tuple[list[Any], str]], delay: float) ->
 
 
 def work(pg_url: str, host_map: dict[str, str], pages: list[tuple[list[Any], str]], workers: int, delay: float,
-         concurrency: int) -> dict[str, Any]:
+         concurrency: int, follow: bool = True) -> dict[str, Any]:
     """Run `workers` worker processes over the preloaded pages: pages handled, seconds, pages left."""
     with Scratch(pg_url) as engine:
-        crawl_id, sources = preload(engine, pages, delay)
+        crawl_id, sources = preload(engine, pages, delay, follow)
         made = settings(delay, concurrency)
         config = fetch_config(made, host_map)
         started = time.perf_counter()
@@ -95,15 +94,17 @@ def work(pg_url: str, host_map: dict[str, str], pages: list[tuple[list[Any], str
 
 
 def spread_over_hosts(entries: list[list[Any]], per_host: int) -> list[tuple[list[Any], str]]:
-    """`per_host` pages on each of the replica's 16 hosts: each host's discovered pages, replayed; the Amazon sites
-    other than .com get .com's pages on their own host."""
+    """`per_host` pages on each of the replica's 16 hosts: each host's discovered pages, replayed; a host the crawl
+    found no page on gets another host's pages of its marketplace (on its own host: often a 404, still a request)."""
     by_host: dict[str, list[list[Any]]] = defaultdict(list)
     for entry in entries:
         by_host[urlsplit(entry[0]).hostname or ""].append(entry)
-    for site in AMAZON_SITES:
-        by_host[site] = [[urlunsplit(urlsplit(e[0])._replace(netloc=site)), *e[1:]]
-                         for e in by_host["www.amazon.com"]]
-    hosts = sorted({host for source in SOURCES.values() for host in source.hosts} & set(by_host))
+    for hosts in HOSTS.values():
+        donor = max(hosts, key=lambda host: len(by_host[host]))
+        for host in hosts:
+            if not by_host[host]:
+                by_host[host] = [[urlunsplit(urlsplit(e[0])._replace(netloc=host)), *e[1:]] for e in by_host[donor]]
+    hosts = sorted(host for marketplace_hosts in HOSTS.values() for host in marketplace_hosts)
     pages = []
     for host in hosts:
         listed = by_host[host]
@@ -133,7 +134,7 @@ def run(pg_url: str, host_map: dict[str, str], job: dict[str, Any], per_host: in
     print(header + "\n" + "-" * len(header))
     for workers in (1, 2):
         requests()  # forget what came before
-        work(pg_url, host_map, spread, workers, 1.0, job["concurrency"])
+        work(pg_url, host_map, spread, workers, 1.0, job["concurrency"], follow=False)
         seen = requests()
         times = sorted(t for _, t in seen)
         span = times[-1] - times[0]

@@ -23,15 +23,16 @@ from scout.crawl.politeness import MIN_PENALTY, Clock, Politeness, Sleep, recove
 
 # The turn a claim reserved for the current page's first request: (host, start on the fetcher's clock, spacing).
 RESERVED: ContextVar[tuple[str, float, float] | None] = ContextVar("scout_reserved_turn", default=None)
-LATE = 0.005  # a reserved turn missed by more than this is given up for a new one (the next may already be close)
+LATE = 0.01  # a turn missed by more than this (a busy machine) is given up for a new one: the next may be close
 
 
 def _spacing() -> Any:
     return func.greatest(HOSTS.c.delay, HOSTS.c.robots_delay, HOSTS.c.penalty)
 
 
-def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float, clock: Clock) -> tuple[float, float]:
-    """Reserve the host's next turn: (its start on `clock`, the host's slow-down)."""
+def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float,
+                 clock: Clock) -> tuple[float, float, float]:
+    """Reserve the host's next turn: (its start on `clock`, the host's spacing, its slow-down)."""
     with engine.begin() as conn:
         now, here = db_now_on(conn, clock)
         statement = insert(HOSTS).values(crawl_id=crawl_id, host=host, next_at=now + delay, delay=delay,
@@ -40,7 +41,7 @@ def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float, clock: 
         row = conn.execute(statement.on_conflict_do_update(index_elements=["crawl_id", "host"], set_={
             "next_at": start + _spacing()}).returning(HOSTS.c.next_at, _spacing(), HOSTS.c.penalty)).one()
         next_at, spacing, penalty = (float(value) for value in row)
-    return here + max(0.0, next_at - spacing - now), penalty
+    return here + max(0.0, next_at - spacing - now), spacing, penalty
 
 
 def update_host(engine: Engine, crawl_id: int, host: str, **values: object) -> None:
@@ -102,17 +103,21 @@ class SharedPacing(Politeness):
         await self._slots.acquire()
         try:
             reserved = RESERVED.get()
+            turn: tuple[float, float] | None = None  # (start, spacing)
             if reserved is not None and reserved[0] == host:
                 RESERVED.set(None)
-            if reserved is not None and reserved[0] == host and (
-                    reserved[2] == 0 or self._clock() <= reserved[1] + LATE):  # unpaced hosts have no turns to miss
-                start = reserved[1]
-            else:
-                start, penalty = await asyncio.to_thread(reserve_turn, self._engine, self._crawl_id, host, delay,
-                                                         self._clock)
-                self.penalties[host] = penalty
-            while (wait := start - self._clock()) > 0:
-                await self._sleep(wait)
+                turn = reserved[1], reserved[2]
+            while True:
+                if turn is None or (turn[1] > 0 and self._clock() > turn[0] + LATE):
+                    start, spacing, penalty = await asyncio.to_thread(
+                        reserve_turn, self._engine, self._crawl_id, host, delay, self._clock)
+                    self.penalties[host] = penalty
+                    turn = start, spacing
+                while (wait := turn[0] - self._clock()) > 0:
+                    await self._sleep(wait)
+                if turn[1] == 0 or self._clock() <= turn[0] + LATE:  # unpaced hosts have no turns to miss
+                    break
+                turn = None  # woken too late: the turn after it may be close, so take a new one
             yield
         finally:
             self._slots.release()

@@ -109,8 +109,8 @@ def test_a_claim_reserves_each_pages_turn_on_its_host(engine: Engine) -> None:
     starts = [row.start_at - asked for row in rows]
     assert len(rows) == 2  # only the turns that come within the claim horizon
     assert starts[0] == pytest.approx(0.05, abs=0.05) and starts[1] - starts[0] == pytest.approx(0.4, abs=0.001)
-    start, _ = reserve_turn(engine, crawl_id, "www.amazon.com", 0.4, time.monotonic)  # robots.txt, a retry: next
-    assert start - rows[1].start_at == pytest.approx(0.4, abs=0.002)
+    start, spacing, _ = reserve_turn(engine, crawl_id, "www.amazon.com", 0.4, time.monotonic)  # robots.txt, a retry
+    assert start - rows[1].start_at == pytest.approx(0.4, abs=0.002) and spacing == 0.4
 
 
 @postgresql_only
