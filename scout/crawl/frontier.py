@@ -35,6 +35,7 @@ RETRIED = frozenset({FAILED, BLOCKED})  # statuses a page is tried again after, 
 FRONTIER = FrontierEntry.__table__  # type: ignore[attr-defined]
 HOSTS = CrawlHost.__table__  # type: ignore[attr-defined]
 TIGHT = 0.002  # a clock reading whose round trip took longer than this is taken again
+MARGIN = 0.015  # added to a paced host's spacing: a request sent late on a busy machine still keeps the delay
 LEAD = 0.05  # a paced host's first turn starts this long after the claim: the task is there in time
 HORIZON = 0.5  # seconds ahead a claim reserves a host's turns: no worker holds pages it cannot start soon
 Claimed = Any  # a claimed frontier row: id, url, ..., attempts, claims, and (leased) start_at, spacing
@@ -181,6 +182,7 @@ def claim_leased(engine: Engine, crawl_id: int, source: str, worker_id: str, lim
             if room <= 0:
                 break
             spacing = max(host.delay, host.robots_delay, host.penalty)
+            spacing += MARGIN if spacing > 0 else 0.0
             start = max(host.next_at, now + LEAD if spacing > 0 else now)
             if spacing > 0:
                 room = min(room, int((now + HORIZON - start) / spacing) + 1)

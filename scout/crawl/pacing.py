@@ -18,7 +18,7 @@ from sqlalchemy import case, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
 
-from scout.crawl.frontier import HOSTS, db_now_on
+from scout.crawl.frontier import HOSTS, MARGIN, db_now_on
 from scout.crawl.politeness import MIN_PENALTY, Clock, Politeness, Sleep, recovered, slowed
 
 # The turn a claim reserved for the current page's first request: (host, start on the fetcher's clock, spacing).
@@ -30,6 +30,11 @@ def _spacing() -> Any:
     return func.greatest(HOSTS.c.delay, HOSTS.c.robots_delay, HOSTS.c.penalty)
 
 
+def _step() -> Any:
+    """The spacing between two reserved turns: with frontier.MARGIN on a paced host, as claims reserve them."""
+    return _spacing() + case((_spacing() > 0, MARGIN), else_=0.0)
+
+
 def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float,
                  clock: Clock) -> tuple[float, float, float]:
     """Reserve the host's next turn: (its start on `clock`, the host's spacing, its slow-down)."""
@@ -39,7 +44,7 @@ def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float,
                                          robots_delay=0.0, penalty=0.0)
         start = func.greatest(HOSTS.c.next_at, now)
         row = conn.execute(statement.on_conflict_do_update(index_elements=["crawl_id", "host"], set_={
-            "next_at": start + _spacing()}).returning(HOSTS.c.next_at, _spacing(), HOSTS.c.penalty)).one()
+            "next_at": start + _step()}).returning(HOSTS.c.next_at, _step(), HOSTS.c.penalty)).one()
         next_at, spacing, penalty = (float(value) for value in row)
     return here + max(0.0, next_at - spacing - now), spacing, penalty
 
