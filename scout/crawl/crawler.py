@@ -34,7 +34,7 @@ from scout.crawl.frontier import (
     pending_count,
     url_host,
 )
-from scout.crawl.pacing import RESERVED, SharedPacing
+from scout.crawl.pacing import RESERVED, SharedPacing, Turn
 from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
 from scout.crawl.store_process import LOST, Fetched, Stored, StorePolicy, StoreProcess
 from scout.crawl.summary import CrawlSummary
@@ -235,7 +235,7 @@ class Crawler:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
         claims = entry.claims if self.shared else entry.claims + 1  # the single crawler counts its claim on storing
         if entry.start_at is not None:  # the turn the claim reserved on the page's host (on the fetcher's clock)
-            RESERVED.set((url_host(entry.url), entry.start_at, entry.spacing))
+            RESERVED.set(Turn(url_host(entry.url), entry.start_at, entry.spacing, entry.turn))
         auth = self.auths.get(request.auth) if request.auth else None
         try:
             result = await self.fetcher.fetch(request.url, api=request.api, auth=auth,

@@ -38,7 +38,7 @@ TIGHT = 0.002  # a clock reading whose round trip took longer than this is taken
 MARGIN = 0.015  # added to a paced host's spacing: a request sent late on a busy machine still keeps the delay
 LEAD = 0.05  # a paced host's first turn starts this long after the claim: the task is there in time
 HORIZON = 0.5  # seconds ahead a claim reserves a host's turns: no worker holds pages it cannot start soon
-Claimed = Any  # a claimed frontier row: id, url, ..., attempts, claims, and (leased) start_at, spacing
+Claimed = Any  # a claimed frontier row: id, url, ..., attempts, claims; leased: start_at, spacing, turn (db clock)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def claim_leased(engine: Engine, crawl_id: int, source: str, worker_id: str, lim
             if penalties is not None:
                 penalties[host.host] = host.penalty
             claimed.extend(_Row(row._mapping, claims=row.claims + 1, start_at=here + start + i * spacing - now,
-                                spacing=spacing) for i, row in enumerate(rows))
+                                spacing=spacing, turn=start + i * spacing) for i, row in enumerate(rows))
         return claimed
 
 

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func, update
 from sqlalchemy.dialects.postgresql import insert
@@ -21,8 +21,18 @@ from sqlalchemy.engine import Engine
 from scout.crawl.frontier import HOSTS, MARGIN, db_now_on
 from scout.crawl.politeness import MIN_PENALTY, Clock, Politeness, Sleep, recovered, slowed
 
-# The turn a claim reserved for the current page's first request: (host, start on the fetcher's clock, spacing).
-RESERVED: ContextVar[tuple[str, float, float] | None] = ContextVar("scout_reserved_turn", default=None)
+
+class Turn(NamedTuple):
+    """A reserved start of one request to a host."""
+
+    host: str
+    start: float  # on the worker's clock
+    step: float  # seconds to the host's next turn (0: an unpaced host)
+    at: float  # the same start on the database's clock
+
+
+# The turn a claim reserved for the current page's first request.
+RESERVED: ContextVar[Turn | None] = ContextVar("scout_reserved_turn", default=None)
 LATE = 0.01  # a turn missed by more than this (a busy machine) is given up for a new one: the next may be close
 
 
@@ -35,9 +45,8 @@ def _step() -> Any:
     return _spacing() + case((_spacing() > 0, MARGIN), else_=0.0)
 
 
-def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float,
-                 clock: Clock) -> tuple[float, float, float]:
-    """Reserve the host's next turn: (its start on `clock`, the host's spacing, its slow-down)."""
+def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float, clock: Clock) -> tuple[Turn, float]:
+    """Reserve the host's next turn: the turn, and the host's slow-down."""
     with engine.begin() as conn:
         now, here = db_now_on(conn, clock)
         statement = insert(HOSTS).values(crawl_id=crawl_id, host=host, next_at=now + delay, delay=delay,
@@ -46,7 +55,18 @@ def reserve_turn(engine: Engine, crawl_id: int, host: str, delay: float,
         row = conn.execute(statement.on_conflict_do_update(index_elements=["crawl_id", "host"], set_={
             "next_at": start + _step()}).returning(HOSTS.c.next_at, _step(), HOSTS.c.penalty)).one()
         next_at, spacing, penalty = (float(value) for value in row)
-    return here + max(0.0, next_at - spacing - now), spacing, penalty
+    at = max(now, next_at - spacing)
+    return Turn(host, here + at - now, spacing, at), penalty
+
+
+def keep_turn(engine: Engine, crawl_id: int, turn: Turn, clock: Clock) -> Turn | None:
+    """A turn missed by a few ms, started now instead: only while nobody has reserved the turn after it."""
+    with engine.begin() as conn:
+        now, here = db_now_on(conn, clock)
+        kept = conn.execute(update(HOSTS).where(
+            HOSTS.c.crawl_id == crawl_id, HOSTS.c.host == turn.host, HOSTS.c.next_at <= turn.at + turn.step + 1e-6)
+            .values(next_at=now + turn.step)).rowcount
+    return Turn(turn.host, here, turn.step, now) if kept else None
 
 
 def update_host(engine: Engine, crawl_id: int, host: str, **values: object) -> None:
@@ -107,22 +127,25 @@ class SharedPacing(Politeness):
         """The reserved turn of the page's first request, or a newly reserved one; then a global slot."""
         await self._slots.acquire()
         try:
-            reserved = RESERVED.get()
-            turn: tuple[float, float] | None = None  # (start, spacing)
-            if reserved is not None and reserved[0] == host:
+            turn = RESERVED.get()
+            if turn is not None and turn.host == host:
                 RESERVED.set(None)
-                turn = reserved[1], reserved[2]
+            else:
+                turn = None
             while True:
-                if turn is None or (turn[1] > 0 and self._clock() > turn[0] + LATE):
-                    start, spacing, penalty = await asyncio.to_thread(
+                current: Turn
+                if turn is None:
+                    current, self.penalties[host] = await asyncio.to_thread(
                         reserve_turn, self._engine, self._crawl_id, host, delay, self._clock)
-                    self.penalties[host] = penalty
-                    turn = start, spacing
-                while (wait := turn[0] - self._clock()) > 0:
+                else:
+                    current = turn
+                while (wait := current.start - self._clock()) > 0:
                     await self._sleep(wait)
-                if turn[1] == 0 or self._clock() <= turn[0] + LATE:  # unpaced hosts have no turns to miss
+                if current.step == 0 or self._clock() <= current.start + LATE:  # unpaced hosts: no turns to miss
                     break
-                turn = None  # woken too late: the turn after it may be close, so take a new one
+                # Missed (a busy machine): started late, the turn after it could come too close. Keep it, moved to
+                # now, while nobody has reserved that next turn; else take a new one.
+                turn = await asyncio.to_thread(keep_turn, self._engine, self._crawl_id, current, self._clock)
             yield
         finally:
             self._slots.release()

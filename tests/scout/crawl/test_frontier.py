@@ -19,7 +19,7 @@ from db.models import Crawl, CrawlHost, CrawlWorker, FrontierEntry, Page
 from scout.crawl.crawler import Crawler
 from scout.crawl.fetcher import FetchResult
 from scout.crawl.frontier import Delays, claim_leased, enqueue
-from scout.crawl.pacing import SharedPacing, reserve_turn
+from scout.crawl.pacing import SharedPacing, keep_turn, reserve_turn
 from scout.crawl.sources import Request
 from scout.crawl.store_process import LOST, Fetched, store_batch
 from scout.crawl.workers import heartbeat, live_workers, register_worker
@@ -109,8 +109,12 @@ def test_a_claim_reserves_each_pages_turn_on_its_host(engine: Engine) -> None:
     starts = [row.start_at - asked for row in rows]
     assert len(rows) == 2  # only the turns that come within the claim horizon, 15 ms more than the delay apart
     assert starts[0] == pytest.approx(0.05, abs=0.05) and starts[1] - starts[0] == pytest.approx(0.415, abs=0.001)
-    start, spacing, _ = reserve_turn(engine, crawl_id, "www.amazon.com", 0.4, time.monotonic)  # robots.txt, a retry
-    assert start - rows[1].start_at == pytest.approx(0.415, abs=0.002) and spacing == pytest.approx(0.415)
+    turn, _ = reserve_turn(engine, crawl_id, "www.amazon.com", 0.4, time.monotonic)  # robots.txt, a retry: next
+    assert turn.start - rows[1].start_at == pytest.approx(0.415, abs=0.002) and turn.step == pytest.approx(0.415)
+    assert turn.at - rows[1].turn == pytest.approx(0.415)
+    assert keep_turn(engine, crawl_id, turn._replace(at=turn.at - 0.415), time.monotonic) is None  # one after it
+    kept = keep_turn(engine, crawl_id, turn, time.monotonic)  # the last one reserved: moved to now
+    assert kept is not None and kept.start == pytest.approx(time.monotonic(), abs=0.05)
 
 
 @postgresql_only
