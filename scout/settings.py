@@ -46,6 +46,11 @@ class CrawlerSettings:
     read_timeout: float = field(default=30.0, metadata={"doc": "seconds to wait for a response"})
     max_retries: int = field(default=5, metadata={"doc": "retries of 429/5xx/timeouts before giving up on a page"})
     obey_robots: bool = field(default=True, metadata={"doc": "obey robots.txt (turn off only for your own replica)"})
+    page_tries: int = field(default=3, metadata={"doc": "tries of a failed or blocked page within one crawl"})
+    page_retry_delay: float = field(default=30.0, metadata={"doc": "seconds before a failed page's second try "
+                                                            "(doubling for each further try)"})
+    worker_lease: float = field(default=15.0, metadata={"doc": "seconds without a heartbeat before a crawl "
+                                                        "worker counts as gone and its pages are claimed again"})
 
     def resolved_user_agent(self) -> str:
         """The User-Agent sent with every request."""
@@ -61,6 +66,9 @@ class CrawlerSettings:
             raise ConfigError("crawler.contact is empty: give a URL or e-mail site owners can reach you at")
         if self.concurrency < 1 or self.max_body_bytes < 1 or self.max_retries > 50:
             raise ConfigError("crawler: concurrency and max_body_bytes must be at least 1, max_retries at most 50")
+        if self.page_tries < 1 or self.page_retry_delay < 0 or self.worker_lease <= 0:
+            raise ConfigError("crawler: page_tries must be at least 1, page_retry_delay at least 0 and worker_lease "
+                              "more than 0 seconds")
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise ConfigError("crawler: connect_timeout and read_timeout must be more than 0 seconds")
 

@@ -265,18 +265,22 @@ def test_retry_after_beyond_cap_gives_up_and_pauses_host(server: TestServer) -> 
     assert [r.path for r in server.log] == ["/robots.txt", "/page", "/other"]
 
 
-def test_host_answering_429_is_slowed_for_the_rest_of_the_crawl(server: TestServer) -> None:
+def test_host_answering_429_is_slowed_then_recovers_step_by_step(server: TestServer) -> None:
     server.add("/busy", Reply(429))
     server.add("/later", Reply(200, "ok"))
 
-    async def body(fetcher: Fetcher) -> float | None:
+    async def body(fetcher: Fetcher) -> list[float | None]:
         with pytest.raises(FetchError, match="HTTP 429 after 3 attempts"):
             await fetcher.fetch(server.url("/busy"))
-        await fetcher.fetch(server.url("/later"))
-        return fetcher.host_delay(f"127.0.0.1:{server.port}")
+        delays = [fetcher.host_delay(f"127.0.0.1:{server.port}")]
+        for _ in range(4):
+            await fetcher.fetch(server.url("/later"))
+            delays.append(fetcher.host_delay(f"127.0.0.1:{server.port}"))
+        return delays
 
-    assert run(body, per_host_delay=0.04, max_retries=2) == pytest.approx(0.32)
-    assert all(gap >= want - 0.005 for gap, want in zip(gaps(server.log[1:]), [0.08, 0.16, 0.32], strict=True))
+    assert run(body, per_host_delay=0.04, max_retries=2) == pytest.approx([0.32, 0.16, 0.08, 0.04, 0.04])
+    wanted = [0.08, 0.16, 0.32, 0.16, 0.08, 0.04]  # each 429 doubles the spacing, each 200 halves it
+    assert all(gap >= want - 0.005 for gap, want in zip(gaps(server.log[1:]), wanted, strict=True))
 
 
 def test_503_is_retried_then_ok(server: TestServer) -> None:
