@@ -59,6 +59,7 @@ seller_score = table("seller_score", column("seller_pk", Integer), column("busin
                      column("marketplace", String), column("marketplace_rank", Integer))
 lead_score = table(
     "lead_score", column("id", Integer), column("business_key", String), column("business_id", Integer),
+    column("main_seller_pk", Integer),
     column("name", String), column("normalized_name", String), column("marketplaces", String),
     column("storefronts", Integer), column("main_url", String), column("country", String),
     column("categories", String), column("score", Float), column("insufficient", Boolean),

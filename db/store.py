@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from db.archive import ArchivedPage
 from db.bulk import dialect_insert, execute_many, max_id, select_in, sqlite_in
+from db.contacts import PageContacts, profile_contacts, store_contacts
 from db.models import DoNotCollect, OfferRecord, RankingEntry, Seller, SellerSnapshot
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.records import RankingEntry as RankedRecord
@@ -31,7 +32,7 @@ from scrapers.records import RankingEntry as RankedRecord
 SNAPSHOT_FIGURES = ("positive_pct", "rating_count", "rating_window_days", "lifetime_rating_count", "stars",
                     "sales_count", "listing_count", "followers", "recent_sales_count", "recent_sales_days")
 SELLER_FIELDS = ("name", "site", "url", "country", "business_name", "business_address", "vat_number", "category",
-                 "opened_on")
+                 "opened_on", "phone", "email", "website", "trade_register", "business_type")
 
 SELLER = Seller.__table__  # type: ignore[attr-defined]
 SNAPSHOT = SellerSnapshot.__table__  # type: ignore[attr-defined]
@@ -113,6 +114,7 @@ class _PageRows:
     snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     offers: list[tuple[str, Offer]] = field(default_factory=list)
     rankings: list[RankedRecord] = field(default_factory=list)
+    contacts: dict[str, PageContacts] = field(default_factory=dict)
 
 
 def _seller_key(marketplace: str, record: Offer | SellerProfile) -> str | None:
@@ -155,7 +157,10 @@ def _page_rows(item: PageRecords) -> _PageRows:
         values = {"name": record.name, "site": site, "country": record.country}
         if isinstance(record, SellerProfile):
             values.update(url=record.url, business_name=record.business_name, business_address=record.business_address,
-                          vat_number=record.vat_number, category=record.category, opened_on=record.created)
+                          vat_number=record.vat_number, category=record.category, opened_on=record.created,
+                          phone=record.phone, email=record.email, website=record.website,
+                          trade_register=record.trade_register, business_type=record.business_type)
+            profile_contacts(record, out.contacts.setdefault(key, {}))
         row = _merge_seller_row(out.sellers, key, defaults, values)
         if isinstance(record, Offer):
             row["is_platform"] = record.is_platform
@@ -249,6 +254,7 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
     snapshots: list[dict[str, Any]] = []
     offers: list[dict[str, Any]] = []
     rankings: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
     for page, count in zip(pages, counts, strict=True):
         item, mp = page.item, page.item.parsed.marketplace
         page_pks = {pks[mp, key] for key in page.sellers}
@@ -274,10 +280,14 @@ def store_parsed_pages(session: Session, items: Sequence[PageRecords], *, refres
             for r in page.rankings), "rank")
         rankings.extend(page_rankings)
         count.rankings = len(page.rankings)
+        contacts.extend(dict(seller_pk=pks[mp, key], page_id=item.page.id, field=name, value=value, label=label,
+                             source_url=item.page.url, observed_at=item.observed_at)
+                        for key, fields in page.contacts.items() for name, (value, label) in fields.items())
     known = _stored_snapshots(conn, [p.item for p in pages if p.snapshots and not p.item.page.new])
     execute_many(conn, _insert_snapshots, snapshots)
     execute_many(conn, _insert_offers, offers)
     execute_many(conn, _insert_rankings, rankings)
+    store_contacts(conn, contacts)  # after the snapshots: each row links the snapshot of its observation
     for page, count, page_new in zip(pages, counts, new_on, strict=True):
         item, mp = page.item, page.item.parsed.marketplace
         inserted = {pks[mp, key] for key in page.snapshots} - known.get((item.page.id, item.observed_at), set())

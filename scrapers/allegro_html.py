@@ -12,7 +12,9 @@ Offer and listing pages carry their content as JSON in `<script data-serialize-b
   schema.org offer (`schema.{price, priceCurrency}`); the newer layout has a seller box with `sellerName`,
   `sellerRating`, `isSuperSeller`, `sellerListingUrl` and a price box with `price.formattedPrice`.
 - Seller ratings pages (`/uzytkownik/<login>/oceny`): no capture; read from their wording ("Poleca 98,8%
-  kupujących", "… ocen z ostatnich 12 miesięcy", "Dane sprzedającego" with its NIP, Poland's VAT id).
+  kupujących", "… ocen z ostatnich 12 miesięcy", "Dane sprzedającego": the company's name and address, then the
+  labelled lines the EU Digital Services Act makes Allegro show: NIP (Poland's VAT id), KRS (the court register
+  number), E-mail, Telefon, Strona www; labels as scrapers.contacts names them).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from scrapers.allegro_site import (
     seller_box_offer,
     seller_url,
 )
+from scrapers.contacts import ContactFields, attribute_of, country_code
 from scrapers.errors import ParseError
 from scrapers.numbers import parse_int, parse_percent
 from scrapers.records import Offer, SellerProfile
@@ -46,15 +49,7 @@ _RECOMMENDS = re.compile(r"Poleca\s+(\d{1,3}(?:[.,]\d+)?)\s*%")
 _RATING_COUNT = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ocen(?:a|y)?\b")
 _TWELVE_MONTHS = re.compile(r"ostatnich\s+12\s+miesi")
 _NIP_LINE = re.compile(r"^NIP\b\s*:?\s*", re.IGNORECASE)
-_REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon)\b", re.IGNORECASE)
-COUNTRIES: dict[str, str] = {
-    "Polska": "PL",
-    "Czechy": "CZ",
-    "Słowacja": "SK",
-    "Węgry": "HU",
-    "Niemcy": "DE",
-    "Chiny": "CN",
-}
+_REGISTRY_LINE = re.compile(r"^(NIP|REGON|KRS|BDO|E-?mail|Tel|Telefon|Strona)\b", re.IGNORECASE)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -270,36 +265,40 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     login_match = LOGIN.search(url or "") or LOGIN.search(canonical_href)
     name = node_text(tree.css_first("h1"))
     login = unquote(login_match.group(1)) if login_match else name
-    business_name, address, country, vat = _company(tree)
     return SellerProfile(
         seller_id=login,
         name=name or login,
         positive_pct=parse_percent(recommends.group(1), decimal_comma=True) if recommends else None,
         rating_count=parse_int(count.group(1)) if count else None,
         rating_window_days=365 if _TWELVE_MONTHS.search(text) else None,
-        business_name=business_name,
-        business_address=address,
-        country=country,
-        vat_number=vat,
         badge=SUPER_SELLER if "Super Sprzedawca" in text else None,
         url=seller_url(login) if login else url,
+        **_company(tree),
     )
 
 
-def _company(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None, str | None]:
-    """(business name, address, country, VAT id) from the "Dane sprzedającego" block."""
+def _company(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The contact fields of the "Dane sprzedającego" block: the company's name and address lines, then labelled
+    lines (NIP, KRS, E-mail, Telefon, Strona www; REGON and BDO are read past)."""
+    fields = ContactFields()
     heading = next((h for h in tree.css("h2, h3") if node_text(h) == "Dane sprzedającego"), None)
     block: LexborNode | None = heading.next if heading is not None else None
     while block is not None and block.tag == "-text":
         block = block.next
     if block is None:
-        return None, None, None, None
+        return fields.profile_fields()
     texts = [t for t in (node_text(p) for p in block.css("p, li")) if t]
-    nip = next((t for t in texts if _NIP_LINE.match(t)), None)
-    vat = vat_number(_NIP_LINE.sub("", nip), "PL") if nip else None  # a bare NIP is Poland's VAT id
-    lines = [t for t in texts if not _REGISTRY_LINE.match(t)]
-    if not lines:
-        return None, None, None, vat
-    country = COUNTRIES.get(lines[-1])
-    address = lines[1:-1] if country else lines[1:]
-    return lines[0], ", ".join(address) or None, country, vat
+    for text in texts:
+        label, _, value = text.partition(":")
+        if _NIP_LINE.match(text):  # a bare NIP is Poland's VAT id
+            fields.add("vat_number", vat_number(_NIP_LINE.sub("", text), "PL"), label)
+        else:
+            fields.add_line(text)
+    lines = [t for t in texts if not _REGISTRY_LINE.match(t) and attribute_of(t.partition(":")[0]) is None]
+    if lines:
+        country = country_code(lines[-1])
+        address = lines[1:-1] if country else lines[1:]
+        fields.add("business_name", lines[0])
+        fields.add("business_address", ", ".join(address))
+        fields.add("country", country)
+    return fields.profile_fields()

@@ -3,85 +3,70 @@
 No capture of this page type exists here: the parser follows the ids public scrapers select on
 (`#seller-name`/`#sellerName`, `#seller-info-feedback-summary`/`#seller-feedback-summary`,
 `#effective-timeperiod-rating-year-description`, `#rating-365d-num`, `#rating-lifetime-num`,
-`#feedback-summary-table`, `#page-section-detail-seller-info` with its `indent-left` address lines). EU sites list
-the VAT id there too ("UStID:", "Numéro de TVA :", "VAT Number:"), as in the hand-made DE and FR fixtures.
+`#feedback-summary-table`, `#page-section-detail-seller-info` with its `indent-left` address lines). The detailed
+information lists what the law makes Amazon publish (EU Digital Services Act, UK, and the US INFORM Consumers Act's
+"Business Name"/"Business Address"): business name and type, trade register number, VAT id, phone, e-mail, business
+and customer-services addresses, labelled in each site's language (scrapers.contacts names the labels and the
+public documentation they follow); hand-made fixtures show them for amazon.com, .de, .fr, .it, .es, .co.uk, .nl,
+.pl, .se and .com.be.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scrapers.amazon_site import MARKETPLACE, Locale, descendants, first_text, seller_id_from_href, text_of
+from scrapers.contacts import ContactFields, address_country, attribute_of
 from scrapers.errors import ParseError
 from scrapers.numbers import parse_int, parse_stars
 from scrapers.records import SellerProfile
-from scrapers.util import vat_number
 
-_NAME_LABELS = ("business name", "geschäftsname", "nom commercial", "nombre de la empresa",
-                "nome dell'azienda", "nome commerciale", "ragione sociale", "nombre comercial")
-_VAT_LABELS = ("ustid", "ust-id", "umsatzsteuer", "vat", "numéro de tva", "n° de tva", "tva", "partita iva",
-               "numero di partita iva", "número de iva", "numero de iva", "nif")
-_ADDRESS_LABELS = ("business address", "geschäftsadresse", "adresse commerciale", "dirección comercial",
-                   "indirizzo dell'azienda", "indirizzo commerciale", "dirección de la empresa")
-_COUNTRY_NAMES = {
-    "germany": "DE", "deutschland": "DE", "allemagne": "DE", "alemania": "DE", "germania": "DE",
-    "china": "CN", "chine": "CN", "cina": "CN", "united states": "US", "usa": "US", "états-unis": "US",
-    "vereinigte staaten": "US", "united kingdom": "GB", "uk": "GB", "vereinigtes königreich": "GB",
-    "royaume-uni": "GB", "france": "FR", "frankreich": "FR", "francia": "FR", "italy": "IT", "italia": "IT",
-    "italien": "IT", "italie": "IT", "spain": "ES", "spanien": "ES", "españa": "ES", "espagne": "ES",
-    "hong kong": "HK", "japan": "JP", "poland": "PL", "polen": "PL", "netherlands": "NL", "niederlande": "NL",
-}
-_ISO2 = re.compile(r"^[A-Z]{2}$")
+_ADDRESSES = ("business_address", "customer_service_address")
 _TWELVE_MONTHS = re.compile(r"\b12\b")
 
 
-def _label_value(row: LexborNode) -> tuple[str, str | None]:
-    """("business name", "ACME GmbH") from a `Label: value` row (bold label span, then the value)."""
+def _label_value(row: LexborNode) -> tuple[str | None, str | None]:
+    """("Business Name:", "ACME GmbH") from a `Label: value` row (bold label span, then the value)."""
     text = text_of(row) or ""
     label_node = row.css_first(".a-text-bold")
     label = text_of(label_node) if label_node is not None else text.split(":", 1)[0]
     value = text[len(label or ""):] if label and text.startswith(label) else text.partition(":")[2]
-    return (label or "").rstrip(" :\u00a0").strip().lower(), (value.strip(" :\u00a0") or None)
+    return label, (value.strip(" :\u00a0") or None)
 
 
-def _detail_info(tree: LexborHTMLParser) -> tuple[str | None, list[str], str | None]:
-    """(business name, address lines, VAT id) from the "Detailed Seller Information" section."""
+def _detail_info(tree: LexborHTMLParser) -> tuple[ContactFields, list[str]]:
+    """The contact fields of the "Detailed Seller Information" section, and the business address's lines.
+
+    Each field is a `Label: value` row; an address's lines follow its label row as `indent-left` rows.
+    """
+    fields = ContactFields()
     section = tree.css_first("#page-section-detail-seller-info")
     if section is None:
-        return None, [], None
-    business_name: str | None = None
-    vat: str | None = None
-    lines: list[str] = []
-    in_address = False
+        return fields, []
+    lines: dict[str, list[str]] = {name: [] for name in _ADDRESSES}
+    labels: dict[str, str | None] = {}
+    current: str | None = None
     for row in section.css(".a-row"):
-        classes = (row.attributes.get("class") or "").split()
         if descendants(row, ".a-row"):
             continue  # a wrapper row: its own rows come next
-        if "indent-left" in classes:
-            if in_address and text_of(row):
-                lines.append(text_of(row) or "")
+        if "indent-left" in (row.attributes.get("class") or "").split():
+            if current in lines and text_of(row):
+                lines[current].append(text_of(row) or "")
             continue
         label, value = _label_value(row)
-        in_address = any(label.startswith(word) for word in _ADDRESS_LABELS)
-        if any(label.startswith(word) for word in _NAME_LABELS):
-            business_name = value
-        elif any(label.startswith(word) for word in _VAT_LABELS):
-            vat = vat_number(value)
-        elif in_address and value:
-            lines.append(value)
-    return business_name, lines, vat
-
-
-def _country(lines: list[str]) -> str | None:
-    """The ISO code of the address's last line ("DE", "CN"), also when written as a country name."""
-    if not lines:
-        return None
-    last = lines[-1].strip().rstrip(".")
-    if _ISO2.match(last):
-        return last
-    return _COUNTRY_NAMES.get(last.lower())
+        current = attribute_of(label)
+        if current in lines:
+            labels[current] = label
+            if value:
+                lines[current].append(value)
+        elif current is not None:
+            fields.add(current, value, label)
+    for name in _ADDRESSES:
+        fields.add(name, ", ".join(lines[name]), labels.get(name))
+    return fields, lines["business_address"]
 
 
 def _seller_id(tree: LexborHTMLParser, url: str | None) -> str | None:
@@ -112,7 +97,8 @@ def read_seller_profile(html: str, locale: Locale, url: str | None = None) -> Se
     """The seller profile of an `/sp?seller=…` page."""
     tree = LexborHTMLParser(html)
     name = first_text(tree, "#seller-name", "#sellerName", "#sellerName-rd")
-    business_name, lines, vat = _detail_info(tree)
+    contacts, lines = _detail_info(tree)
+    business_name = contacts.values.get("business_name")
     if not name and not business_name:
         raise ParseError(MARKETPLACE, "seller", "no seller name (#seller-name) nor detailed seller information")
     summary = first_text(tree, "#seller-info-feedback-summary", "#seller-feedback-summary",
@@ -136,11 +122,17 @@ def read_seller_profile(html: str, locale: Locale, url: str | None = None) -> Se
         positive_pct=positive,
         rating_count=count,
         lifetime_rating_count=lifetime,
-        business_name=business_name,
-        business_address=", ".join(lines) or None,
-        country=_country(lines),
-        vat_number=vat,
         rating_window_days=window if count is not None or positive is not None else None,
         stars=stars,
         url=f"https://www.{locale.site}/sp?seller={seller_id}" if locale.site and seller_id else None,
+        **_with_country(contacts, lines),
     )
+
+
+def _with_country(contacts: ContactFields, lines: list[str]) -> dict[str, Any]:
+    """The contact fields, with the country the business address ends on (labelled as the address is)."""
+    country = address_country(lines)
+    if country is not None:
+        label = dict(contacts.labels).get("business_address")
+        contacts.add("country", country, label)
+    return contacts.profile_fields()

@@ -19,10 +19,11 @@ from urllib.parse import quote_plus, unquote_plus, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scrapers.contacts import ContactFields
 from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import parse_int, parse_price, parse_stars
 from scrapers.records import Offer, ParsedPage, RankingEntry, SellerProfile
-from scrapers.util import node_text, vat_number
+from scrapers.util import node_text
 
 MARKETPLACE = "cdiscount"
 SITE = "cdiscount.com"
@@ -39,24 +40,6 @@ _SALES = re.compile(r"(?<![\d/,.])(\d[\d\u00a0\u202f ]*)\s+ventes\b")
 _SINCE = re.compile(r"depuis le\s+(\d{2})/(\d{2})/(\d{4})")
 _EURO_CENTS = re.compile(r"(\d[\d\u00a0\u202f ]*)€\s*(\d{2})\b")
 _BOT_WALL = ("trafic inhabituel", "captcha-delivery.com")
-COUNTRIES: dict[str, str] = {
-    "France": "FR",
-    "Chine": "CN",
-    "Hong Kong": "HK",
-    "Allemagne": "DE",
-    "Espagne": "ES",
-    "Italie": "IT",
-    "Belgique": "BE",
-    "Pays-Bas": "NL",
-    "Luxembourg": "LU",
-    "Royaume-Uni": "GB",
-    "Pologne": "PL",
-    "Portugal": "PT",
-    "Suisse": "CH",
-    "États-Unis": "US",
-    "Irlande": "IE",
-    "Autriche": "AT",
-}
 
 
 def offers_url(product_id: str, node_id: int | str = 0) -> str:
@@ -190,24 +173,19 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     stars, ratings, sales = _STARS.search(text), _RATINGS.search(text), _SALES.search(text)
     if not name or not seller_id or (stars is None and sales is None):
         raise ParseError(MARKETPLACE, "seller", "shop page without seller name/id and rating or sales")
-    legal = _legal_info(tree)
     since = _SINCE.search(text)
-    country_name = legal.get("Pays")
     canonical = tree.css_first('link[rel="canonical"]')
     page_url = url or (canonical.attributes.get("href") if canonical is not None else None)
     return SellerProfile(
         seller_id=seller_id,
         name=name,
         rating_count=parse_int(ratings.group(1)) if ratings else None,
-        business_name=legal.get("Raison sociale"),
-        business_address=legal.get("Adresse"),
-        country=COUNTRIES.get(country_name, country_name) if country_name else None,
-        vat_number=vat_number(legal.get("N° TVA")),
         stars=parse_stars(stars.group(1), decimal_comma=True) if stars else None,
         sales_count=parse_int(sales.group(1)) if sales else None,
         created=f"{since.group(3)}-{since.group(2)}-{since.group(1)}" if since else None,
         badge="Vendeur professionnel" if "Vendeur professionnel" in text else None,
         url=page_url or seller_url(seller_id),
+        **_legal_info(tree),
     )
 
 
@@ -295,11 +273,10 @@ def _product_id(tree: LexborHTMLParser, url: str | None) -> str | None:
     return value.lower() if value else None
 
 
-def _legal_info(tree: LexborHTMLParser) -> dict[str, str]:
-    info: dict[str, str] = {}
-    for item in tree.css("li"):
-        label, sep, value = (node_text(item) or "").partition(":")
-        label = label.strip()
-        if sep and label in ("Raison sociale", "Adresse", "Pays", "N° TVA") and value.strip():
-            info.setdefault(label, value.strip())
-    return info
+def _legal_info(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The contact fields of the shop's "Informations légales" (`Label : value` items: Raison sociale, Forme
+    juridique, Adresse, Pays, SIRET, N° TVA, Téléphone, E-mail, Site web; labels as scrapers.contacts names them)."""
+    fields = ContactFields()
+    for item in tree.css(".slrLegal li, #slrInfos li"):
+        fields.add_line(node_text(item))
+    return fields.profile_fields()

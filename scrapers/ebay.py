@@ -1,5 +1,5 @@
-"""eBay: Buy Browse and Finding API search responses; store pages (/str/) and seller profiles (/usr/) are read by
-scrapers.ebay_seller."""
+"""eBay: Buy Browse and Finding API search responses; store pages (/str/), seller profiles (/usr/) and the seller
+of a Browse getItem response (its sellerLegalInfo) are read by scrapers.ebay_seller."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode, urlparse
 
-from scrapers.ebay_seller import MARKETPLACE, parse_seller_page
+from scrapers.ebay_seller import MARKETPLACE, parse_item_seller, parse_seller_page
 from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import json_int, parse_int, parse_percent
 from scrapers.records import Offer, ParsedPage
@@ -17,6 +17,7 @@ from scrapers.util import clean_text, load_json
 
 PARSER_VERSION = 1
 BROWSE_SEARCH = "https://api.ebay.com/buy/browse/v1/item_summary/search"
+BROWSE_ITEM = "https://api.ebay.com/buy/browse/v1/item/"
 MARKETPLACE_HEADER = "X-EBAY-C-MARKETPLACE-ID"
 MARKETPLACE_IDS: tuple[str, ...] = (
     "EBAY_US", "EBAY_GB", "EBAY_DE", "EBAY_FR", "EBAY_IT", "EBAY_ES", "EBAY_AU", "EBAY_CA", "EBAY_AT",
@@ -82,8 +83,10 @@ def parse(text: str, kind: str, url: str | None = None) -> ParsedPage:
             raise ParseError(MARKETPLACE, kind, "not a Browse or Finding API JSON response")
         return ParsedPage(MARKETPLACE, kind, list(parse_search_response(data)), site)
     if kind == "seller":
+        if isinstance(data, dict) and "itemId" in data:
+            return ParsedPage(MARKETPLACE, kind, [parse_item_seller(data)], site)
         if data is not None:
-            raise ParseError(MARKETPLACE, kind, "expected a store or profile HTML page, got JSON")
+            raise ParseError(MARKETPLACE, kind, "expected a store or profile page, or a getItem response")
         return ParsedPage(MARKETPLACE, kind, [parse_seller_page(text, url)], site or _site_from_html(text))
     raise ParseError(MARKETPLACE, kind, "eBay pages Scout reads are 'search' (API) and 'seller'")
 
@@ -157,7 +160,13 @@ def _browse_offer(item: dict[str, Any], index: int) -> Offer:
         url=item.get("itemWebUrl"),
         seller_url=seller_url(seller["username"]),
         category=_browse_category(item),
+        is_company=_account_type(seller.get("sellerAccountType")),
     )
+
+
+def _account_type(value: Any) -> bool | None:
+    """True for a BUSINESS seller, False for an INDIVIDUAL one (EU and UK sites say which), else None."""
+    return {"BUSINESS": True, "INDIVIDUAL": False}.get(value) if isinstance(value, str) else None
 
 
 def _finding_offer(item: dict[str, Any], index: int) -> Offer:
@@ -251,7 +260,8 @@ def _detect_json(text: str) -> str | None:
     kind = _json_kind(load_json(text))
     # The markers are read after the shape: the parsed JSON is needed anyway, each marker is a scan of the text.
     if kind is None or not (
-        any(marker in text for marker in ('"itemSummaries"', "api.ebay.com", '"sellerUserName"', '"ack"'))
+        any(marker in text for marker in ('"itemSummaries"', "api.ebay.com", '"sellerUserName"', '"ack"',
+                                          '"sellerLegalInfo"', '"itemWebUrl"'))
         or ('"errorId"' in text and '"domain"' in text)
     ):
         return None
@@ -263,6 +273,8 @@ def _json_kind(data: Any) -> str | None:
         return None
     if "itemSummaries" in data or "api.ebay.com/buy/browse" in str(data.get("href", "")):
         return "search"
+    if "itemId" in data and isinstance(data.get("seller"), dict):
+        return "seller"  # a getItem response: its seller, with sellerLegalInfo for a business seller
     if _finding_root(data) is not None:
         return "search"
     errors = data.get("errors")
@@ -280,8 +292,16 @@ def _is_bot_wall(text: str, url: str | None) -> bool:
 
 
 def kind_from_url(url: str | None) -> str:
-    """The kind of an eBay URL: Browse/Finding API calls are searches, anything else a seller page."""
+    """The kind of an eBay URL: a Browse getItem call reads a seller, other API calls are searches, anything else
+    a seller page."""
+    if url and "/buy/browse/v1/item/" in url:
+        return "seller"
     return "search" if url and "api.ebay.com" in url else "seller"
+
+
+def item_url(item_id: str) -> str:
+    """Buy Browse `item/{item_id}` (getItem) of a listing's legacy id: its seller's legal information."""
+    return f"{BROWSE_ITEM}v1%7C{quote(item_id, safe='')}%7C0"
 
 
 def _site(url: str | None) -> str | None:

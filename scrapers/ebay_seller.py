@@ -3,19 +3,23 @@
 Store and profile markup has no capture: the fixtures in tests/fixtures/ebay follow the 2024-25 selectors
 public scrapers rely on (`.str-seller-card__store-name h1`, `.str-seller-card__store-stats-content > div`
 with a `.BOLD` figure, `.str-about-description__seller-info > span` label/value rows,
-`.str-business-details__seller-info`, `input.str-search__input[placeholder]`, `.fdbk-detail-list__title`).
+`.str-business-details__seller-info`, `input.str-search__input[placeholder]`, `.fdbk-detail-list__title`). The
+business details list what the EU Digital Services Act makes eBay show for business sellers: name, address, phone,
+e-mail, VAT id, trade register number (labels: scrapers.contacts).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scrapers.contacts import ContactFields
 from scrapers.errors import ParseError
 from scrapers.numbers import parse_float, parse_int, parse_percent
 from scrapers.records import SellerProfile
-from scrapers.util import node_text
+from scrapers.util import node_text, vat_number
 
 MARKETPLACE = "ebay"
 _COMPACT = re.compile(r"(\d[\d.,\u00a0\u202f ]*)(?:\s*(K|M|B|Tsd\.?|Mio\.?|Mrd\.?)(?![a-z]))?", re.IGNORECASE)
@@ -40,8 +44,6 @@ _LABELS = {
     "location": ("location", "standort"),
     "member_since": ("member since", "mitglied seit"),
     "seller": ("seller", "verkäufer"),
-    "business_name": ("business name", "firmenname", "name des unternehmens", "unternehmensname"),
-    "address": ("address", "adresse", "anschrift"),
 }
 
 
@@ -58,7 +60,7 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     if name is None and positive_pct is None and sales_count is None:
         raise ParseError(MARKETPLACE, "seller", "seller card without a name or stats")
     about = _labelled_rows(tree.css(".str-about-description__seller-info > span"))
-    business = _labelled_rows(tree.css(".str-business-details__seller-info > span"))
+    business = _business_details(tree.css(".str-business-details__seller-info > span"))
     location = about.get("location")
     search_box = tree.css_first("input.str-search__input")
     placeholder = search_box.attributes.get("placeholder") if search_box is not None else None
@@ -69,15 +71,68 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
         positive_pct=positive_pct,
         rating_count=feedback_score,
         lifetime_rating_count=feedback_score,  # eBay's feedback score counts every rating ever received
-        business_name=business.get("business_name"),
-        business_address=business.get("address"),
-        country=_country(location),
         sales_count=sales_count,
         listing_count=parse_int(placeholder),
         followers=followers,
         created=_iso_date(about.get("member_since")),
         url=url,
+        **_with_country(business, location),
     )
+
+
+def parse_item_seller(data: dict[str, Any]) -> SellerProfile:
+    """The seller of a Buy Browse `item/{item_id}` (getItem) response: its username, account type and, for an EU or
+    UK business seller, `sellerLegalInfo` (name, e-mail, phone, registrationNumber, vatDetails,
+    sellerProvidedLegalAddress), the fields the eBay developer documentation lists for SellerLegalInfo.
+
+    No figures are read: the seller's profile page is their source, so one crawl keeps one snapshot per seller.
+    The legal contact's first and last name (a person's) are not read; a field's label is its JSON path.
+    """
+    seller = data.get("seller")
+    if not isinstance(seller, dict) or not seller.get("username"):
+        raise ParseError(MARKETPLACE, "seller", "getItem response without seller.username")
+    fields = ContactFields()
+    account = seller.get("sellerAccountType")
+    fields.add("business_type", account.title() if isinstance(account, str) else None, "seller.sellerAccountType")
+    legal = seller.get("sellerLegalInfo")
+    if isinstance(legal, dict):
+        for key, attribute in (("name", "business_name"), ("email", "email"), ("phone", "phone"),
+                               ("registrationNumber", "trade_register")):
+            fields.add(attribute, legal.get(key), f"sellerLegalInfo.{key}")
+        for detail in legal.get("vatDetails") or []:
+            if isinstance(detail, dict) and isinstance(detail.get("vatId"), str):
+                fields.add("vat_number", vat_number(detail["vatId"], detail.get("issuingCountry")),
+                           "sellerLegalInfo.vatDetails.vatId")
+        address = legal.get("sellerProvidedLegalAddress")
+        if isinstance(address, dict):
+            label = "sellerLegalInfo.sellerProvidedLegalAddress"
+            town = " ".join(str(address[k]) for k in ("postalCode", "city") if address.get(k))
+            parts = [address.get("addressLine1"), address.get("addressLine2"), town, address.get("stateOrProvince"),
+                     address.get("countryName") or address.get("country")]
+            fields.add("business_address", ", ".join(str(p) for p in parts if p), label)
+            fields.add("country", address.get("country"), f"{label}.country")
+    username = str(seller["username"])
+    return SellerProfile(seller_id=username, name=username, **fields.profile_fields())
+
+
+def _business_details(rows: list[LexborNode]) -> ContactFields:
+    """The business seller's details (`Label: value` rows as the About tab's): every contact field eBay shows
+    under the EU Digital Services Act, labelled in the site's language (scrapers.contacts)."""
+    fields = ContactFields()
+    for row in rows:
+        fields.add_labelled(node_text(row.css_first(".SECONDARY")), node_text(row.css_first(".BOLD")))
+    return fields
+
+
+def _with_country(business: ContactFields, location: str | None) -> dict[str, Any]:
+    """The business details with the seller's country: its location's, else its business address's."""
+    country = _country(location)
+    if country is not None:
+        business.values.setdefault("country", country)
+    else:
+        address = business.values.get("business_address", "")
+        business.add("country", address.rsplit(",", 1)[-1], dict(business.labels).get("business_address"))
+    return business.profile_fields()
 
 
 def parse_compact_count(text: str | None) -> int | None:

@@ -42,7 +42,8 @@ def vat_number(text: str | None, default_country: str | None = None) -> str | No
     compact = _NOT_VAT.sub("", text.upper())
     if compact[:1].isdigit() and default_country:
         compact = default_country + compact
-    return compact if _VAT.fullmatch(compact) else None
+    # every VAT id has digits: a word ("pending", "keine") is no id however it fits the pattern
+    return compact if _VAT.fullmatch(compact) and any(c.isdigit() for c in compact[2:]) else None
 
 
 def node_text(node: LexborNode | None) -> str | None:

@@ -3,7 +3,8 @@
 Search pages keep their results at `props.pageProps.initialData.searchResult.itemStacks[*].items[*]`
 (as scrapfly's walmart-scraper reads them). The seller page has no capture: its fixture follows the seller
 fields Walmart's product JSON uses (`sellerId`, `catalogSellerId`, `sellerName`, `sellerDisplayName`,
-`sellerAverageRating`, `sellerReviewCount`, `hasSellerBadge`) under `props.pageProps.initialData.data.seller`.
+`sellerAverageRating`, `sellerReviewCount`, `hasSellerBadge`) under `props.pageProps.initialData.data.seller`, with
+the contact fields seller pages show (address1/city/state/zip/country, csPhone, csEmail, the website where given).
 
 `averageRating`/`numberOfReviews` (pages) and `customerRating`/`numReviews` (Affiliate API) rate the item,
 not its seller, so offers leave their seller figures empty; `parse_item_ratings` returns them per item.
@@ -18,12 +19,16 @@ from urllib.parse import quote, urlencode
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scrapers.contacts import ContactFields
 from scrapers.errors import BlockedError, ParseError
 from scrapers.numbers import json_int, parse_price, parse_stars
 from scrapers.records import Offer, ParsedPage, SellerProfile
 from scrapers.util import clean_text, load_json
 
 MARKETPLACE = "walmart"
+_CONTACT_KEYS = {"phone": ("csPhone", "phone", "customerServicePhone"),
+                 "email": ("csEmail", "email", "customerServiceEmail"),
+                 "website": ("sellerWebsite", "website", "websiteUrl")}
 PARSER_VERSION = 1
 SITE = "walmart.com"
 WEB_BASE = "https://www.walmart.com"
@@ -148,19 +153,32 @@ def parse_seller_page(html: str, url: str | None = None) -> SellerProfile:
     seller_id = seller.get("sellerId") or seller.get("catalogSellerId")
     if not name and not seller_id:
         raise ParseError(MARKETPLACE, "seller", "seller object without a name or id")
-    nested = seller.get("address")
-    address: dict[str, Any] = nested if isinstance(nested, dict) else seller
     return SellerProfile(
         seller_id=str(seller_id) if seller_id else None,
         name=name,
         rating_count=json_int(seller.get("sellerReviewCount")),
         stars=parse_stars(_str_or_none(seller.get("sellerAverageRating"))),
-        business_name=clean_text(seller.get("sellerName")),
-        business_address=_address(address),
-        country=clean_text(address.get("country")),
         badge=PRO_SELLER if seller.get("hasSellerBadge") is True else None,
         url=url or (seller_url(seller["catalogSellerId"]) if seller.get("catalogSellerId") else None),
+        **_contacts(seller),
     )
+
+
+def _contacts(seller: dict[str, Any]) -> dict[str, Any]:
+    """The seller's contact fields, each labelled by the JSON key it came from: the registered name and address
+    (the US INFORM Consumers Act's disclosure), the customer-service phone and e-mail, the website where shown."""
+    fields = ContactFields()
+    nested = seller.get("address")
+    address: dict[str, Any] = nested if isinstance(nested, dict) else seller
+    prefix = "address." if isinstance(nested, dict) else ""
+    fields.add("business_name", seller.get("sellerName"), "sellerName")
+    fields.add("business_address", _address(address), f"{prefix}address1")
+    fields.add("country", address.get("country"), f"{prefix}country")
+    for attribute, keys in _CONTACT_KEYS.items():
+        key = next((k for k in keys if isinstance(seller.get(k), str) and seller[k].strip()), None)
+        if key is not None:
+            fields.add(attribute, seller[key], key)
+    return fields.profile_fields()
 
 
 def parse_item_ratings(text: str) -> dict[str, tuple[float | None, int | None]]:

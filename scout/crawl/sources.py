@@ -181,6 +181,22 @@ def _cdiscount_follow(request: Request, parsed: ParsedPage) -> list[Request]:
     return follow_sellers(request, parsed)
 
 
+def _ebay_follow(request: Request, parsed: ParsedPage) -> list[Request]:
+    """Each seller's profile page and, for a business seller (EU and UK sites say which), one of its listings'
+    getItem response per search page: the only place eBay's API gives its legal contact information
+    (sellerLegalInfo). The frontier knows URLs, not sellers: a seller on two search pages is asked twice."""
+    found = follow_sellers(request, parsed)
+    if parsed.kind != "search":
+        return found
+    legal: dict[str, Request] = {}
+    for record in parsed.records:
+        if isinstance(record, Offer) and record.is_company and record.seller_id and record.product_id:
+            legal.setdefault(record.seller_id, Request(
+                ebay.item_url(record.product_id), "ebay", "seller", api=True, auth="ebay",
+                headers=ebay.browse_headers(), depth=request.depth + 1))
+    return found + list(legal.values())
+
+
 def _mercadolibre_seeds(scope: CrawlScope) -> list[Request]:
     return [Request(mercadolibre.search_api_url("MLA", q), "mercadolibre", "search", api=True, list_name=c)
             for c, q in _queries(scope)]
@@ -198,7 +214,7 @@ class Source:
 
 SOURCES: dict[str, Source] = {
     "amazon": Source("amazon", frozenset(f"www.{site}" for site in amazon.SITES), _amazon_seeds, _amazon_follow),
-    "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, follow_sellers),
+    "ebay": Source("ebay", frozenset({"www.ebay.com", "api.ebay.com", "www.ebay.de"}), _ebay_seeds, _ebay_follow),
     "walmart": Source("walmart", frozenset({"www.walmart.com"}), _walmart_seeds, follow_sellers),
     "etsy": Source("etsy", frozenset({"www.etsy.com", "openapi.etsy.com"}), _etsy_seeds, follow_sellers),
     "allegro": Source("allegro", frozenset({"allegro.pl"}), _allegro_seeds, follow_sellers),

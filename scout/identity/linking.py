@@ -26,6 +26,7 @@ from scout.identity.blocks import similar_pairs
 from scout.identity.names import (
     address_key,
     address_overlap,
+    email_domain,
     legal_key,
     name_keys,
     normalize_country,
@@ -55,9 +56,10 @@ class SellerFacts:
     business_name: str | None = None
     business_address: str | None = None
     country: str | None = None
-    domain: str | None = None
+    domain: str | None = None  # its own website's (scout.identity.names.normalize_domain)
     vat_number: str | None = None
     category: str | None = None
+    email_domain: str | None = None  # its own e-mail address's, never a mailbox provider's
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,8 @@ def _exact_edges(items: Sequence[_Prepared]) -> Iterable[tuple[int, int, str]]:
     for index, item in enumerate(items):
         if item.legal and item.address:
             by_legal[item.legal].append(index)
-        if domain := normalize_domain(item.facts.domain):
+        for domain in dict.fromkeys(d for d in (normalize_domain(item.facts.domain),
+                                                normalize_domain(item.facts.email_domain)) if d):
             by_domain[domain].append(index)
         if vat := _vat_key(item.facts.vat_number):
             by_vat[vat].append(index)
@@ -278,15 +281,16 @@ def load_seller_facts(session: Session) -> tuple[list[SellerFacts], dict[int, in
     rows = session.execute(select(
         col(Seller.id), col(Seller.marketplace), col(Seller.site), col(Seller.name), col(Seller.business_name),
         col(Seller.business_address), col(Seller.country), col(Seller.url), col(Seller.vat_number),
-        col(Seller.business_id),
+        col(Seller.business_id), col(Seller.website), col(Seller.email),
     ).where(col(Seller.is_platform).is_(False)).order_by(col(Seller.id))).all()
     facts, current = [], {}
-    for pk, marketplace, site, name, business_name, address, country, url, vat, business_id in rows:
+    for pk, marketplace, site, name, business_name, address, country, url, vat, business_id, website, email in rows:
         if business_id in pinned:
             continue
         facts.append(SellerFacts(pk=pk, marketplace=marketplace, site=site, name=name, business_name=business_name,
-                                 business_address=address, country=country, domain=normalize_domain(url),
-                                 vat_number=vat))
+                                 business_address=address, country=country,
+                                 domain=normalize_domain(website) or normalize_domain(url), vat_number=vat,
+                                 email_domain=email_domain(email)))
         current[pk] = business_id
     return facts, current, pinned
 
@@ -300,10 +304,11 @@ def _business_values(members: Sequence[SellerFacts], evidence: str) -> dict[str,
     name = min(legal, key=lambda n: (-legal[n], n)) if legal else (display[0] if display else normalized)
     countries = Counter(c for m in members if (c := normalize_country(m.country)))
     domains = sorted({d for m in members if (d := normalize_domain(m.domain))})
+    mail = sorted({d for m in members if (d := normalize_domain(m.email_domain))})
     vats = Counter(v for m in members if (v := _vat_key(m.vat_number)))
     return {"name": name or "?", "normalized_name": normalized,
             "country": min(countries, key=lambda c: (-countries[c], c)) if countries else None,
-            "website": domains[0] if domains else None,
+            "website": domains[0] if domains else None, "email_domain": mail[0] if mail else None,
             "vat_number": min(vats, key=lambda v: (-vats[v], v)) if vats else None, "match_evidence": evidence}
 
 

@@ -156,8 +156,13 @@ def normalize_country(value: str | None) -> str | None:
 
 
 def normalize_domain(value: str | None) -> str | None:
-    """`https://www.Anker.com/about`, `sales@anker.com`, `anker.com` -> `anker.com`; None for marketplace hosts."""
-    text = (value or "").strip().lower()
+    """`https://www.Anker.com/about`, `sales@anker.com`, `anker.com` -> `anker.com`; None for marketplace hosts.
+
+    The one rule for a business's own domain (identity links and suppression compare these): scheme, path, port,
+    `www.` and a trailing dot dropped, lower case, an internationalised name in its ASCII (punycode) form, so
+    `https://www.Müller.de/` and `xn--mller-kva.de` are one domain.
+    """
+    text = strip_control(value or "").strip().lower()
     if not text:
         return None
     if "@" in text and "/" not in text:
@@ -166,7 +171,39 @@ def normalize_domain(value: str | None) -> str | None:
         host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
     except ValueError:  # e.g. an unbalanced "[" taken for an IPv6 address
         return None
-    host = host.removeprefix("www.")
-    if "." not in host or any(marker in f".{host}" for marker in (f".{m}" for m in MARKETPLACE_HOSTS)):
+    ascii_host = _ascii_host(host.rstrip(".").removeprefix("www."))
+    if not ascii_host or "." not in ascii_host or any(f".{m}" in f".{ascii_host}" for m in MARKETPLACE_HOSTS):
         return None
-    return host
+    return ascii_host
+
+
+def _ascii_host(host: str) -> str | None:
+    """A host name in ASCII: each internationalised label in punycode (IDNA); None for one that cannot be."""
+    if host.isascii():
+        return host
+    try:
+        return ".".join(label.encode("idna").decode("ascii") for label in host.split("."))
+    except UnicodeError:
+        return None
+
+
+# mailbox providers: an address there says nothing about whose business it is
+FREE_MAIL_DOMAINS = frozenset("""
+    gmail.com googlemail.com outlook.com hotmail.com hotmail.de hotmail.fr hotmail.co.uk hotmail.it hotmail.es
+    live.com live.de live.fr msn.com yahoo.com yahoo.de yahoo.fr yahoo.co.uk yahoo.it yahoo.es ymail.com aol.com
+    icloud.com me.com mac.com gmx.de gmx.net gmx.at gmx.com web.de t-online.de freenet.de mail.de posteo.de
+    orange.fr wanadoo.fr free.fr sfr.fr laposte.net libero.it virgilio.it alice.it tiscali.it wp.pl o2.pl
+    onet.pl interia.pl op.pl gazeta.pl protonmail.com proton.me mail.com zoho.com yandex.com yandex.ru mail.ru
+    qq.com 163.com 126.com sina.com aliyun.com foxmail.com
+""".split())
+
+
+def email_domain(email: str | None) -> str | None:
+    """The domain of a business's own e-mail address; None for a mailbox provider's (gmail.com …)."""
+    domain = normalize_domain(email) if email and "@" in email else None
+    return domain if domain not in FREE_MAIL_DOMAINS else None
+
+
+def own_domains(website: str | None, email: str | None) -> tuple[str, ...]:
+    """A storefront's own domains: its website's, then its e-mail's (unless a mailbox provider's)."""
+    return tuple(dict.fromkeys(d for d in (normalize_domain(website), email_domain(email)) if d))

@@ -4,7 +4,8 @@ dashboard all apply.
 An entry catches a business (or a storefront not yet matched to one, which is its own business) when
 - its seller id is the id of one of the business's storefronts, on the entry's marketplace (any marketplace when the
   entry names none);
-- its domain is the business's website or e-mail domain, or a storefront's own website's;
+- its domain is the business's website or e-mail domain, or a storefront's own website's or e-mail address's
+  (as its pages publish them; scout.identity.names.normalize_domain is the one rule for a domain);
 - its name is similar enough (rapidfuzz Indel similarity of the normalised names, >= SUPPRESS_THRESHOLD) to the
   business's name or to a storefront's display or registered name;
 - it keeps only a hash of a normalised name (what `scout forget` leaves: the name itself is erased) and that hash
@@ -26,7 +27,7 @@ from sqlalchemy import select
 
 from db.queries import business, seller, suppression
 from scout.identity.keys import business_key, split_business_key
-from scout.identity.names import name_keys, normalize_domain, normalize_name
+from scout.identity.names import name_keys, normalize_domain, normalize_name, own_domains
 from scout.identity.rules import SUPPRESS_THRESHOLD, SUPPRESSION_KINDS
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def business_facts(conn: Connection | Session, keys: Iterable[str] | None = None
     business_ids = None if wanted is None else [bid for bid, _ in split if bid is not None]
     seller_pks = None if wanted is None else [pk for _, pk in split if pk is not None]
     columns = (seller.c.id, seller.c.marketplace, seller.c.seller_id, seller.c.name, seller.c.business_name,
-               seller.c.url, seller.c.business_id)
+               seller.c.url, seller.c.business_id, seller.c.website, seller.c.email)
     query = select(*columns).where(seller.c.is_platform.is_(False))
     rows: list[Any] = []
     if wanted is None:
@@ -204,7 +205,8 @@ def business_facts(conn: Connection | Session, keys: Iterable[str] | None = None
         name, website, email_domain = businesses.get(key, (None, None, None))
         names = [n for n in (name, *(v for m in members for v in (m.name, m.business_name))) if n]
         domains = {d for d in (normalize_domain(website), normalize_domain(email_domain),
-                               *(normalize_domain(m.url) for m in members)) if d}
+                               *(normalize_domain(m.url) for m in members),
+                               *(d for m in members for d in own_domains(m.website, m.email))) if d}
         out.append(BusinessFacts(key, name or (names[0] if names else key), tuple(dict.fromkeys(names)),
                                  frozenset((m.marketplace, m.seller_id) for m in members), frozenset(domains),
                                  frozenset(m.id for m in members)))

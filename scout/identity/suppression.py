@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from db.models import Suppression
 from scout.errors import InputError
-from scout.identity.names import normalize_domain, normalize_name
+from scout.identity.names import FREE_MAIL_DOMAINS, normalize_domain, normalize_name
 from scout.identity.rules import SUPPRESSION_KINDS
 from scout.sanitize import strip_control
 from scrapers.registry import MARKETPLACES
@@ -64,6 +64,8 @@ def new_entry(name: str | None, *, reason: str | None, kind: str, domain: str | 
     if where is not None and not _clean(seller_id):
         raise InputError("a marketplace names where a seller id is: give the seller id too")
     site = normalize_domain(domain) if _clean(domain) else None
+    if site in FREE_MAIL_DOMAINS:
+        raise InputError(f"{site} is a mailbox provider's domain, not one business's: name the business instead")
     if _clean(domain) and site is None:
         raise InputError(f"{strip_control(domain or '')!r} is not the business's own web or e-mail domain "
                          "(such as anker.com; a marketplace's domain says nothing about one seller)")

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from scout.replica.catalog import SEARCH_TERMS
+from scout.replica.contact_markup import allegro_lines
 from scout.replica.render import (
     NBSP,
     dump_json,
@@ -28,7 +29,7 @@ from scout.replica.render import (
 from scout.replica.world import Product, Storefront, World, stable_random
 
 COUNTRY_NAMES = {"PL": "Polska", "DE": "Niemcy", "CN": "Chiny", "US": "Stany Zjednoczone", "GB": "Wielka Brytania",
-                 "FR": "Francja", "IT": "Włochy", "ES": "Hiszpania", "AR": "Argentyna"}
+                 "FR": "Francja", "IT": "Włochy", "ES": "Hiszpania", "AR": "Argentyna", "AT": "Austria"}
 PAGE_SIZE = 60
 
 
@@ -100,7 +101,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
         f"<p>Na Allegro od {seller.created[:4]} roku</p></div>"
         '<section data-box-name="SellerInfoCompany"><h2>Dane sprzedającego</h2><div>'
         f"<p>{esc(b.legal_name)}</p><p>{esc(b.street)}</p><p>{esc(b.postcode)} {esc(b.city)}</p>"
-        f"<p>{COUNTRY_NAMES[b.country]}</p>{nip}</div></section></main></body></html>"
+        f"<p>{COUNTRY_NAMES[b.country]}</p>{nip}{allegro_lines(b)}</div></section></main></body></html>"
     )
 
 

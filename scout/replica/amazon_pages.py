@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scout.replica.catalog import AMAZON_CATEGORY_SLUGS, CATEGORIES
+from scout.replica.contact_markup import amazon_rows
 from scout.replica.render import esc, format_count, format_decimal, format_price, script_json, slugify
 from scout.replica.world import Product, Storefront, World, stable_random
 
@@ -287,14 +288,15 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
                f"<span>{business.vat_number}</span></div>") if business.vat_number and site != "com" else ""
         lines = "".join(f'<div class="a-row a-spacing-none indent-left"><span>{esc(line)}</span></div>'
                         for line in business.address_lines)
+        before, after = amazon_rows(business, site)  # type, register number; phone, e-mail, service address
         detail = (
             '<div id="page-section-detail-seller-info" class="a-section a-spacing-none"><div class="a-box">'
             f'<div class="a-box-inner"><h3>{esc(w.detail_title)}</h3>'
             f'<div class="a-row a-spacing-none"><span class="a-text-bold">{esc(w.business_name)}</span>'
             f"<span>{esc(business.legal_name)}</span></div>"
-            f"{vat}"
+            f"{before}{vat}"
             f'<div class="a-row a-spacing-none"><span class="a-text-bold">{esc(w.business_address)}</span></div>'
-            f"{lines}</div></div></div>"
+            f"{lines}{after}</div></div></div>"
         )
     return "".join((
         page_head(site, f"Amazon.{site} Seller Profile: {seller.name}",

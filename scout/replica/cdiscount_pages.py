@@ -9,11 +9,12 @@ import re
 from urllib.parse import quote_plus
 
 from scout.replica.catalog import CDISCOUNT_BREADCRUMBS, SEARCH_TERMS
+from scout.replica.contact_markup import cdiscount_items
 from scout.replica.render import esc, format_count, format_decimal, format_price, slugify
 from scout.replica.world import Product, Storefront, World, stable_random
 
 COUNTRY_NAMES = {"FR": "France", "CN": "Chine", "DE": "Allemagne", "ES": "Espagne", "IT": "Italie",
-                 "GB": "Royaume-Uni", "PL": "Pologne", "US": "États-Unis", "AR": "Argentine"}
+                 "GB": "Royaume-Uni", "PL": "Pologne", "US": "États-Unis", "AR": "Argentine", "AT": "Autriche"}
 NODE = 1062
 SEARCH_PAGE_SIZE = 100
 
@@ -94,6 +95,7 @@ def _breadcrumb(product: Product) -> str:
 def render_seller(world: World, seller: Storefront, day: int) -> str:
     """A seller's shop page."""
     b = seller.business
+    legal_form, contacts = cdiscount_items(b)
     stars, count, sales = _figures(seller, day)
     year, month, dom = seller.created.split("-")
     items = "".join(
@@ -116,11 +118,11 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
         f'<li class="slrType">Vendeur professionnel</li><li class="slrSales">{sales} ventes</li>'
         f'<li class="slrSince">Vendeur sur Cdiscount depuis le {dom}/{month}/{year}</li></ul></div>'
         '<div class="slrShopInfos" id="slrInfos"><h2>Informations légales</h2><ul class="slrLegal">'
-        f"<li><span>Raison sociale :</span> {esc(b.legal_name)}</li>"
+        f"<li><span>Raison sociale :</span> {esc(b.legal_name)}</li>{legal_form}"
         f"<li><span>Adresse :</span> {esc(b.street)}, {esc(b.postcode)} {esc(b.city)}</li>"
         f"<li><span>Pays :</span> {COUNTRY_NAMES[b.country]}</li>"
         + (f"<li><span>N° TVA :</span> {b.vat_number}</li>" if b.vat_number else "")
-        + "</ul></div>"
+        + f"{contacts}</ul></div>"
         f'<div id="lpContent"><ul>{items}</ul></div></body></html>'
     )
 

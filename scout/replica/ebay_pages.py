@@ -8,13 +8,16 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from scout.replica.catalog import EBAY_CATEGORY_IDS, SEARCH_TERMS
+from scout.replica.contact_markup import ebay_legal_info, ebay_rows
 from scout.replica.render import dump_json, esc
 from scout.replica.world import Product, Storefront, World
 
 BROWSE_PATH = "/buy/browse/v1/item_summary/search"
+ITEM_PATH = "/buy/browse/v1/item/"
+EU_UK = frozenset({"DE", "AT", "FR", "IT", "ES", "PL", "GB"})
 FINDING_PATH = "/services/search/FindingService/v1"
 COUNTRY_NAMES = {"US": "United States", "CN": "China", "DE": "Germany", "GB": "United Kingdom",
-                 "FR": "France", "IT": "Italy", "ES": "Spain", "PL": "Poland", "AR": "Argentina"}
+                 "FR": "France", "IT": "Italy", "ES": "Spain", "PL": "Poland", "AR": "Argentina", "AT": "Austria"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STARS = ((1_000_000, "SilverShooting"), (500_000, "GreenShooting"), (100_000, "RedShooting"),
           (50_000, "PurpleShooting"), (25_000, "TurquoiseShooting"), (10_000, "YellowShooting"),
@@ -63,7 +66,7 @@ def _browse_item(product: Product, day: int) -> dict[str, Any]:
         "price": {"value": f"{product.price:.2f}", "currency": product.currency},
         "itemHref": f"https://api.ebay.com/buy/browse/v1/item/v1%7C{item_id}%7C0",
         "seller": {"username": seller.seller_id, "feedbackPercentage": f"{seller.positive_pct[day]:.1f}",
-                   "feedbackScore": seller.lifetime_count[day]},
+                   "feedbackScore": seller.lifetime_count[day], **account_type(seller)},
         "condition": "New",
         "conditionId": "1000",
         "shippingOptions": [{"shippingCostType": "FIXED", "shippingCost": {"value": "0.00", "currency": "USD"}}],
@@ -78,6 +81,26 @@ def _browse_item(product: Product, day: int) -> dict[str, Any]:
         "priorityListing": False,
         "listingMarketplaceId": "EBAY_US",
     }
+
+
+def account_type(seller: Storefront) -> dict[str, str]:
+    """`sellerAccountType` as eBay's EU and UK sites state it: BUSINESS for a seller registered for VAT there."""
+    if seller.business.country not in EU_UK:
+        return {}
+    return {"sellerAccountType": "INDIVIDUAL" if seller.business.vat_number is None else "BUSINESS"}
+
+
+def render_get_item(world: World, item_id: str, day: int) -> str | None:
+    """A Browse `item/v1|<id>|0` (getItem) response: the listing and its seller, with `sellerLegalInfo` for an EU
+    or UK business seller (scout.replica.contact_markup); None for an unknown item."""
+    product = world.product("ebay", item_id, day)
+    if product is None or product.seller is None:
+        return None
+    item = _browse_item(product, day)
+    legal = ebay_legal_info(product.seller.business, COUNTRY_NAMES[product.seller.business.country])
+    if legal is not None and item["seller"].get("sellerAccountType") == "BUSINESS":
+        item["seller"]["sellerLegalInfo"] = legal
+    return dump_json(item)
 
 
 def render_browse_search(world: World, query: str | None, category_id: str | None, limit: int, offset: int,
@@ -212,7 +235,8 @@ def render_store(world: World, seller: Storefront, day: int) -> str:
         '<span><span class="str-text-span SECONDARY">Business name:&nbsp;</span>'
         f'<span class="str-text-span BOLD">{esc(business.legal_name)}</span></span>'
         '<span><span class="str-text-span SECONDARY">Address:&nbsp;</span>'
-        f'<span class="str-text-span BOLD">{esc(address)}</span></span></div></section>'
+        f'<span class="str-text-span BOLD">{esc(address)}</span></span>'
+        f'{ebay_rows(business)}</div></section>'
         '<section class="str-feedback"><div class="fdbk-detail-list"><h2 class="fdbk-detail-list__title">'
         f'<span class="PSEUDOLINK">{username}</span> <span class="SECONDARY">({seller.lifetime_count[day]:,})</span>'
         f'</h2><a href="https://www.ebay.com/fdbk/feedback_profile/{path}">See all feedback</a></div></section>'

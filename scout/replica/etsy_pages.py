@@ -12,7 +12,7 @@ from scout.replica.render import dump_json, esc, script_json, slugify
 from scout.replica.world import Product, Storefront, World
 
 COUNTRY_NAMES = {"US": "United States", "CN": "China", "DE": "Germany", "GB": "United Kingdom",
-                 "FR": "France", "IT": "Italy", "ES": "Spain", "PL": "Poland", "AR": "Argentina"}
+                 "FR": "France", "IT": "Italy", "ES": "Spain", "PL": "Poland", "AR": "Argentina", "AT": "Austria"}
 
 
 def _epoch(date: str) -> int:

@@ -17,6 +17,19 @@ from scout.replica.catalog import (
 )
 
 DAYS = (0, 1)
+SOLE_TRADER_COUNTRIES = frozenset({"DE", "AT", "PL", "FR", "IT", "ES", "GB"})
+PHONE_SHAPES = {  # a public number per country, filled with ten stable digits
+    "DE": "+49 30 {0}{1}{2}{3}{4}{5}{6}", "AT": "+43 1 {0}{1}{2}{3}{4}{5}{6}",
+    "PL": "+48 22 {0}{1}{2} {3}{4} {5}{6}", "FR": "+33 1 {0}{1} {2}{3} {4}{5} {6}{7}",
+    "IT": "+39 02 {0}{1}{2}{3} {4}{5}{6}{7}", "ES": "+34 91 {0}{1}{2} {3}{4} {5}{6}",
+    "GB": "+44 20 7946 {0}{1}{2}{3}", "CN": "+86 755 {0}{1}{2}{3} {4}{5}{6}{7}",
+    "AR": "+54 11 {0}{1}{2}{3}-{4}{5}{6}{7}",
+}
+REGISTER_SHAPES = {  # trade register entries as each country writes them
+    "DE": "HRB {digits:.5}, Amtsgericht {city}", "AT": "FN {digits:.6}a, Handelsgericht {city}",
+    "PL": "KRS 0000{digits:.6}", "FR": "{digits:.14}", "IT": "REA {digits:.7}", "ES": "Registro Mercantil de {city}, "
+    "Hoja {digits:.6}", "GB": "Company number 0{digits:.7}",
+}
 
 
 @dataclass(slots=True)
@@ -44,8 +57,59 @@ class Business:
         rng = stable_random(self.business_id, "vat")
         digits = "".join(str(rng.randrange(10)) for _ in range(11))
         shapes = {"DE": f"DE{digits[:9]}", "FR": f"FR{digits}", "IT": f"IT{digits}", "ES": f"ESB{digits[:8]}",
-                  "PL": f"PL{digits[:10]}", "GB": f"GB{digits[:9]}"}
+                  "PL": f"PL{digits[:10]}", "GB": f"GB{digits[:9]}", "AT": f"ATU{digits[:8]}"}
         return shapes.get(self.country)
+
+    @property
+    def contact_kind(self) -> str:
+        """How much its pages disclose beyond name and address, drawn once per business (not from the world's
+        stream): "full" (phone, e-mail, website), "phone_email", "sole_trader" (an EU or UK sole trader: phone
+        and e-mail, no register entry) or "address" (name and address only, as the US INFORM Act asks)."""
+        draw = stable_random(self.business_id, "contact").random()
+        if self.website is not None:
+            return "full" if draw < 0.6 else "phone_email" if draw < 0.8 else "address"
+        if draw < 0.3:
+            return "phone_email"
+        return "sole_trader" if draw < 0.55 and self.country in SOLE_TRADER_COUNTRIES else "address"
+
+    @property
+    def phone(self) -> str | None:
+        """Its public phone number in its country's format, unless it shows name and address only."""
+        if self.contact_kind == "address":
+            return None
+        rng = stable_random(self.business_id, "phone")
+        digits = "".join(str(rng.randrange(10)) for _ in range(10))
+        return PHONE_SHAPES.get(self.country, "+1 {0}{1}{2}-555-{6}{7}{8}{9}").format(*digits)
+
+    @property
+    def contact_email(self) -> str | None:
+        """Its public e-mail: the one at its own domain, else a mailbox provider's; None for name and address only."""
+        if self.contact_kind == "address":
+            return None
+        if self.email is not None:
+            return self.email
+        handle = "".join(ch for ch in fold_ascii(self.brand).lower() if ch.isalnum())[:20] or "shop"
+        provider = {"DE": "web.de", "AT": "gmx.at", "PL": "wp.pl", "FR": "orange.fr", "IT": "libero.it"}
+        return f"{handle}.shop@{provider.get(self.country, 'gmail.com')}"
+
+    @property
+    def shown_website(self) -> str | None:
+        """Its website where its pages show one."""
+        return self.website if self.contact_kind == "full" else None
+
+    @property
+    def sole_trader(self) -> bool:
+        """Whether it trades as a sole trader (no company, no register entry)."""
+        return self.contact_kind == "sole_trader"
+
+    @property
+    def trade_register(self) -> str | None:
+        """Its trade register entry as its country writes it (a French sole trader has a SIRET too)."""
+        if self.country not in REGISTER_SHAPES or (self.sole_trader and self.country != "FR"):
+            return None
+        rng = stable_random(self.business_id, "register")
+        digits = "".join(str(rng.randrange(10)) for _ in range(14))
+        return REGISTER_SHAPES[self.country].format(digits=digits, city=self.city)
 
     @property
     def address_lines(self) -> tuple[str, str, str]:

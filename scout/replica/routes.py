@@ -149,6 +149,10 @@ def _ebay(world: World, host: str, path: str, query: dict[str, str], day: int) -
         body = ebay_pages.render_browse_search(world, query.get("q"), query.get("category_ids"), limit,
                                                _int(query.get("offset"), 0, 0, 10_000), day)
         return Page(200, body, JSON)
+    if host == "api.ebay.com" and path.startswith(ebay_pages.ITEM_PATH):
+        _, item_id, _ = (unquote(path.removeprefix(ebay_pages.ITEM_PATH)).split("|") + ["", ""])[:3]
+        item = ebay_pages.render_get_item(world, item_id, day)
+        return Page(200, item, JSON) if item else None
     if host == "svcs.ebay.com" and path == ebay_pages.FINDING_PATH:
         selectors = {v for k, v in query.items() if k.startswith("outputSelector")}
         body = ebay_pages.render_finding_search(

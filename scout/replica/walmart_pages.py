@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from scout.replica.catalog import SEARCH_TERMS, WALMART_CATEGORY_PATHS
+from scout.replica.contact_markup import walmart_fields
 from scout.replica.render import esc, script_json, slugify
 from scout.replica.world import Product, Storefront, World
 
@@ -89,7 +90,7 @@ def render_seller(world: World, seller: Storefront, day: int) -> str:
             "sellerName": seller.business.legal_name, "sellerDisplayName": seller.name,
             "sellerStoreFrontURL": f"/seller/{seller.numeric_id}", "sellerAverageRating": seller.stars[day],
             "sellerReviewCount": seller.rating_count[day], "hasSellerBadge": seller.lifetime_count[day] >= 1000,
-            **address_fields(seller), "csEmail": seller.business.email}
+            **address_fields(seller), **walmart_fields(seller.business)}
     items = [_item(p, i, day) for i, p in enumerate(p for p in seller.products if p.exists(day))]
     body = (f'<section class="pa3"><h1 data-testid="seller-name" class="f3 b">{esc(seller.name)}</h1>'
             f'<span class="f6">{seller.stars[day]} out of 5 stars</span>'

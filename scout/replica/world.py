@@ -312,6 +312,22 @@ def _base36(number: int, width: int) -> str:
 PLATFORM_SHARE = {"amazon": 0.15, "walmart": 0.3}
 
 
+AT_CITIES = (("1010", "Wien"), ("8010", "Graz"), ("4020", "Linz"), ("5020", "Salzburg"), ("6020", "Innsbruck"))
+
+
+def _registered_in_austria(business: Business) -> None:
+    """One in five German-speaking businesses selling on amazon.de is registered in Austria: Vienna, Graz …"""
+    draw = stable_random(business.business_id, "austria")
+    if business.country != "DE" or business.hostile or draw.random() >= 0.2:
+        return
+    business.country = "AT"
+    business.postcode, business.city = AT_CITIES[draw.randrange(len(AT_CITIES))]
+    if business.website and business.website.endswith(".de"):
+        business.website = business.website.removesuffix(".de") + ".at"
+    if business.email and business.email.endswith(".de"):
+        business.email = business.email.removesuffix(".de") + ".at"
+
+
 def build_world(seed: int = 7, sellers: int = 3000, products_per_seller: float = 2.0) -> World:
     """A world of `sellers` businesses (each with 1..6 storefronts), deterministic for a seed."""
     builder = _Builder(seed)
@@ -337,6 +353,8 @@ def build_world(seed: int = 7, sellers: int = 3000, products_per_seller: float =
                 item = builder.product(marketplace, site, category, front, business.brand, front.first_day)
                 front.products.append(item)
                 products.append(item)
+    for business in businesses:  # after every draw of the world's stream, which stays as it was
+        _registered_in_austria(business)
     for (marketplace, site), share in _platform_sites():
         own = [s for s in storefronts if (s.marketplace, s.site) == (marketplace, site)]
         for _ in range(int(len(own) * products_per_seller * share) + len(CATEGORIES)):

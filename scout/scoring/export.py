@@ -1,7 +1,8 @@
 """Leads as CSV or XLSX, one row per business; every text cell made inert (OWASP CSV injection).
 
 Money columns come in the reporting currency (`currency`), labelled with their period and basis; each storefront's
-own figure, in its own currency, is in the last money column.
+own figure, in its own currency, is in the last money column. The contact columns (legal name to trade register
+number) are what the storefronts' pages publish by law (scout.scoring.leads.lead_contacts).
 """
 
 from __future__ import annotations
@@ -48,7 +49,15 @@ COLUMNS: tuple[tuple[str, Callable[[Lead], Any]], ...] = (
     ("exchange rates of", lambda d: d.rate_date),
     ("storefronts' monthly GMV in their own currency", lambda d: d.storefront_gmv),
     ("growth % per 30 days", lambda d: rounded(d.growth_pct_30d, 2)),
+    ("legal name", lambda d: d.legal_name),
+    ("business type", lambda d: d.business_type),
+    ("address", lambda d: d.address),
     ("country", lambda d: d.country),
+    ("phone", lambda d: d.phone),
+    ("e-mail", lambda d: d.email),
+    ("website", lambda d: d.website),
+    ("VAT id", lambda d: d.vat_number),
+    ("trade register number", lambda d: d.trade_register),
     ("pipeline status", lambda d: d.status),
     ("owner", lambda d: d.owner),
     ("last seen", lambda d: d.last_seen.strftime("%Y-%m-%d %H:%M UTC")),

@@ -7,14 +7,15 @@ Listing reads through db.queries' Core tables; explanations need the ORM models,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, or_, select
 from sqlalchemy.engine import Connection
 
-from db.queries import lead_score, outreach, seller_score
+from db.queries import lead_score, outreach, seller, seller_score
 from scout.errors import InputError
 from scout.identity.suppressed import SuppressionList, business_facts
 from scout.scoring.categories import resolve_category
@@ -65,6 +66,15 @@ class Lead:
     reason: str | None = None
     suppressed: str | None = None  # why the suppression list catches it (listed only when asked)
     owner: str | None = None  # the team member working it (scout outreach assign)
+    # the public contact details its storefronts' pages show (the main storefront's first, then the others')
+    legal_name: str | None = None
+    business_type: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    vat_number: str | None = None
+    trade_register: str | None = None
 
 
 def check_lead_filters(top: int, marketplace: str | None, country: str | None, min_score: float | None,
@@ -128,6 +138,7 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
     status = dict(session.execute(select(outreach.c.business_id, outreach.c.status)
                                   .where(outreach.c.business_id.in_(ids))).all()) if ids else {}
     owners = lead_owners(session, ids)
+    contacts = lead_contacts(session, rows)
     return [Lead(
         rank=i, business_key=r.business_key, business_id=r.business_id, name=r.name,
         marketplaces=tuple(r.marketplaces.split(",")), storefronts=r.storefronts, main_url=r.main_url, score=r.score,
@@ -139,8 +150,36 @@ def select_leads(session: Connection | Session, *, top: int = 50, marketplace: s
         country=r.country,
         categories=r.categories, status=status.get(r.business_id, "new"), last_seen=r.last_seen,
         insufficient=r.insufficient, reason=r.reason, suppressed=suppressed.get(r.business_key),
-        owner=owners.get(r.business_id))
+        owner=owners.get(r.business_id), **contacts.get(r.business_key, {}))
         for i, r in enumerate(rows, start=1)]
+
+
+_LEAD_CONTACT = {"business_name": "legal_name", "business_type": "business_type", "business_address": "address",
+                 "phone": "phone", "email": "email", "website": "website", "vat_number": "vat_number",
+                 "trade_register": "trade_register"}  # seller column -> Lead field
+
+
+def lead_contacts(session: Connection | Session, rows: Sequence[Any]) -> dict[str, dict[str, str]]:
+    """Business key -> the contact details of its storefronts (Lead fields): each field from the main storefront
+    when it shows one, else from the first other storefront that does."""
+    main = {r.main_seller_pk: r.business_key for r in rows}
+    by_business = {r.business_id: r.business_key for r in rows if r.business_id is not None}
+    if not main:
+        return {}
+    columns = [seller.c[name] for name in _LEAD_CONTACT]
+    query = select(seller.c.id, seller.c.business_id, *columns).where(or_(
+        seller.c.id.in_(sorted(main)), seller.c.business_id.in_(sorted(by_business))))
+    out: dict[str, dict[str, str]] = {}
+    for row in sorted(session.execute(query).all(), key=lambda row: (row.id not in main, row.id)):
+        key = main.get(row.id) or by_business.get(row.business_id)
+        if key is None:
+            continue
+        found = out.setdefault(key, {})
+        for name, field in _LEAD_CONTACT.items():
+            value = row._mapping[name]
+            if value and field not in found:
+                found[field] = value
+    return out
 
 
 def lead_owners(session: Connection | Session, business_ids: list[int]) -> dict[int, str]:

@@ -244,8 +244,30 @@ def test_seller_ratings_page() -> None:
             rating_window_days=365,
             badge="SuperSeller",
             url="https://allegro.pl/uzytkownik/ELEKTRO-BAZA_PL/oceny",
+            trade_register="0000402117",  # KRS; REGON is a statistics number, not read
+            email="sklep@elektro-baza.pl",
+            phone="+48 61 852 40 10",
+            website="https://www.elektro-baza.pl",
+            contact_labels=(("vat_number", "NIP"), ("trade_register", "KRS"), ("email", "E-mail"),
+                            ("phone", "Telefon"), ("website", "Strona www")),
         )
     ]
+
+
+@pytest.mark.parametrize(("line", "attribute", "value"), [
+    ("Adres e-mail: biuro@sklep.pl", "email", "biuro@sklep.pl"),
+    ("Numer telefonu: 600 100 200", "phone", "600 100 200"),
+    ("Tel.: +48 22 100 20 30", "phone", "+48 22 100 20 30"),
+    ("Numer KRS: 0000123456", "trade_register", "0000123456"),
+    ("Strona internetowa: sklep.pl", "website", "sklep.pl"),
+])
+def test_seller_ratings_page_reads_each_labelled_company_line(line: str, attribute: str, value: str) -> None:
+    html = fixture_text("allegro/seller_ratings_page.html")
+    start = html.index("<p>KRS:")
+    html = html[:start] + f"<p>{line}</p>" + html[html.index("</div>", start):]
+    (profile,) = allegro.parse(html, "seller").records
+    assert getattr(profile, attribute) == value
+    assert (profile.business_address, profile.country) == ("ul. Przemysłowa 14, 60-101 Poznań", "PL")
 
 
 def test_captcha_page_is_blocked() -> None:

@@ -195,6 +195,8 @@ def test_seller_com_profile() -> None:
         rating_window_days=365,
         stars=4.6,
         url="https://www.amazon.com/sp?seller=A2SXMCQ1R7PZ4Y",
+        contact_labels=(("business_name", "Business Name"), ("business_address", "Business Address"),
+                        ("country", "Business Address")),  # the US INFORM Consumers Act block
     )
 
 
@@ -207,6 +209,13 @@ def test_seller_de_profile_german_numbers_and_labels() -> None:
     assert profile.business_address == "Industriestraße 12, Bielefeld, Nordrhein-Westfalen, 33609, DE"
     assert profile.country == "DE"
     assert profile.vat_number == "DE281934705"  # "UStID:"; the "Handelsregisternummer" is not a VAT id
+    assert (profile.trade_register, profile.business_type) == ("HRB 48213", "Privatunternehmen")
+    assert (profile.phone, profile.email) == ("+49 521 9876540", "service@hansen-haushaltswaren.de")
+    assert profile.customer_service_address == "Postfach 1120, 33602 Bielefeld, DE"
+    assert dict(profile.contact_labels) == {
+        "business_name": "Geschäftsname", "business_type": "Geschäftsart", "trade_register": "Handelsregisternummer",
+        "vat_number": "UStID", "phone": "Telefonnummer", "email": "E-Mail", "business_address": "Geschäftsadresse",
+        "customer_service_address": "Kundendienstadresse", "country": "Geschäftsadresse"}
 
 
 def test_seller_fr_profile_french_labels_and_narrow_spaces() -> None:

@@ -131,8 +131,34 @@ def test_seller_shop_page() -> None:
             created="2012-03-14",
             badge="Vendeur professionnel",
             url="https://www.cdiscount.com/mpv-4617-HIFIVISION.html",
+            business_type="SAS",
+            trade_register="81234567800029",  # "SIRET :"
+            phone="03 20 12 34 56",
+            email="contact@hifi-vision.fr",
+            website="www.hifi-vision.fr",
+            contact_labels=(("business_name", "Raison sociale"), ("business_type", "Forme juridique"),
+                            ("business_address", "Adresse"), ("country", "Pays"), ("trade_register", "SIRET"),
+                            ("vat_number", "N° TVA"), ("phone", "Téléphone"), ("email", "E-mail"),
+                            ("website", "Site web")),
         )
     ]
+
+
+@pytest.mark.parametrize(("label", "value", "attribute", "expected"), [
+    ("Numéro RCS", "RCS Lille 812 345 678", "trade_register", "RCS Lille 812 345 678"),
+    ("Adresse e-mail", "mailto:sav@vendeur.fr", "email", "sav@vendeur.fr"),
+    ("Numéro de téléphone", "+33 3 20 12 34 56", "phone", "+33 3 20 12 34 56"),
+    ("Site internet", "https://vendeur.fr/", "website", "https://vendeur.fr/"),
+    ("Pays", "Chine", "country", "CN"),
+])
+def test_seller_shop_page_reads_each_legal_information_label(label: str, value: str, attribute: str,
+                                                              expected: str) -> None:
+    html = fixture_text("cdiscount/seller_shop_page.html")
+    start = html.index('<ul class="slrLegal">') + len('<ul class="slrLegal">')
+    html = html[:start] + f"<li><span>{label} :</span> {value}</li>" + html[html.index("</ul>", start):]
+    (profile,) = cdiscount.parse(html, "seller").records
+    assert getattr(profile, attribute) == expected
+    assert dict(profile.contact_labels)[attribute] == label
 
 
 @pytest.mark.parametrize(

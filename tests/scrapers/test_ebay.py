@@ -180,6 +180,10 @@ def test_store_page_us() -> None:
             followers=34_000,
             created="2006-03-14",
             url=url,
+            phone="+1 775-555-0142",
+            email="support@gadgetoutletpro.example",
+            contact_labels=(("business_name", "Business name"), ("business_address", "Address"),
+                            ("phone", "Phone number"), ("email", "Email")),
         )
     ]
 
@@ -188,7 +192,7 @@ def test_store_page_without_about_tab_takes_username_from_feedback_link() -> Non
     html = fixture_text(STORE_US).replace("str-about-description__seller-info", "str-about-removed")
     profile = _profile(html)
     assert profile.seller_id == "gadgetoutlet_pro"
-    assert (profile.country, profile.created) == (None, None)
+    assert (profile.country, profile.created) == ("US", None)  # the business address's country instead
 
 
 def test_member_profile_page() -> None:
@@ -213,6 +217,8 @@ def test_store_page_de_reads_german_labels_and_numbers() -> None:
     assert (profile.country, profile.created) == ("DE", "2009-01-05")
     assert profile.business_name == "Autoteile Müller GmbH"
     assert profile.business_address == "Industriestraße 12, 70565 Stuttgart, Deutschland"
+    assert (profile.phone, profile.vat_number) == ("+49 711 5550123", "DE123456789")
+    assert dict(profile.contact_labels)["vat_number"] == "Umsatzsteuer-Identifikationsnummer"
 
 
 def test_store_page_without_seller_card_is_parse_error() -> None:
@@ -307,7 +313,7 @@ def test_parse_unsupported_kind_is_parse_error() -> None:
 
 
 def test_parse_seller_kind_given_json_is_parse_error() -> None:
-    with pytest.raises(ParseError, match="got JSON"):
+    with pytest.raises(ParseError, match="or a getItem response"):
         ebay.parse(fixture_text("ebay/browse_search_empty.json"), "seller")
 
 
@@ -343,3 +349,53 @@ def test_browse_items_carry_their_category_path_top_level_first() -> None:
 def test_finding_items_carry_their_primary_category() -> None:
     page = ebay.parse(real_page(FINDING), "search")
     assert {o.seller_id: o.category for o in page.records if isinstance(o, Offer)}["liy-3761"] == "33661 Oil Filters"
+
+
+# --- getItem: an EU business seller's sellerLegalInfo (hand-made fixture) ---------------------------------------
+
+GET_ITEM = "ebay/browse_get_item_business_de.json"
+GET_ITEM_URL = "https://api.ebay.com/buy/browse/v1/item/v1%7C204587123456%7C0"
+
+
+def test_get_item_reads_the_business_sellers_legal_information() -> None:
+    text = fixture_text(GET_ITEM)
+    assert ebay.detect(text) == "seller" and ebay.kind_from_url(GET_ITEM_URL) == "seller"
+    (profile,) = ebay.parse(text, "seller", GET_ITEM_URL).records
+    assert profile == SellerProfile(
+        seller_id="autoteile-mueller", name="autoteile-mueller", business_name="Autoteile Müller GmbH",
+        business_address="Industriestraße 12, 70565 Stuttgart, Baden-Württemberg, Deutschland", country="DE",
+        vat_number="DE123456789", email="info@autoteile-mueller.example", phone="+49 711 5550123",
+        trade_register="HRB 723456, Amtsgericht Stuttgart", business_type="Business",
+        contact_labels=(("business_type", "seller.sellerAccountType"), ("business_name", "sellerLegalInfo.name"),
+                        ("email", "sellerLegalInfo.email"), ("phone", "sellerLegalInfo.phone"),
+                        ("trade_register", "sellerLegalInfo.registrationNumber"),
+                        ("vat_number", "sellerLegalInfo.vatDetails.vatId"),
+                        ("business_address", "sellerLegalInfo.sellerProvidedLegalAddress"),
+                        ("country", "sellerLegalInfo.sellerProvidedLegalAddress.country")))
+    assert "Hans" not in repr(profile)  # the legal contact's own name is a person's: not read
+
+
+def test_get_item_of_an_individual_seller_has_no_legal_information() -> None:
+    data = json.loads(fixture_text(GET_ITEM))
+    data["seller"] = {"username": "privat123", "sellerAccountType": "INDIVIDUAL"}
+    (profile,) = ebay.parse(json.dumps(data), "seller").records
+    assert isinstance(profile, SellerProfile)
+    assert (profile.business_type, profile.business_name, profile.email) == ("Individual", None, None)
+
+
+def test_get_item_without_a_seller_is_drift() -> None:
+    data = json.loads(fixture_text(GET_ITEM))
+    del data["seller"]
+    with pytest.raises(ParseError, match="seller.username"):
+        ebay.parse(json.dumps(data), "seller")
+
+
+def test_browse_search_says_which_sellers_are_businesses() -> None:
+    body = {"total": 2, "itemSummaries": [
+        {"itemId": "v1|1|0", "legacyItemId": "1", "title": "A", "price": {"value": "1.00", "currency": "EUR"},
+         "seller": {"username": "firma", "feedbackScore": 5, "sellerAccountType": "BUSINESS"}},
+        {"itemId": "v1|2|0", "legacyItemId": "2", "title": "B", "price": {"value": "1.00", "currency": "EUR"},
+         "seller": {"username": "privat", "feedbackScore": 5}}]}
+    offers = ebay.parse(json.dumps(body), "search").records
+    assert [o.is_company for o in offers] == [True, None]  # type: ignore[union-attr]
+    assert ebay.item_url("1") == "https://api.ebay.com/buy/browse/v1/item/v1%7C1%7C0"

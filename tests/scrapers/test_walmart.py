@@ -239,8 +239,27 @@ def test_seller_page_profile() -> None:
             country="US",
             badge="Pro Seller",
             url="https://www.walmart.com/seller/101234567",
+            phone="(949) 555-0186",
+            email="support@brightline.example",
+            contact_labels=(("business_name", "sellerName"), ("business_address", "address1"),
+                            ("country", "country"), ("phone", "csPhone"), ("email", "csEmail")),
         )
     ]
+
+
+def test_seller_page_reads_a_nested_address_and_the_website() -> None:
+    def nest(data: dict[str, Any]) -> None:
+        seller = data["props"]["pageProps"]["initialData"]["data"]["seller"]
+        seller["address"] = {key: seller.pop(key) for key in ("address1", "address2", "city", "state", "zip",
+                                                               "country")}
+        seller["sellerWebsite"] = "https://www.brightline.example"
+        seller["csPhone"] = "not listed"
+
+    (profile,) = walmart.parse(_with_next_data(fixture_text(SELLER_PAGE), nest), "seller").records
+    assert isinstance(profile, SellerProfile)
+    assert profile.business_address == "1450 Tech Park Dr, Suite 200, Irvine, CA 92618, US"
+    assert (profile.website, profile.phone) == ("https://www.brightline.example", None)
+    assert dict(profile.contact_labels)["business_address"] == "address.address1"
 
 
 def test_seller_page_without_seller_object_is_parse_error() -> None:

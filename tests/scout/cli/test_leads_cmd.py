@@ -154,3 +154,26 @@ def test_leads_does_not_import_the_orm_models(db: CliDatabase) -> None:
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"  # SQLModel and pydantic models take ~0.3 s to import
+
+
+def test_leads_json_and_csv_carry_the_contact_details(db: CliDatabase) -> None:
+    engine = make_engine(db.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE seller SET phone = '+49 30 1234567', email = 'info@alpha.example', "
+                             "website = 'https://www.alpha.example', trade_register = 'HRB 1', "
+                             "business_type = 'Company', business_address = 'Hauptstr. 1, Berlin', "
+                             "vat_number = 'DE281934705' WHERE seller_id = 'A1'")
+    engine.dispose()
+    result = run_scout("--db", _scored(db).url, "leads", "--json", cwd=db.folder)
+    assert result.returncode == 0, result.stderr
+    alpha = next(lead for lead in json.loads(result.stdout) if lead["name"] == "Alpha Küchen GmbH")
+    assert {name: alpha[name] for name in ("phone", "email", "website", "trade_register", "business_type",
+                                           "address", "vat_number")} == {
+        "phone": "+49 30 1234567", "email": "info@alpha.example", "website": "https://www.alpha.example",
+        "trade_register": "HRB 1", "business_type": "Company", "address": "Hauptstr. 1, Berlin",
+        "vat_number": "DE281934705"}
+    result = run_scout("--db", db.url, "leads", "--csv", "leads.csv", cwd=db.folder)
+    assert result.returncode == 0, result.stderr
+    with (db.folder / "leads.csv").open(encoding="utf-8-sig", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["business"] == "Alpha Küchen GmbH")
+    assert (row["e-mail"], row["phone"], row["VAT id"]) == ("info@alpha.example", "'+49 30 1234567", "DE281934705")

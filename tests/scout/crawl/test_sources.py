@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import session_scope
-from db.models import Page
+from db.models import Page, SellerContact, SellerSnapshot
 from scout.crawl.sources import SOURCES, CrawlScope, Request
 from scout.replica.amazon_product_pages import FEATURED, product_view
 from scout.replica.server import run_replica
@@ -71,3 +71,23 @@ def test_crawl_reads_product_pages_of_every_era_and_reaches_sellers_known_only_a
     with session_scope(engine) as session:
         statuses = set(session.execute(select(Page.parse_status).where(Page.url.contains("/dp/"))).scalars())
     assert statuses == {"ok"}
+
+
+def test_ebay_fetches_a_get_item_per_business_seller_for_its_legal_information(tmp_path: Path,
+                                                                                 world: World) -> None:
+    with run_replica(world) as replica:
+        engine = new_db(tmp_path / "s.db")
+        summary = crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
+        item_calls = [r.path for r in replica.requests if r.host == "api.ebay.com" and "/buy/browse/v1/item/" in r.path]
+    assert summary.sources["ebay"].failed == summary.sources["ebay"].drifted == 0
+    assert item_calls and len(item_calls) == len(set(item_calls))
+    with session_scope(engine) as session:
+        legal = session.execute(select(SellerContact.seller_pk, SellerContact.field, SellerContact.label).where(
+            SellerContact.label.startswith("sellerLegalInfo"))).all()  # type: ignore[union-attr]
+        sellers = {pk for pk, _, _ in legal}
+        from_items = session.execute(select(func.count()).select_from(SellerSnapshot).where(
+            SellerSnapshot.source_url.contains("/buy/browse/v1/item/"))).scalar_one()  # type: ignore[attr-defined]
+    # one call per business seller and search page it appears on (the frontier knows URLs, not sellers)
+    assert 0 < len(sellers) <= len(item_calls) <= 2 * len(sellers)
+    assert {field for _, field, _ in legal} >= {"legal_name", "vat_number", "address", "country"}
+    assert from_items == 0  # getItem adds contacts, never figures: the profile page is their source

@@ -222,6 +222,29 @@ def test_match_links_storefronts_whose_pages_print_one_vat_number(engine: Engine
         assert (business.vat_number, business.match_evidence) == ("FR47912384501", "exact:vat")
 
 
+def test_match_links_storefronts_whose_pages_show_one_website_or_email_domain(engine: Engine) -> None:
+    # Different names, no VAT id: the website one page shows and the e-mail domain another shows are the evidence.
+    with session_scope(engine) as session:
+        session.add_all([Seller(id=1, marketplace="amazon", seller_id="A1", name="Kitchen Pros DE",
+                                website="https://www.Müller-Küchen.de/impressum"),
+                         Seller(id=2, marketplace="ebay", seller_id="mk_outlet", name="MK Outlet",
+                                email="service@xn--mller-kchen-thbg.de"),
+                         Seller(id=3, marketplace="cdiscount", seller_id="77", name="Cuisine Plus",
+                                email="cuisineplus@gmail.com"),
+                         Seller(id=4, marketplace="allegro", seller_id="kuchnia", name="Kuchnia Sklep",
+                                email="kuchnia@gmail.com")])
+    with session_scope(engine) as session:
+        match_businesses(session)
+    assignments = _assignments(engine)
+    assert assignments[1] == assignments[2]
+    assert len({assignments[1], assignments[3], assignments[4]}) == 3  # a shared gmail.com links nobody
+    with session_scope(engine) as session:
+        business = session.get(Business, assignments[1])
+        assert business is not None
+        assert (business.website, business.email_domain, business.match_evidence) == (
+            "xn--mller-kchen-thbg.de", "xn--mller-kchen-thbg.de", "exact:domain")
+
+
 def test_match_leaves_manual_decisions_and_platform_sellers_alone(engine: Engine) -> None:
     with session_scope(engine) as session:
         manual = Business(name="Anker (checked by hand)", normalized_name="anker", match_evidence="manual: CEO call")

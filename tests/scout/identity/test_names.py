@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scout.identity.names import legal_key, name_keys, normalize_country, normalize_domain, normalize_name
+from scout.identity.names import (
+    email_domain,
+    legal_key,
+    name_keys,
+    normalize_country,
+    normalize_domain,
+    normalize_name,
+    own_domains,
+)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -74,6 +82,12 @@ def test_legal_key_table(raw: str | None, expected: str | None) -> None:
     ("https://www.ebay.com/str/anker", None),
     ("Anker", None),
     (None, None),
+    ("HTTPS://WWW.Müller-Shop.DE/impressum", "xn--mller-shop-9db.de"),  # an IDN in its ASCII form
+    ("xn--mller-shop-9db.de", "xn--mller-shop-9db.de"),
+    ("info@Müller-Shop.de", "xn--mller-shop-9db.de"),
+    ("anker.com.", "anker.com"),
+    ("www.anker.com:8080/shop?x=1", "anker.com"),
+    ("\x1b[31manker.com", "anker.com"),
 ])
 def test_normalize_domain_table(raw: str | None, expected: str | None) -> None:
     assert normalize_domain(raw) == expected
@@ -83,3 +97,22 @@ def test_normalize_domain_table(raw: str | None, expected: str | None) -> None:
                                                (" ", None), (None, None)])
 def test_normalize_country_table(raw: str | None, expected: str | None) -> None:
     assert normalize_country(raw) == expected
+
+
+@pytest.mark.parametrize(("email", "expected"), [
+    ("info@anker.com", "anker.com"),
+    ("Sales@Anker.co.uk", "anker.co.uk"),
+    ("anker.shop@gmail.com", None),  # a mailbox provider's domain says nothing about the business
+    ("kontakt@web.de", None),
+    ("biuro@wp.pl", None),
+    ("not an address", None),
+    (None, None),
+])
+def test_email_domain_of_a_business_address(email: str | None, expected: str | None) -> None:
+    assert email_domain(email) == expected
+
+
+def test_own_domains_are_the_website_then_the_email_domain() -> None:
+    assert own_domains("https://www.anker.com/", "support@anker-help.com") == ("anker.com", "anker-help.com")
+    assert own_domains("anker.com", "info@anker.com") == ("anker.com",)
+    assert own_domains(None, "shop@gmail.com") == ()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -136,6 +136,21 @@ def test_suppressed_by_seller_id_and_by_domain(engine: Engine) -> None:
                         seller_id="A9", marketplace="Amazon")
         add_suppression(session, "NH", reason="lawyer letter", domain="https://nordichome.com/contact")
     assert set(_verdicts(engine)) == {_key(engine, 5), _key(engine, 3)}
+
+
+def test_a_domain_entry_catches_a_storefront_by_the_website_or_email_its_pages_show(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(Seller).where(col(Seller.id) == 4).values(website="https://www.cafe-creme.fr/"))
+        session.execute(update(Seller).where(col(Seller.id) == 5).values(email="vertrieb@Voltix.de"))
+    with session_scope(engine) as session:
+        add_suppression(session, "Cafe", reason="asked us to stop", domain="cafe-creme.fr")
+        add_suppression(session, "V", reason="already onboarded", kind="onboarded", domain="https://www.voltix.de")
+    assert set(_verdicts(engine)) == {_key(engine, 4), _key(engine, 5)}
+
+
+def test_a_mailbox_providers_domain_is_no_suppression_entry(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(InputError, match="mailbox provider"):
+        add_suppression(session, "Anyone", reason="x", domain="gmail.com")
 
 
 def test_a_seller_id_without_marketplace_catches_it_on_any_marketplace(engine: Engine) -> None:

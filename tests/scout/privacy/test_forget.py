@@ -29,6 +29,7 @@ from db.models import (
     Page,
     RankingEntry,
     Seller,
+    SellerContact,
     SellerScore,
     SellerSnapshot,
     Suppression,
@@ -292,3 +293,29 @@ def test_nothing_outside_the_recorded_outputs_is_touched(world: Engine, tmp_path
         forget(session, find_forget_target(session, "Alpha Küchen GmbH"), outputs=[
             Output(tmp_path / "missing", "drafts", "")])
     assert stray.exists()
+
+
+def test_every_contact_value_its_pages_ever_showed_is_erased_everywhere(world: Engine, state: Path) -> None:
+    old_phone, new_phone, mail = "+49 30 1111111", "+49 30 2222222", "vertrieb@alpha-kuechen.example"
+    with session_scope(world) as session:
+        for day, phone in enumerate((old_phone, new_phone)):
+            url = f"https://www.amazon.de/sp?seller=A1&v={day}"
+            page = archive_page(session, url=url, fingerprint=url, body=f"<p>{phone}</p>".encode(),
+                                fetched_at=DAY2 + timedelta(days=day))
+            store_parsed_page(session, page, ParsedPage("amazon", "seller", [SellerProfile(
+                "A1", "Alpha Küchen", phone=phone, email=mail if day else None, business_type="Company",
+                contact_labels=(("phone", "Telefonnummer"),))]), observed_at=DAY2 + timedelta(days=day),
+                parser_version="test/1")
+        _store(session, "https://www.amazon.de/sp?seller=A9", f"<p>Other Shop, not {old_phone}</p>",
+               ParsedPage("amazon", "seller", [SellerProfile("A9", "Other Shop", phone="+33 1 23 45 67 89")]))
+        session.add(Crawl(source="amazon", options=f'{{"note": "call {old_phone} or {mail}"}}'))
+        pk = session.execute(select(Seller.id).where(Seller.seller_id == "A1")).scalar_one()
+        assert session.get(Seller, pk).phone == new_phone  # type: ignore[union-attr]  # only the contact row keeps the old
+    _forget(world, "amazon:A1", state)
+    after = _everything(world, [])
+    assert old_phone not in after and new_phone not in after and mail not in after
+    with session_scope(world) as session:
+        rows = session.execute(select(SellerContact.seller_pk, SellerContact.value)).all()
+        other = session.execute(select(Seller.id).where(Seller.seller_id == "A9")).scalar_one()
+    assert [(seller_pk, value) for seller_pk, value in rows if value.startswith("+")] == [(other, "+33 1 23 45 67 89")]
+    assert "Company" not in {value for _, value in rows}  # a business type names no one: erased with its rows only

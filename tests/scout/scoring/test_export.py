@@ -132,3 +132,34 @@ def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(InputError, match=r"scout\[xlsx\]"):
         export_xlsx([_lead()], tmp_path / "leads.xlsx")
     assert not (tmp_path / "leads.xlsx").exists()
+
+
+CONTACT = dict(legal_name="Alpha Küchen GmbH", business_type="Company", address="Hauptstr. 1, 10115 Berlin",
+               phone="+49 30 1234567", email="info@alpha.example", website="https://www.alpha.example",
+               vat_number="DE281934705", trade_register="HRB 48213")
+
+
+def test_contact_columns_follow_the_lead(tmp_path: Path) -> None:
+    row = dict(zip(HEADERS, lead_rows([_lead(**CONTACT)])[0], strict=True))
+    assert {name: row[name] for name in ("legal name", "business type", "address", "country", "phone", "e-mail",
+                                         "website", "VAT id", "trade register number")} == {
+        "legal name": "Alpha Küchen GmbH", "business type": "Company", "address": "Hauptstr. 1, 10115 Berlin",
+        "country": "DE", "phone": "'+49 30 1234567", "e-mail": "info@alpha.example",
+        "website": "https://www.alpha.example", "VAT id": "DE281934705", "trade register number": "HRB 48213"}
+
+
+def test_contact_columns_are_formula_safe_in_csv_and_xlsx(tmp_path: Path) -> None:
+    hostile = _lead(email="=HYPERLINK(\"http://evil.invalid\")", website="@evil", phone="-1+1",
+                    address="\x1b[31m+SUM(A1)", legal_name="=1+1")
+    export_csv([hostile], tmp_path / "leads.csv")
+    with (tmp_path / "leads.csv").open(encoding="utf-8", newline="") as fh:
+        header, row = list(csv.reader(fh))
+    cells = dict(zip(header, row, strict=True))
+    for name in ("e-mail", "website", "phone", "address", "legal name"):
+        assert cells[name].startswith("'"), name
+    export_xlsx([hostile], tmp_path / "leads.xlsx")
+    sheet = load_workbook(tmp_path / "leads.xlsx").active
+    assert sheet is not None
+    values = dict(zip(HEADERS, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert values["e-mail"] == "'=HYPERLINK(\"http://evil.invalid\")" and values["address"] == "'+SUM(A1)"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

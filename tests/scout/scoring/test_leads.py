@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from db.archive import archive_page
 from db.engine import make_engine, session_scope
-from db.models import Business, Outreach, Seller, Suppression
+from db.models import Business, LeadScore, Outreach, Seller, Suppression
 from db.store import store_parsed_page
 from scout.errors import InputError
 from scout.identity.suppressed import business_facts, suppression_verdicts
@@ -172,3 +172,25 @@ def test_leads_before_scoring_ask_for_scout_score(databases: Databases) -> None:
     engine = build_leads_db(databases.new("unscored"), scored=False)
     with pytest.raises(InputError, match="scout score"):
         _leads(engine)
+
+
+def test_a_lead_carries_its_storefronts_contact_details_main_storefront_first(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(Seller).where(Seller.seller_id == "A1").values(  # type: ignore[arg-type]
+            business_name="Alpha Küchen GmbH", business_address="Hauptstr. 1, 10115 Berlin, DE", phone="+49 30 1",
+            vat_number="DE281934705"))
+        session.execute(update(Seller).where(Seller.seller_id == "alpha-kuechen").values(  # type: ignore[arg-type]
+            phone="+49 30 2", email="info@alpha.example", website="https://www.alpha.example",
+            trade_register="HRB 1", business_type="Business"))
+    main = next(lead for lead in _leads(engine) if lead.name == "Alpha Küchen GmbH")
+    with session_scope(engine) as session:
+        main_pk = session.execute(select(LeadScore.main_seller_pk).where(
+            LeadScore.business_key == main.business_key)).scalar_one()
+        assert session.get(Seller, main_pk).seller_id == "A1"  # type: ignore[union-attr]  # Amazon is the main one
+    assert (main.legal_name, main.address, main.vat_number) == ("Alpha Küchen GmbH", "Hauptstr. 1, 10115 Berlin, DE",
+                                                                "DE281934705")
+    assert main.phone == "+49 30 1"  # the main storefront's, though eBay shows another
+    assert (main.email, main.website, main.trade_register, main.business_type) == (
+        "info@alpha.example", "https://www.alpha.example", "HRB 1", "Business")
+    tiny = next(lead for lead in _leads(engine) if lead.name == "Tiny Shop")
+    assert (tiny.legal_name, tiny.phone, tiny.email) == (None, None, None)
