@@ -28,7 +28,7 @@ SOURCE_POLICIES = ("rules", "never")
 PHONE_POLICIES = ("allowed", "consent", "never")
 DEFAULT_EMAIL_RULES = {"US": "opt-out", "FR": "opt-out", "GB": "opt-out", "ES": "opt-out", "IT": "opt-out",
                        "DE": "consent", "AT": "consent", "PL": "consent", "*": "consent"}
-DEFAULT_EMAIL_SOURCES = {"ebay": "never"}
+DEFAULT_CONTACT_SOURCES = {"ebay": "never"}
 DEFAULT_PHONE_RULES = {"DE": "consent", "AT": "consent", "*": "allowed"}
 
 
@@ -100,9 +100,10 @@ class OutreachSettings:
         "merge": True,
         "doc": "cold B2B e-mail per country of the business: opt-out (allowed, with an opt-out), consent (only "
                "with consent on record: --override), never; * for other countries"})
-    email_sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMAIL_SOURCES), metadata={
+    contact_sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CONTACT_SOURCES), metadata={
         "merge": True,
-        "doc": "e-mail addresses read from a marketplace: never (its terms forbid marketing to them) or rules"})
+        "doc": "e-mail addresses and phones read from a marketplace: never (its terms forbid marketing to them) "
+               "or rules"})
     phone_rules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PHONE_RULES), metadata={
         "merge": True,
         "doc": "marketing calls per country of the business: allowed, consent or never; * for other countries"})
@@ -121,12 +122,12 @@ class OutreachSettings:
             raise ConfigError(f"outreach.commission_pct must be between 0 and 100, got {self.commission_pct:g}")
         if self.offer_valid_days < 1:
             raise ConfigError(f"outreach.offer_valid_days must be at least 1, got {self.offer_valid_days}")
-        for name, allowed in (("email_rules", EMAIL_POLICIES), ("email_sources", SOURCE_POLICIES),
+        for name, allowed in (("email_rules", EMAIL_POLICIES), ("contact_sources", SOURCE_POLICIES),
                               ("phone_rules", PHONE_POLICIES)):
             for key, value in getattr(self, name).items():
                 if value not in allowed:
                     raise ConfigError(f"outreach.{name}.{key} must be one of {', '.join(allowed)}, got {value!r}")
-                if name != "email_sources" and key != "*" and not re.fullmatch(r"[A-Z]{2}", key):
+                if name != "contact_sources" and key != "*" and not re.fullmatch(r"[A-Z]{2}", key):
                     raise ConfigError(f"outreach.{name}: {key!r} is not a country code in capitals (DE) or *")
 
     def require_sender(self) -> None:

@@ -51,7 +51,7 @@ def draft_cmd(
     """Write one personalised offer draft per business (first months free, then the standard commission).
 
     Nothing is sent. Re-running keeps each business's offer code and refreshes drafts not yet sent. Each draft goes
-    by the channel the gate of [outreach] email_rules, email_sources and phone_rules allows (e-mail, postal letter,
+    by the channel the gate of [outreach] email_rules, contact_sources and phone_rules allows (e-mail, postal letter,
     phone script or marketplace message) and names the rule. The sender must be set in scout.toml [outreach].
 
     Example: scout outreach draft --top 50 --format eml --out drafts/

@@ -7,8 +7,9 @@ Digital Services Act Art. 30/31, Amazon's "Detailed Seller Information", the US 
 - `email_rules`, per country of the business: `opt-out` (B2B e-mail allowed with an opt-out in every message:
   US CAN-SPAM, France's CNIL for work addresses, UK PECR for corporate subscribers, Spain, Italy), `consent` (only
   with consent on record: Germany §7 UWG, Austria §174 TKG 2021, Poland), or `never`; `*` for any other country;
-- `email_sources`, per marketplace the address was read from: `never` (eBay's User Agreement forbids using other
-  members' contact details for marketing without their consent) or `rules` (the country rules apply);
+- `contact_sources`, per marketplace a contact was read from: `never` (eBay's User Agreement forbids using other
+  members' contact details for marketing without their consent: no e-mail, no call) or `rules` (the country rules
+  apply); a business address, a legal disclosure, stays usable for a letter;
 - `phone_rules`, per country: `allowed`, `consent` (Germany and Austria require consent, or in Germany presumed
   consent, for marketing calls to businesses too) or `never`.
 A postal letter to a business address is allowed everywhere. The gate prefers e-mail, then a letter, then a phone
@@ -64,7 +65,7 @@ class ChannelRules:
     @classmethod
     def of(cls, settings: OutreachSettings) -> ChannelRules:
         """The tables of `[outreach]` (checked when the settings were loaded)."""
-        return cls(settings.email_rules, settings.email_sources, settings.phone_rules)
+        return cls(settings.email_rules, settings.contact_sources, settings.phone_rules)
 
     def email_policy(self, country: str | None) -> tuple[str, str]:
         """(policy, the table entry that gave it) for cold e-mail to a business in `country`."""
@@ -160,9 +161,9 @@ def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) ->
     email: Channel | None = None
     if emails and not usable:
         banned = emails[0]
-        entry = f"email_sources {banned.marketplace} = never"
+        entry = f"contact_sources {banned.marketplace} = never"
         email = Channel(EMAIL, "!" + _with_why(entry, "source", banned.marketplace) + ": its contacts are never "
-                        "used for marketing e-mail", banned.value, _source(banned))
+                        "used for marketing", banned.value, _source(banned))
     elif usable:
         found = usable[0]
         allowed = email_policy == "opt-out"
@@ -170,18 +171,25 @@ def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) ->
                 "no cold e-mail without consent on record" if email_policy == "consent" else "no marketing e-mail")
         email = Channel(EMAIL, ("" if allowed else "!") + f"{_with_why(email_entry, 'email', code)}: {what}",
                         found.value.strip(), _source(found))
-    refused = [] if email is None else [email.rule.lstrip("!")]
+    refused = [email.rule[1:]] if email is not None and email.rule.startswith("!") else []
     postal = _first(contacts, "address")
     letter = None if postal is None else Channel(
         LETTER, "; ".join([*refused, "a letter to the business address is allowed everywhere"]),
         strip_control(postal.value), _source(postal))
     phone_policy, phone_entry = rules.phone_policy(code)
-    number = _first(contacts, "phone")
+    numbers = [c for c in contacts if c.field == "phone" and c.value.strip()]
+    callable_ = [c for c in numbers if rules.source_policy(c.marketplace) != "never"]
+    number = (callable_ or numbers or [None])[0]
+    if number is not None and not callable_:
+        phone_policy, phone_entry = "never", _with_why(f"contact_sources {number.marketplace} = never", "source",
+                                                       number.marketplace) + ": its contacts are never called"
+    else:
+        phone_entry = _with_why(phone_entry, "phone", code)
     phone = None if number is None else Channel(
         PHONE, ("" if phone_policy == "allowed" else "!") + "; ".join(
-            [*refused, *([] if letter else ["no postal address"]), _with_why(phone_entry, "phone", code)]),
-        number.value, _source(number))
-    gone = [c.rule.lstrip("!") for c in (email, phone) if c is not None]
+            [*refused, *([] if letter else ["no postal address"]), phone_entry]),
+        number.value.strip(), _source(number))
+    gone = [c.rule[1:] for c in (email, phone) if c is not None and c.rule.startswith("!")]
     form = "write through the marketplace's contact form"
     message = Channel(MARKETPLACE, "; ".join([*gone, f"no public contact may be used: {form}"]) if gone else
                       form if letter is not None else f"no public e-mail, address or phone is known: {form}")

@@ -241,12 +241,14 @@ def write_draft(draft: Draft, path: Path, fmt: str, settings: OutreachSettings, 
 def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
                  language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
                  include_low_data: bool = False, new_code: Callable[[], str] = new_offer_code,
-                 by: str = SYSTEM, channel: str | None = None, override: str | None = None) -> DraftReport:
+                 by: str = SYSTEM, channel: str | None = None, override: str | None = None,
+                 max_drafts: int | None = None, new_only: bool = False) -> DraftReport:
     """Draft offers for the top leads (as `scout leads --top N`; businesses with too little data only when
     `include_low_data`) and write them to `out_dir`; a folder that cannot be written records no offer.
 
     Each draft goes by the channel the gate allows; `channel` asks for one (businesses it is impossible or refused
-    for are skipped, saying why), `override` records the reason to use it where the gate refuses."""
+    for are skipped, saying why), `override` records the reason to use it where the gate refuses. `max_drafts`
+    stops after that many drafts; `new_only` leaves businesses that already have a draft alone."""
     check_draft_options(language, fmt, settings)
     if override is not None and channel is None:
         raise InputError("--override needs --channel: the channel the team decided to use")
@@ -258,6 +260,8 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
     report = DraftReport()
     pending: list[tuple[Draft, Outreach, bool]] = []
     for lead in leads:
+        if max_drafts is not None and len(pending) >= max_drafts:
+            break
         if lead.business_id is None:
             report.skipped.append((lead.name, "not matched to a business yet: run `scout match`, then `scout score`"))
             continue
@@ -271,6 +275,8 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
         existed = session.execute(select(col(Outreach.id)).where(col(Outreach.business_id) == lead.business_id)
                                   ).first() is not None
         record = claim_offer(session, lead.business_id, new_code=new_code, now=now, settings=settings)
+        if new_only and record.status != NO_OFFER:
+            continue
         if record.status not in (NO_OFFER, "drafted"):
             report.skipped.append((lead.name, f"offer {record.offer_code} is {record.status}: left alone"))
             continue

@@ -65,9 +65,17 @@ def test_an_address_read_from_ebay_is_never_used_for_marketing_email() -> None:
     ebay = Contact("email", "shop@example.co.uk", marketplace="ebay", label="email")
     chosen = choose_channel([ebay, Contact("address", "1 High St, Leeds", marketplace="ebay")], "GB", RULES)
     assert chosen.channel == "letter"
-    assert "email_sources ebay = never, eBay User Agreement" in chosen.rule
+    assert "contact_sources ebay = never, eBay User Agreement" in chosen.rule
     amazon = Contact("email", "shop@example.co.uk", marketplace="amazon")
     assert choose_channel([ebay, amazon], "GB", RULES).channel == "email"  # the same address, shown elsewhere too
+
+
+def test_a_phone_read_from_ebay_is_never_called() -> None:
+    ebay = Contact("phone", "+44 113 496 0000", marketplace="ebay", label="Phone")
+    chosen = choose_channel([ebay], "GB", RULES)
+    assert chosen.channel == "marketplace" and "contact_sources ebay = never" in chosen.rule
+    with pytest.raises(InputError, match="the gate refuses phone script"):
+        choose_channel([ebay], "GB", RULES, wanted="phone")
 
 
 def test_phone_when_there_is_no_usable_email_nor_address() -> None:
@@ -111,7 +119,7 @@ def test_a_wanted_channel_needs_its_contact() -> None:
 
 
 def test_the_rule_tables_are_settings_merged_over_the_defaults() -> None:
-    settings = load_settings(environ={"SCOUT_OUTREACH_EMAIL_RULES": "DE=opt-out", "SCOUT_OUTREACH_EMAIL_SOURCES":
+    settings = load_settings(environ={"SCOUT_OUTREACH_EMAIL_RULES": "DE=opt-out", "SCOUT_OUTREACH_CONTACT_SOURCES":
                                       "ebay=rules"})
     rules = ChannelRules.of(settings.outreach)
     assert choose_channel([EMAIL], "DE", rules).channel == "email"
@@ -122,7 +130,7 @@ def test_the_rule_tables_are_settings_merged_over_the_defaults() -> None:
 @pytest.mark.parametrize(("env", "message"), [
     ({"SCOUT_OUTREACH_EMAIL_RULES": "DE=maybe"}, "outreach.email_rules.DE must be one of opt-out, consent, never"),
     ({"SCOUT_OUTREACH_PHONE_RULES": "germany=allowed"}, "'germany' is not a country code in capitals"),
-    ({"SCOUT_OUTREACH_EMAIL_SOURCES": "ebay=sometimes"}, "outreach.email_sources.ebay must be one of rules, never"),
+    ({"SCOUT_OUTREACH_CONTACT_SOURCES": "ebay=sometimes"}, "outreach.contact_sources.ebay must be one of rules, never"),
 ])
 def test_bad_rules_are_refused_when_settings_load(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
