@@ -179,7 +179,7 @@ def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) ->
     phone_policy, phone_entry = rules.phone_policy(code)
     numbers = [c for c in contacts if c.field == "phone" and c.value.strip()]
     callable_ = [c for c in numbers if rules.source_policy(c.marketplace) != "never"]
-    number = (callable_ or numbers or [None])[0]
+    number = next(iter(callable_ or numbers), None)
     if number is not None and not callable_:
         phone_policy, phone_entry = "never", _with_why(f"contact_sources {number.marketplace} = never", "source",
                                                        number.marketplace) + ": its contacts are never called"
