@@ -15,7 +15,12 @@
    through FetchConfig.host_map; the others are given the same address and header).
 Targets (the crawl issue): Scout >= 0.7x the floor, >= 3x Scrapy, flat memory over 100k pages.
 
+With --workers POSTGRESQL_URL (a server Scout may create databases on), it also measures Scout's crawl workers
+(benchmarks/crawl_scale.py): pages/s with 1, 2 and 4 worker processes, politeness off, and the polite utilisation
+of 16 replica hosts at 1 request/s each (target: pages/s / 16 >= 0.95).
+
 Run: python benchmarks/crawl.py [--quick | --pages N] [--sellers N] [--only scout,floor,scrapy] [--progress]
+                                [--workers postgresql+psycopg://user@host/postgres [--per-host N]]
 """
 
 from __future__ import annotations
@@ -54,7 +59,11 @@ def serve_replica(seed: int, sellers: int, conn: Connection) -> None:
         replica = Replica(build_world(seed, sellers=sellers))
         await replica.start()
         conn.send(replica.host_map)
-        await asyncio.Event().wait()
+        loop = asyncio.get_running_loop()
+        while True:  # asked for its request log: (logical host, arrival) of each request since it was last asked
+            await loop.run_in_executor(None, conn.recv)
+            conn.send([(r.host, r.time) for r in replica.requests])
+            replica.requests.clear()
 
     asyncio.run(main())
 
@@ -109,6 +118,8 @@ def main() -> None:
     parser.add_argument("--claim-index", action="store_true", help="add the frontier index proposed for the "
                                                                    "crawler's claim query to Scout's database")
     parser.add_argument("--sample-every", type=int, default=None, help="pages between RSS samples")
+    parser.add_argument("--workers", metavar="POSTGRESQL_URL", help="also measure crawl workers on this server")
+    parser.add_argument("--per-host", type=int, default=40, help="pages per host for the utilisation run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -148,7 +159,16 @@ def main() -> None:
                 rows.append((name, run_worker(name, {**job, "db": str(folder / f"{name}.db")}, folder)))
             floor = dict(rows).get("floor")
             print_table(rows, floor["pages"] / floor["seconds"] if floor else None)
-            print_memory(rows[1:])
+            if len(rows) > 1:
+                print_memory(rows[1:])
+            if args.workers:
+                import crawl_scale
+
+                def requests() -> list[tuple[str, float]]:
+                    conn.send("log")
+                    return list(conn.recv())
+
+                crawl_scale.run(args.workers, host_map, {**job, "entries": entries}, args.per_host, requests)
             print(f"\ntotal {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         server.terminate()

@@ -6,18 +6,17 @@ Datetimes are timezone-aware UTC (SQLModel's UTCDateTime stores them in UTC on S
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from db.clock import utcnow as utcnow  # the tables' default timestamps
 from db.contact_models import CONTACT_FIELDS as CONTACT_FIELDS  # the contact fields pages show, with provenance
 from db.contact_models import SellerContact as SellerContact
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+from db.score_models import LeadScore as LeadScore  # scout score's tables
+from db.score_models import ScoreRun as ScoreRun
+from db.score_models import SellerScore as SellerScore
 
 
 class Crawl(SQLModel, table=True):
@@ -35,6 +34,8 @@ class Crawl(SQLModel, table=True):
     pages_drifted: int = 0
     pages_disallowed: int = 0
     pages_failed: int = 0
+    pages_gone: int = 0  # 404/410: the page no longer exists
+    pages_left: int = 0  # still pending when the crawl stopped
     sellers_new: int = 0
     sellers_updated: int = 0
 
@@ -45,7 +46,7 @@ class Page(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("url", "content_hash", name="uq_page_url_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    url: str = Field(index=True)
+    url: str  # indexed by uq_page_url_hash
     fingerprint: str = Field(index=True)  # canonical URL fingerprint (see scout.pages.urls)
     marketplace: str | None = Field(default=None, index=True)
     kind: str | None = None
@@ -80,7 +81,7 @@ class Seller(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("marketplace", "seller_id", name="uq_seller_marketplace_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    marketplace: str = Field(index=True)
+    marketplace: str  # indexed by uq_seller_marketplace_id
     seller_id: str
     name: str | None = None
     site: str | None = None  # e.g. amazon.de
@@ -141,7 +142,7 @@ class RankingEntry(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("page_id", "rank", "observed_at", name="uq_ranking_observation"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    page_id: int = Field(foreign_key="page.id", index=True)
+    page_id: int = Field(foreign_key="page.id")  # indexed by uq_ranking_observation
     crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
     marketplace: str = Field(index=True)
     site: str | None = None
@@ -166,8 +167,8 @@ class OfferRecord(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    page_id: int = Field(foreign_key="page.id", index=True)
-    crawl_id: int | None = Field(default=None, foreign_key="crawl.id")
+    page_id: int = Field(foreign_key="page.id")  # indexed by uq_offer_observation
+    crawl_id: int | None = Field(default=None, foreign_key="crawl.id", index=True)
     seller_pk: int = Field(foreign_key="seller.id", index=True)
     product_id: str = Field(default="", index=True)
     title: str | None = None
@@ -224,6 +225,9 @@ class Outreach(SQLModel, table=True):
     sent_at: datetime | None = None  # when it was last marked sent
     follow_ups: int = 0  # follow-up drafts written since it was sent
     followed_up_at: datetime | None = None
+    channel: str | None = None  # email | letter | phone | marketplace: how its draft may reach the business
+    channel_rule: str | None = None  # the rule of the channel gate that chose it (scout.outreach.channels)
+    channel_override: str | None = None  # the team's recorded reason when it overrode the gate (consent received)
 
 
 class OfferEvent(SQLModel, table=True):
@@ -253,163 +257,63 @@ class OfferEvent(SQLModel, table=True):
 
 
 class FrontierEntry(SQLModel, table=True):
-    """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash."""
+    """A URL a crawl has discovered; the frontier lives in the database so crawls resume after a crash.
+
+    On PostgreSQL several workers share it: a worker claims an entry (`claims` + 1, its `worker_id`, a lease until
+    `lease_until`) and completes it only while `claims` is still the number it claimed it with (a fencing token:
+    a worker whose lease ran out and whose entry was claimed again stores nothing).
+    """
 
     __tablename__ = "frontier"
     __table_args__ = (
         UniqueConstraint("crawl_id", "fingerprint", name="uq_frontier_crawl_fp"),
-        # the crawler's claim query: a source's pending pages, shallowest first, without sorting the frontier
+        # the single crawler's claim query: a source's pending pages, shallowest first, without sorting
         Index("ix_frontier_claim", "crawl_id", "marketplace", "status", "depth", "id"),
+        # the workers' claim query: a host's pending pages, shallowest first
+        Index("ix_frontier_host_claim", "crawl_id", "host", "status", "depth", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    crawl_id: int = Field(foreign_key="crawl.id")  # indexed by uq_frontier_crawl_fp
     url: str
     fingerprint: str
     marketplace: str
     kind: str
     depth: int = 0
-    status: str = Field(default="pending", index=True)  # pending | done | failed | disallowed | blocked
-    attempts: int = 0
-    page_id: int | None = Field(default=None, foreign_key="page.id")
+    status: str = Field(default="pending")  # pending | done | failed | disallowed | blocked | drifted | gone
+    attempts: int = 0  # HTTP requests the last fetch took
+    page_id: int | None = Field(default=None, foreign_key="page.id", index=True)
     error: str | None = None
     context: str = Field(default="{}")  # JSON: site, category, api flag …
+    host: str | None = None  # the URL's host[:port], the politeness key
+    claims: int = 0  # times claimed: the fencing token of the latest claim, and the page's tries
+    worker_id: str | None = None  # the worker holding (or last holding) the entry
+    lease_until: float | None = None  # database clock, epoch seconds: the claim lapses after this
+    not_before: float | None = None  # database clock, epoch seconds: a failed page is tried again after this
 
 
-class SellerScore(SQLModel, table=True):
-    """A storefront's score as `scout score` last computed it: components, the figures behind them, revenue."""
+class CrawlHost(SQLModel, table=True):
+    """One host of a crawl on PostgreSQL: when its next request may start, for every worker together."""
 
-    __tablename__ = "seller_score"
-    # the dashboard's per-marketplace medians, top sellers and movers read these without a full scan
-    __table_args__ = (
-        Index("ix_seller_score_mp_ratings", "marketplace", "rating_count"),
-        Index("ix_seller_score_mp_score", "marketplace", "score"),
-        Index("ix_seller_score_growth", "growth_per_30d"),
-        Index("ix_seller_score_mp_rank", "marketplace", "marketplace_rank"),
-    )
+    __tablename__ = "crawl_host"
 
-    seller_pk: int = Field(primary_key=True, foreign_key="seller.id")
-    business_key: str = Field(index=True)  # "business:<id>", or "seller:<pk>" for a storefront not yet matched
-    marketplace: str
-    normalized_name: str | None = Field(default=None, index=True)
-    normalized_legal_name: str | None = Field(default=None, index=True)
-    score: float = 0.0  # 0-100; 0 when insufficient
-    insufficient: bool = False
-    reason: str | None = None  # why the data is insufficient
-    volume: float = 0.0
-    quality: float = 0.0
-    momentum: float = 0.5
-    ranking: float = 0.0
-    breadth: float = 0.0
-    fit: float = 0.5
-    rating_count: int | None = None  # the count volume and revenue use
-    count_basis: str | None = None  # "lifetime" or "365-day"
-    positive_share: float | None = None  # 0-1, from positive % or mapped from stars
-    quality_basis: str | None = None  # "positive_pct" or "stars"
-    stars: float | None = None
-    quality_n: int | None = None
-    wilson: float | None = None
-    momentum_series: str | None = None  # which count momentum compared
-    momentum_days: float | None = None
-    growth_per_30d: float | None = None  # ratings gained per 30 days
-    growth_rel: float | None = None  # that gain relative to the earlier count
-    ranked_products: int = 0
-    best_rank: int | None = None
-    categories: str | None = None  # taxonomy keys (scout.scoring.categories), ",kitchen,tools,"
-    raw_categories: str | None = None  # the marketplace's own codes behind them, "; "-joined
-    listings: int | None = None
-    marketplaces_count: int = 1
-    currency: str | None = None  # the storefront's own currency: its prices and the figures below
-    price_median: float | None = None  # median of its observed prices
-    price_count: int = 0
-    price_low: float | None = None  # the price range revenue uses (widened when the basis is thin)
-    price_high: float | None = None
-    price_thin: bool = False
-    price_basis: str | None = None
-    feedback_rate_low: float | None = None
-    feedback_rate_high: float | None = None
-    feedback_source: str | None = None
-    orders_low: float | None = None
-    orders_high: float | None = None
-    orders_exact: bool = False
-    orders_basis: str | None = None  # "exact sales", "feedback ÷ rate 40-60 %"
-    revenue_low: float | None = None
-    revenue_high: float | None = None
-    revenue_period: str | None = None  # "lifetime" or "last 365 days"
-    orders_month_low: float | None = None
-    orders_month_high: float | None = None
-    gmv_month_low: float | None = None  # per month, own currency
-    gmv_month_high: float | None = None
-    gmv_exact: bool = False  # exact sales and a firm price basis
-    gmv_basis: str | None = None
-    reporting_currency: str | None = None
-    rate: float | None = None  # reporting currency per unit of the own currency
-    rate_date: str | None = None
-    revenue_low_rc: float | None = None  # lifetime, reporting currency
-    revenue_high_rc: float | None = None
-    gmv_month_low_rc: float | None = None  # per month, reporting currency
-    gmv_month_high_rc: float | None = None
-    marketplace_volume: float | None = None  # percentile of monthly GMV within its marketplace
-    marketplace_rank: int | None = None  # 1 = the largest monthly GMV of its marketplace
-    last_seen: datetime
-    computed_at: datetime = Field(default_factory=utcnow)
+    crawl_id: int = Field(foreign_key="crawl.id", primary_key=True)
+    host: str = Field(primary_key=True)
+    next_at: float = 0.0  # database clock, epoch seconds: the next request's earliest start
+    delay: float = 0.0  # seconds between request starts, from the settings (web page or official API)
+    robots_delay: float = 0.0  # robots.txt's Crawl-delay or Request-rate
+    penalty: float = 0.0  # the slow-down after 429/503: doubled by each, halved by each other answer
 
 
-class LeadScore(SQLModel, table=True):
-    """A business's lead score (its best storefront, breadth across all of them), ready for `scout leads`."""
+class CrawlWorker(SQLModel, table=True):
+    """A process working on a crawl; its heartbeat keeps its claims' leases alive."""
 
-    __tablename__ = "lead_score"
-    # `scout leads` walks the best scores first, over all businesses or those of one country
-    __table_args__ = (Index("ix_lead_score_rank", "score", "id"), Index("ix_lead_score_country_rank", "country",
-                                                                        "score", "id"))
+    __tablename__ = "crawl_worker"
 
-    id: int | None = Field(default=None, primary_key=True)
-    business_key: str = Field(unique=True)
-    business_id: int | None = Field(default=None, foreign_key="business.id", index=True)
-    main_seller_pk: int = Field(foreign_key="seller.id")
-    name: str
-    normalized_name: str | None = Field(default=None, index=True)
-    marketplaces: str  # comma-joined, sorted
-    storefronts: int = 1
-    main_url: str | None = None
-    country: str | None = None
-    categories: str | None = None
-    score: float = 0.0
-    insufficient: bool = False
-    reason: str | None = None
-    volume: float = 0.0
-    quality: float = 0.0
-    momentum: float = 0.5
-    ranking: float = 0.0
-    breadth: float = 0.0
-    fit: float = 0.5
-    positive_pct: float | None = None
-    rating_count: int | None = None
-    revenue_low: float | None = None  # summed over storefronts, each converted into `currency`
-    revenue_high: float | None = None
-    currency: str | None = None  # the reporting currency
-    revenue_exact: bool = False
-    revenue_period: str | None = None
-    revenue_basis: str | None = None
-    gmv_month_low: float | None = None  # per month, summed over storefronts in `currency`
-    gmv_month_high: float | None = None
-    gmv_basis: str | None = None
-    rate_date: str | None = None  # the date of the exchange rates the totals were converted at
-    storefront_gmv: str | None = None  # each storefront's monthly GMV in its own currency, "; "-joined
-    marketplace_rank: int | None = None  # its main storefront's rank by monthly GMV within its marketplace
-    growth_pct_30d: float | None = None
-    last_seen: datetime
-    computed_at: datetime = Field(default_factory=utcnow)
-
-
-class ScoreRun(SQLModel, table=True):
-    """When `scout score` last ran and how far the data reached then, so commands can tell stale scores."""
-
-    __tablename__ = "score_run"
-
-    id: int | None = Field(default=None, primary_key=True)
-    computed_at: datetime = Field(default_factory=utcnow)
-    storefronts: int = 0
-    businesses: int = 0
-    reporting_currency: str = "USD"
-    data_mark: str = ""  # the largest ids of snapshots, sellers, offers, rankings and businesses then
+    id: str = Field(primary_key=True)  # hostname:pid:random
+    crawl_id: int = Field(foreign_key="crawl.id", index=True)
+    hostname: str
+    pid: int
+    started_at: float  # database clock, epoch seconds
+    heartbeat_at: float
+    status: str = "running"  # running | finished | gone

@@ -34,6 +34,8 @@ from scout.settings import Settings
 
 DAYS_BETWEEN_CRAWLS = 7
 DRAFTS = 20
+CHANNEL_EXAMPLES = 3  # e-mail drafts and phone scripts drafted as examples beyond the top leads
+EXAMPLES_FROM = 300  # leads they are picked from
 DEMO_CREDENTIALS = {"ebay_client_id": "scout-demo", "ebay_client_secret": "scout-demo-secret",
                     "etsy_api_key": "scout-demo-key"}
 StepCallback = Callable[[str, str], None]  # (step name, what it produced)
@@ -169,10 +171,19 @@ def run_demo(settings: Settings, out_dir: Path, *, seed: int = 7, sellers: int =
         drafted = draft_offers(session, settings.outreach, out_dir=drafts_dir, now=when, top=DRAFTS, fmt="md")
     with session_scope(engine) as session:
         draft_offers(session, settings.outreach, out_dir=drafts_dir, now=when, top=DRAFTS, fmt="csv")
+    examples = []  # the gate rarely picks e-mail or phone for the top leads: show each from the next leads
+    for channel in ("email", "phone"):
+        with session_scope(engine) as session:
+            examples += draft_offers(session, settings.outreach, out_dir=drafts_dir, now=when, top=EXAMPLES_FROM,
+                                     fmt="md", channel=channel, max_drafts=CHANNEL_EXAMPLES,
+                                     new_only=True).drafted
     languages = Counter(outcome.draft.language for outcome in drafted.drafted)
+    channels = Counter(o.draft.channel.name for o in [*drafted.drafted, *examples] if o.draft.channel)
     report.artefacts["drafts"] = drafts_dir
     step("drafts", f"{len(drafted.drafted)} offer drafts ({', '.join(f'{n} {lang}' for lang, n in languages.items())})"
-                   f" with the first {settings.outreach.free_months} months free, in {drafts_dir}")
+                   f" with the first {settings.outreach.free_months} months free, and {len(examples)} e-mail and "
+                   f"phone examples from the next leads, in {drafts_dir}; by channel (each draft names the rule): "
+                   + ", ".join(f"{n} {name}" for name, n in channels.most_common()))
     report.artefacts["database"] = db_path
     engine.dispose()
     return report

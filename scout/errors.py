@@ -10,7 +10,8 @@ DatabaseError            (db.errors) the database URL is malformed, unreachable,
 ScraperError             (scrapers.errors) what the pure parsers raise
 ├── ParseError           a page of a known type yielded nothing where something must be (layout drift)
 ├── BlockedError         the marketplace answered with a captcha or bot wall (often as HTTP 200)
-└── UnknownSiteError     a site the parsers do not read
+├── UnknownSiteError     a site the parsers do not read
+└── TooDeepError         a page nested deeper than any real page (hostile), refused unparsed
 
 The database layer and the parsers sit below `scout/` and import nothing from it, so their errors are their own;
 they are re-exported here so the rest of Scout imports every error from one place.
@@ -19,10 +20,11 @@ they are re-exported here so the rest of Scout imports every error from one plac
 from __future__ import annotations
 
 from db.errors import DatabaseError
-from scrapers.errors import BlockedError, ParseError, ScraperError, UnknownSiteError
+from scrapers.errors import BlockedError, ParseError, ScraperError, TooDeepError, UnknownSiteError
 
 __all__ = ["USER_ERRORS", "BlockedError", "ConfigError", "DatabaseError", "DisallowedError", "FetchError",
-           "InputError", "Interrupted", "ParseError", "ScoutError", "ScraperError", "UnknownSiteError"]
+           "InputError", "Interrupted", "ParseError", "ScoutError", "ScraperError", "TooDeepError",
+           "UnknownSiteError"]
 
 
 class ScoutError(Exception):

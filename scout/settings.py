@@ -22,6 +22,14 @@ from scout.sanitize import strip_control
 DEFAULT_CONFIG_FILE = "scout.toml"
 EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 DEFAULT_CONTACT = "bd-team@scout.invalid"
+# The channel gate's tables (what they mean, and the laws and terms behind them: scout.outreach.channels)
+EMAIL_POLICIES = ("opt-out", "consent", "never")
+SOURCE_POLICIES = ("rules", "never")
+PHONE_POLICIES = ("allowed", "consent", "never")
+DEFAULT_EMAIL_RULES = {"US": "opt-out", "FR": "opt-out", "GB": "opt-out", "ES": "opt-out", "IT": "opt-out",
+                       "DE": "consent", "AT": "consent", "PL": "consent", "*": "consent"}
+DEFAULT_CONTACT_SOURCES = {"ebay": "never"}
+DEFAULT_PHONE_RULES = {"DE": "consent", "AT": "consent", "*": "allowed"}
 
 
 @dataclass
@@ -38,6 +46,11 @@ class CrawlerSettings:
     read_timeout: float = field(default=30.0, metadata={"doc": "seconds to wait for a response"})
     max_retries: int = field(default=5, metadata={"doc": "retries of 429/5xx/timeouts before giving up on a page"})
     obey_robots: bool = field(default=True, metadata={"doc": "obey robots.txt (turn off only for your own replica)"})
+    page_tries: int = field(default=3, metadata={"doc": "tries of a failed or blocked page within one crawl"})
+    page_retry_delay: float = field(default=30.0, metadata={"doc": "seconds before a failed page's second try "
+                                                            "(doubling for each further try)"})
+    worker_lease: float = field(default=15.0, metadata={"doc": "seconds without a heartbeat before a crawl "
+                                                        "worker counts as gone and its pages are claimed again"})
 
     def resolved_user_agent(self) -> str:
         """The User-Agent sent with every request."""
@@ -53,6 +66,9 @@ class CrawlerSettings:
             raise ConfigError("crawler.contact is empty: give a URL or e-mail site owners can reach you at")
         if self.concurrency < 1 or self.max_body_bytes < 1 or self.max_retries > 50:
             raise ConfigError("crawler: concurrency and max_body_bytes must be at least 1, max_retries at most 50")
+        if self.page_tries < 1 or self.page_retry_delay < 0 or self.worker_lease <= 0:
+            raise ConfigError("crawler: page_tries must be at least 1, page_retry_delay at least 0 and worker_lease "
+                              "more than 0 seconds")
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise ConfigError("crawler: connect_timeout and read_timeout must be more than 0 seconds")
 
@@ -80,6 +96,17 @@ class OutreachSettings:
     commission_pct: float = field(default=5.0, metadata={"doc": "standard commission after the free months"})
     offer_valid_days: int = field(default=30, metadata={"doc": "days until an offer code expires"})
     templates_dir: str = field(default="", metadata={"doc": "folder of Jinja2 templates overriding the built-in"})
+    email_rules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMAIL_RULES), metadata={
+        "merge": True,
+        "doc": "cold B2B e-mail per country of the business: opt-out (allowed, with an opt-out), consent (only "
+               "with consent on record: --override), never; * for other countries"})
+    contact_sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CONTACT_SOURCES), metadata={
+        "merge": True,
+        "doc": "e-mail addresses and phones read from a marketplace: never (its terms forbid marketing to them) "
+               "or rules"})
+    phone_rules: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PHONE_RULES), metadata={
+        "merge": True,
+        "doc": "marketing calls per country of the business: allowed, consent or never; * for other countries"})
 
     def check(self) -> None:
         """Raise ConfigError for outreach settings a compliant draft cannot be made with."""
@@ -95,6 +122,20 @@ class OutreachSettings:
             raise ConfigError(f"outreach.commission_pct must be between 0 and 100, got {self.commission_pct:g}")
         if self.offer_valid_days < 1:
             raise ConfigError(f"outreach.offer_valid_days must be at least 1, got {self.offer_valid_days}")
+        for name, allowed in (("email_rules", EMAIL_POLICIES), ("contact_sources", SOURCE_POLICIES),
+                              ("phone_rules", PHONE_POLICIES)):
+            for key, value in getattr(self, name).items():
+                if value not in allowed:
+                    raise ConfigError(f"outreach.{name}.{key} must be one of {', '.join(allowed)}, got {value!r}")
+                if name != "contact_sources" and key != "*" and not re.fullmatch(r"[A-Z]{2}", key):
+                    raise ConfigError(f"outreach.{name}: {key!r} is not a country code in capitals (DE) or *")
+
+    def require_sender(self) -> None:
+        """Raise ConfigError while the sender is still Scout's placeholder (real drafts need a real sender)."""
+        found = self.placeholders()
+        if found:
+            raise ConfigError(f"drafts need your real sender: set {', '.join(found)} in scout.toml [outreach] "
+                              "(or SCOUT_OUTREACH_<KEY>); only `scout demo` drafts with the placeholders")
 
     def placeholders(self) -> list[str]:
         """The sender settings still at Scout's own placeholders (fine for the demo, never for real drafts)."""
@@ -314,7 +355,10 @@ def _apply(target: Any, values: Mapping[str, Any], where: str) -> None:
                 raise ConfigError(f"{where}: [{key}] must be a table")
             _apply(getattr(target, key), value, f"{where} [{key}]")
         else:
-            setattr(target, key, _coerce(value, hints[key], f"{where}: {key}"))
+            coerced = _coerce(value, hints[key], f"{where}: {key}")
+            if known[key].metadata.get("merge"):  # a rule table: the keys given replace those entries only
+                coerced = {**getattr(target, key), **coerced}
+            setattr(target, key, coerced)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 ScraperError
 ├── ParseError        a page of a known type yielded nothing where something must be (layout drift)
 ├── BlockedError      the marketplace answered with a captcha or bot wall (often as HTTP 200)
-└── UnknownSiteError  a URL builder was asked for a site the parsers do not read
+├── UnknownSiteError  a URL builder was asked for a site the parsers do not read
+└── TooDeepError      the page nests deeper than any real page (hostile): refused before parsing it
 """
 
 from __future__ import annotations
@@ -34,3 +35,12 @@ class ParseError(ScraperError):
 
 class UnknownSiteError(ScraperError, ValueError):
     """A site (such as an Amazon country site) that the parsers and URL builders do not know."""
+
+
+class TooDeepError(ScraperError):
+    """A page whose HTML elements or JSON values nest deeper than any real page does: refused unparsed."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.what = what
+        self.limit = limit
+        super().__init__(f"{what} nested more than {limit} levels deep")

@@ -12,6 +12,7 @@ import importlib
 from types import ModuleType
 
 from scrapers.errors import ParseError
+from scrapers.guard import check_html_depth
 from scrapers.records import KINDS, ParsedPage
 
 MARKETPLACES: tuple[str, ...] = ("amazon", "ebay", "walmart", "etsy", "allegro", "cdiscount", "mercadolibre")
@@ -47,7 +48,8 @@ def detect_page(text: str, url: str | None = None) -> tuple[str, str] | None:
 def parse_page(
     text: str, marketplace: str | None = None, kind: str | None = None, url: str | None = None
 ) -> ParsedPage:
-    """Parse one page or API response; raises ParseError (drift/unknown) or BlockedError."""
+    """Parse one page or API response; raises ParseError (drift/unknown), BlockedError or TooDeepError."""
+    check_html_depth(text)
     if kind is not None and kind not in KINDS:
         raise ParseError(marketplace or "?", kind, f"unknown page kind (known: {', '.join(KINDS)})")
     if marketplace is None or kind is None:

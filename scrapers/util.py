@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any, Generic, TypeVar
 
 import msgspec
 from selectolax.lexbor import LexborNode
+
+from scrapers.errors import TooDeepError
 
 # msgspec reads JSON 1.2-1.5x as fast as the json module and gives the same values (integers beyond 64 bits
 # included, which orjson would turn into floats). What it refuses (NaN, Infinity, lone surrogates, very deep
@@ -68,6 +71,8 @@ def _decode_json(text: str) -> Any | None:
         return json.loads(stripped)
     except ValueError:
         return None
+    except RecursionError:  # hostile nesting: refused, never a crash
+        raise TooDeepError("json", sys.getrecursionlimit()) from None
 
 
 class _RecentJson:
@@ -135,8 +140,10 @@ class JsonShape(Generic[T]):
         except (ValueError, RecursionError):
             pass
         try:  # what msgspec refuses and json.loads reads (NaN, 1e400, lone surrogates): the same values
-            data = json.loads(stripped)  # too deep a nesting raises RecursionError, as from json.loads
+            data = json.loads(stripped)
         except ValueError:
             return None
+        except RecursionError:  # hostile nesting: refused, never a crash
+            raise TooDeepError("json", sys.getrecursionlimit()) from None
         result: T = msgspec.convert(data, self._shape)
         return result

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from scout.outreach.pipeline import PipelineView
     from scout.outreach.run import DraftReport
 
+CHANNEL_TAGS = {"email": "e-mail", "letter": "letter", "phone": "phone", "marketplace": "mp message"}
+
 app = typer.Typer(help="Onboarding offers: draft them for the top leads, record where each one stands.\n\n"
                        "Example: scout outreach draft --top 50 --out drafts/",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -39,10 +41,18 @@ def draft_cmd(
     include_low_data: Annotated[bool, typer.Option(
         "--include-low-data", help="also draft for businesses marked low data (too few ratings or sales)")] = False,
     by: Annotated[str | None, typer.Option("--by", help=BY_HELP)] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="draft only for this channel: email, letter, "
+                                                "phone or marketplace (default: what the channel gate allows)")
+                       ] = None,
+    override: Annotated[str | None, typer.Option("--override", metavar="REASON", help="use --channel where the gate "
+                                                 "refuses it, recording why (e.g. 'consent received 2026-11-30')")
+                        ] = None,
 ) -> None:
     """Write one personalised offer draft per business (first months free, then the standard commission).
 
-    Nothing is sent. Re-running keeps each business's offer code and refreshes drafts not yet sent.
+    Nothing is sent. Re-running keeps each business's offer code and refreshes drafts not yet sent. Each draft goes
+    by the channel the gate of [outreach] email_rules, contact_sources and phone_rules allows (e-mail, postal letter,
+    phone script or marketplace message) and names the rule. The sender must be set in scout.toml [outreach].
 
     Example: scout outreach draft --top 50 --format eml --out drafts/
     """
@@ -53,11 +63,12 @@ def draft_cmd(
     from scout.outreach.run import draft_offers
 
     settings = ctx.obj.settings
+    settings.outreach.require_sender()
     engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         report = draft_offers(session, settings.outreach, out_dir=out, now=utcnow(), top=top, language=lang,
                               fmt=fmt, include_suppressed=include_suppressed, include_low_data=include_low_data,
-                              by=who(by))
+                              by=who(by), channel=channel, override=override)
     record_output(state_folder(settings.state_dir), out, "drafts")
     _print_drafts(report, out)
 
@@ -68,16 +79,22 @@ def _print_drafts(report: DraftReport, out: Path) -> None:
 
     console = stdout_console()
     table = Table(title=f"{len(report.drafted)} draft(s) in {out}", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in ("business", "lang", "offer code", "expires", "EU notice", "review"):
+    for column in ("business", "lang", "offer code", "channel", "EU", "review"):
         table.add_column(column, overflow="fold", no_wrap=column not in ("business", "review"),
                          min_width=16 if column == "business" else None)
     for outcome in report.drafted:
         draft = outcome.draft
         flags = list(draft.review) + ([f"SUPPRESSED: {draft.suppressed}"] if draft.suppressed else [])
         table.add_row(safe_text(f"{draft.business_id} {draft.business_name}"), draft.language, draft.offer.code,
-                      draft.offer.expires_on.isoformat(), "yes" if draft.eu_notice else "no",
+                      CHANNEL_TAGS.get(draft.channel.channel, "-") if draft.channel else "-",
+                      "yes" if draft.eu_notice else "no",
                       safe_text("; ".join(flags) or "-", style="yellow" if flags else None))
     console.print(table)
+    rules = sorted({o.draft.channel.rule for o in report.drafted if o.draft.channel})
+    if rules:
+        console.print("channel rules applied (each draft's notes name its own):")
+        for rule in rules:
+            console.print(safe_text(f"  {rule}", style="dim"))
     refreshed = sum(1 for o in report.drafted if o.refreshed)
     if refreshed:
         console.print(f"{refreshed} existing offer(s) kept their code; their drafts were refreshed.")
@@ -114,6 +131,7 @@ def follow_up_cmd(
 
     wait = parse_age(after)
     settings = ctx.obj.settings
+    settings.outreach.require_sender()
     engine = open_current(settings.db, write=True)
     with session_scope(engine) as session:
         report = follow_up_offers(session, settings.outreach, out_dir=out, now=utcnow(), after=wait, again=again,

@@ -21,6 +21,8 @@ MarketplaceOpt = Annotated[str | None, typer.Option("--marketplace", "-m", help=
                                                     " (default: detected from the content)")]
 KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)} (default: detected)")]
 PathsArg = Annotated[list[Path], typer.Argument(help="files, or folders of files", show_default=False)]
+MaxBytesOpt = Annotated[int | None, typer.Option("--max-bytes", min=1, help="read files up to this size (default: "
+                                                 "[crawler] max_body_bytes, 10 MB, as for fetched pages)")]
 
 
 UNREADABLE: tuple[type[Exception], ...] = (*USER_ERRORS, OSError)  # a file that cannot be parsed or read
@@ -31,9 +33,9 @@ def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> Non
         raise InputError(f"unknown {what} {value!r} (known: {', '.join(choices)})")
 
 
-def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
+def parse(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
           as_json: Annotated[bool, typer.Option("--json", help="one JSON object per file, one per line")] = False,
-          ) -> None:
+          max_bytes: MaxBytesOpt = None) -> None:
     """Parse saved pages or API responses and show the records (nothing is stored).
 
     Marketplace and page kind are detected from the content unless given; gzip-compressed files (.html.gz) are
@@ -48,12 +50,13 @@ def parse(paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = N
 
     _check_choice(marketplace, MARKETPLACES, "marketplace")
     _check_choice(kind, KINDS, "kind")
+    limit = max_bytes or ctx.obj.settings.crawler.max_body_bytes
     console = stdout_console()
     failures = 0
     files = expand_paths(paths)
     for path in files:
         try:
-            parsed = parse_page(decode_body(read_saved(path)), marketplace=marketplace, kind=kind)
+            parsed = parse_page(decode_body(read_saved(path, limit)), marketplace=marketplace, kind=kind)
         except UNREADABLE as err:
             failures += 1
             message = str(err) if not isinstance(err, OSError) else f"cannot read: {err}"
@@ -130,7 +133,7 @@ def _parse_as_of(value: str | None) -> datetime | None:
 def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = None, kind: KindOpt = None,
            as_of: Annotated[str | None, typer.Option("--as-of", help="when the pages were saved (YYYY-MM-DD); "
                                                      "default: each file's modification time")] = None,
-           ) -> None:
+           max_bytes: MaxBytesOpt = None) -> None:
     """Store saved pages or API responses as snapshots with provenance; ingesting again changes nothing.
 
     Gzip-compressed files (.html.gz) are stored as the pages they hold.
@@ -147,7 +150,8 @@ def ingest(ctx: typer.Context, paths: PathsArg, marketplace: MarketplaceOpt = No
     when = _parse_as_of(as_of)
     files = expand_paths(paths)
     engine = open_current(ctx.obj.settings.db, write=True)
-    report = ingest_files(engine, files, as_of=when, marketplace=marketplace, kind=kind)
+    report = ingest_files(engine, files, as_of=when, marketplace=marketplace, kind=kind,
+                          max_bytes=max_bytes or ctx.obj.settings.crawler.max_body_bytes)
     console = stdout_console()
     table = Table(title="Ingested", title_justify="left")
     for column in ("file", "marketplace", "kind", "result", "sellers new", "snapshots", "rankings", "offers"):

@@ -45,17 +45,19 @@ class _CookielessClient(httpx.AsyncClient):
         return None
 
 
-def _aiohttp_session(config: FetchConfig) -> aiohttp.ClientSession:
+def _aiohttp_session(config: FetchConfig, context: ssl.SSLContext) -> aiohttp.ClientSession:
     # Built lazily by the transport, inside the running event loop, as aiohttp requires.
-    connector = aiohttp.TCPConnector(limit=max(1, config.concurrency),
-                                     ssl=ssl.create_default_context(cafile=certifi.where()))
+    connector = aiohttp.TCPConnector(limit=max(1, config.concurrency), ssl=context)
     return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
 
 
 def make_client(config: FetchConfig, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """The crawl's one client: no redirects followed, no cookies kept, our User-Agent; aiohttp transport by default."""
     if transport is None:
-        transport = AiohttpTransport(client=partial(_aiohttp_session, config))
+        # The CA bundle is read now, not on the first request: that request would start tens of ms late, and a
+        # host's next request (another worker's, on time) would come closer to it than the host's delay.
+        context = ssl.create_default_context(cafile=certifi.where())
+        transport = AiohttpTransport(client=partial(_aiohttp_session, config, context))
     return _CookielessClient(
         transport=transport,
         headers={"User-Agent": config.user_agent},

@@ -2,68 +2,65 @@
 
 The event loop fetches; scout.crawl.store_process parses and stores the fetched pages in batches, each batch one
 transaction (archive + records + frontier status + discovered URLs), so a crawl killed at any moment resumes
-with `--resume` without refetching finished pages or duplicating a snapshot.
+with `--resume` without refetching finished pages or duplicating a snapshot. On PostgreSQL the crawler is one
+worker among any number (scout.crawl.frontier claims, scout.crawl.pacing paces, scout.crawl.workers watches).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Exists, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from db.engine import connection_scope, session_scope
-from db.models import Crawl, FrontierEntry, OfferRecord, Seller, SellerSnapshot, utcnow
+from db.engine import session_scope
+from db.models import Crawl, FrontierEntry
 from scout.crawl.fetcher import ApiAuth, Fetcher
-from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
-from scout.crawl.store_process import (
-    BLOCKED,
-    COUNTERS,
+from scout.crawl.frontier import (
     DISALLOWED,
-    DONE,
-    DRIFTED,
     FAILED,
-    FRONTIER,
-    GONE,
     PENDING,
-    Fetched,
-    Stored,
-    StoreProcess,
+    Claimed,
+    Delays,
+    claim_leased,
+    claim_pending,
     enqueue,
+    next_due,
+    pending_count,
+    url_host,
 )
-from scout.crawl.summary import CrawlSummary, SourceSummary
+from scout.crawl.pacing import RESERVED, SharedPacing, Turn
+from scout.crawl.sources import SOURCES, CrawlScope, Request, seed_requests
+from scout.crawl.store_process import LOST, Fetched, Stored, StorePolicy, StoreProcess
+from scout.crawl.summary import CrawlSummary
+from scout.crawl.tally import record_tally, tally
+from scout.crawl.workers import finish_worker, heartbeat, live_workers, register_worker
 from scout.errors import DisallowedError, FetchError
 
-__all__ = ["BLOCKED", "COUNTERS", "DISALLOWED", "DONE", "DRIFTED", "FAILED", "GONE", "PENDING", "Crawler",
-           "CrawlSummary", "SourceSummary", "crawl_options", "find_resumable", "seller_counts", "start_crawl"]
+__all__ = ["Crawler", "crawl_options", "find_resumable", "shares_frontier", "start_crawl"]
 
 FLUSH_PAGES = 16  # pages stored per transaction at most
 FLUSH_SECONDS = 0.2  # and no fetched page waits longer than this to be stored
-CLAIM_BATCH = 256  # frontier rows read per claim query
+CLAIM_BATCH = 256  # frontier rows read per claim query (single crawler)
 STORING_BATCHES = 4  # a source's batches handed to the store process and not yet stored, at most
-Claimed = Any  # a claimed frontier row: id, url, marketplace, kind, depth, context, attempts (by attribute)
-
-
-_PENDING_SQL = ("SELECT id, url, marketplace, kind, depth, context, attempts FROM frontier "
-                "WHERE crawl_id = ? AND marketplace = ? AND status = ?")
-
-
-class _Row(dict[str, Any]):
-    """A frontier row read by plain SQLite, with its columns as attributes like a Core row."""
-
-    __getattr__ = dict.__getitem__
-
+IDLE_SECONDS = 0.1  # how often a worker with nothing to do looks for pages again
 
 ProgressCallback = Callable[[str, str, int, int], None]  # (source, page status, done, known)
+T = TypeVar("T")
 
 
-def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: Mapping[str, object]) -> int:
+def shares_frontier(engine: Engine) -> bool:
+    """Whether workers share crawls on this database (PostgreSQL); SQLite has one crawler per crawl."""
+    return engine.url.get_backend_name() == "postgresql"
+
+
+def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: Mapping[str, object],
+                delays: Delays | None = None) -> int:
     """Create a crawl and seed its frontier; returns the crawl id."""
     with session_scope(engine) as session:
         crawl = Crawl(source=sources[0] if len(sources) == 1 else "all", options=json.dumps(
@@ -72,14 +69,15 @@ def start_crawl(engine: Engine, sources: list[str], scope: CrawlScope, options: 
         session.flush()
         assert crawl.id is not None
         for name in sources:
-            enqueue(session, crawl.id, seed_requests(SOURCES[name], scope))
+            enqueue(session, crawl.id, seed_requests(SOURCES[name], scope), delays)
         return crawl.id
 
 
-def find_resumable(engine: Engine, source: str | None = None) -> int | None:
-    """The newest crawl that did not finish (interrupted, or killed while running)."""
+def find_resumable(engine: Engine, source: str | None = None, *, running: bool = False) -> int | None:
+    """The newest crawl that did not finish (interrupted, or killed while running); `running`: still running."""
     with session_scope(engine) as session:
-        query = select(col(Crawl.id)).where(col(Crawl.status).in_(("running", "interrupted")))
+        statuses = ("running",) if running else ("running", "interrupted")
+        query = select(col(Crawl.id)).where(col(Crawl.status).in_(statuses))
         if source is not None:
             query = query.where(col(Crawl.source) == source)
         return session.execute(query.order_by(col(Crawl.id).desc()).limit(1)).scalar()
@@ -93,82 +91,102 @@ def crawl_options(engine: Engine, crawl_id: int) -> dict[str, object]:
 
 
 class Crawler:
-    """Runs one crawl's frontier to completion (or to its page budget) over a Fetcher."""
+    """Works through one crawl's frontier to its end (or its page budget) over a Fetcher, as one worker."""
 
     def __init__(self, engine: Engine, fetcher: Fetcher, crawl_id: int, *, auths: Mapping[str, ApiAuth] | None = None,
                  max_pages: int | None = None, on_progress: ProgressCallback | None = None,
-                 follow: bool = True) -> None:
+                 follow: bool = True, policy: StorePolicy | None = None, lease: float = 15.0) -> None:
         self.engine = engine
-        self.follow = follow
         self.fetcher = fetcher
         self.crawl_id = crawl_id
         self.auths = dict(auths or {})
         self.max_pages = max_pages
         self.on_progress = on_progress
+        self.policy = policy or StorePolicy(follow=follow)
+        self.lease = lease
+        self.shared = shares_frontier(engine)
+        self.worker_id = ""
         self._budget_used = 0
-        self._claimed: set[int] = set()
-        self._queues: dict[str, deque[Claimed]] = {}  # claimed frontier rows not yet fetched
+        self._claimed: set[int] = set()  # single crawler: queued, in flight or being stored
+        self._queues: dict[str, deque[Claimed]] = {}  # single crawler: claimed frontier rows not yet fetched
         self._progress: dict[str, list[int]] = {}  # source -> [pages handled, pages known], kept in memory
+        pacing = getattr(fetcher, "politeness", None)
+        self._pacing = pacing if isinstance(pacing, SharedPacing) else None
 
     async def run(self, sources: list[str]) -> CrawlSummary:
         """Crawl until every source's frontier is empty or the page budget is spent."""
         self._budget_used = self._processed_count()
         self._progress = {name: list(self.progress(name)) for name in sources}
+        self.worker_id = register_worker(self.engine, self.crawl_id)
         with session_scope(self.engine) as session:
             session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(status="running"))
         status = "interrupted"
-        store = StoreProcess(self.engine, self.crawl_id, self.follow)
+        store = StoreProcess(self.engine, self.crawl_id, self.policy)
+        beat = asyncio.ensure_future(self._heartbeat())
         try:
             await asyncio.gather(*(self._run_source(name, store) for name in sources))
             status = "finished"
         finally:
+            beat.cancel()
             store.close()  # the batch being stored is committed whole; pages not stored stay pending
-            sellers = seller_counts(self.engine, self.crawl_id)
-            with session_scope(self.engine) as session:
-                session.execute(update(Crawl).where(col(Crawl.id) == self.crawl_id).values(
-                    status=status, finished_at=utcnow(), sellers_new=sum(n for n, _ in sellers.values()),
-                    sellers_updated=sum(u for _, u in sellers.values())))
-        return self.summary(sources, status)
+            finish_worker(self.engine, self.worker_id)
+            others = live_workers(self.engine, self.crawl_id, self.lease)
+            summary = tally(self.engine, self.crawl_id, sources, status)
+            # the last worker out closes the crawl; while others work on, it stays running
+            record_tally(self.engine, summary, status=None if others else status, finished=not others)
+        return summary
+
+    async def _aside(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A database call off the event loop (in it for in-memory SQLite, whose other threads see another database)."""
+        if self.engine.url.get_backend_name() == "sqlite" and self.engine.url.database in (None, "", ":memory:"):
+            return function(*args, **kwargs)
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            await self._aside(heartbeat, self.engine, self.worker_id, self.lease)
+            if self.shared:  # a dead worker's pages go back to the frontier at once
+                await self._aside(live_workers, self.engine, self.crawl_id, self.lease, exclude=self.worker_id)
 
     def _processed_count(self) -> int:
         with session_scope(self.engine) as session:
             return session.execute(select(func.count()).select_from(FrontierEntry).where(
-                col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.status) != PENDING)).scalar_one()
+                col(FrontierEntry.crawl_id) == self.crawl_id, or_(
+                    col(FrontierEntry.status) != PENDING, col(FrontierEntry.claims) > 0))).scalar_one()
 
     def _claim(self, source: str, limit: int) -> list[Claimed]:
-        """Up to `limit` pending entries, read from the frontier a few tasks' worth at a time."""
+        """Up to `limit` entries to fetch now: leased from the shared frontier, or read a few tasks' worth ahead."""
+        if self.shared:
+            if self.max_pages is not None:  # the budget is the crawl's, whichever worker spends it
+                limit = min(limit, self.max_pages - self._processed_count())
+            if limit <= 0:
+                return []
+            penalties = self._pacing.penalties if self._pacing is not None else None
+            return claim_leased(self.engine, self.crawl_id, source, self.worker_id, limit, self.lease, penalties,
+                                self.fetcher.clock)
         queue = self._queues.setdefault(source, deque())
         if len(queue) < limit:
-            for row in self._pending(source, max(limit, CLAIM_BATCH)):
+            for row in claim_pending(self.engine, self.crawl_id, source, max(limit, CLAIM_BATCH), self._claimed):
                 self._claimed.add(row.id)  # queued, in flight or being stored: pending in the database until stored
                 queue.append(row)
         return [queue.popleft() for _ in range(min(limit, len(queue)))]
 
-    def _pending(self, source: str, limit: int) -> list[Claimed]:
-        """A source's pending entries not yet claimed, shallowest first (plain rows: no ORM bookkeeping needed)."""
-        if self.engine.url.get_backend_name() != "sqlite":
-            table = FRONTIER
-            with connection_scope(self.engine) as conn:
-                return list(conn.execute(select(
-                    table.c.id, table.c.url, table.c.marketplace, table.c.kind, table.c.depth, table.c.context,
-                    table.c.attempts).where(
-                    table.c.crawl_id == self.crawl_id, table.c.marketplace == source, table.c.status == PENDING,
-                    table.c.id.not_in(self._claimed)).order_by(table.c.depth, table.c.id).limit(limit)).all())
-        # On SQLite, one statement outside any transaction: it reads the latest commit without taking the write
-        # lock (a transaction here would be BEGIN IMMEDIATE and wait for the store process's batch to commit).
-        raw = self.engine.raw_connection()
-        try:
-            exclude = sorted(self._claimed)
-            if len(exclude) + 4 > raw.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER):  # type: ignore[union-attr]
-                exclude = []  # too many to bind (an old SQLite): the claimed ones are skipped below instead
-            cursor = raw.cursor()
-            cursor.execute(f"{_PENDING_SQL} AND id NOT IN ({', '.join('?' * len(exclude))}) ORDER BY depth, id LIMIT ?",
-                           (self.crawl_id, source, PENDING, *exclude, limit + len(self._claimed) - len(exclude)))
-            names = [column[0] for column in cursor.description]
-            rows = [_Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
-            return [row for row in rows if row["id"] not in self._claimed][:limit]
-        finally:
-            raw.close()
+    async def _idle(self, source: str) -> bool:
+        """Nothing to fetch right now: wait a little and say True if the source may still have work."""
+        if self.shared:  # pages leased by other workers may still lead to more
+            left = await self._aside(pending_count, self.engine, self.crawl_id, source)
+            if not left or (self.max_pages is not None and self._processed_count() >= self.max_pages):
+                return False
+            await asyncio.sleep(IDLE_SECONDS)
+            return True
+        if self.max_pages is not None and self._budget_used >= self.max_pages:
+            return False
+        due = await self._aside(next_due, self.engine, self.crawl_id, source)  # failed pages tried again
+        if due is None:
+            return False
+        await asyncio.sleep(min(due, 1.0) + 0.01)
+        return True
 
     async def _run_source(self, source: str, store: StoreProcess) -> None:
         width = max(1, self.fetcher.config.concurrency)
@@ -184,9 +202,11 @@ class Crawler:
                 room = width - len(in_flight)
                 if len(storing) >= STORING_BATCHES and len(fetched) >= FLUSH_PAGES:
                     room = 0  # the store is behind: fetch no more until it takes a batch (memory stays flat)
-                if self.max_pages is not None:
+                if self.max_pages is not None and not self.shared:
                     room = min(room, self.max_pages - self._budget_used)
-                for entry in self._claim(source, room) if room > 0 else []:
+                claimed = [] if room <= 0 else await asyncio.to_thread(self._claim, source, room) if self.shared \
+                    else self._claim(source, room)
+                for entry in claimed:
                     self._budget_used += 1
                     in_flight.add(asyncio.ensure_future(self._process(entry)))
                 if len(storing) < STORING_BATCHES and fetched and (
@@ -197,7 +217,9 @@ class Crawler:
                     continue  # another batch may be ready to go too
                 waiting: set[asyncio.Future[Any]] = {*in_flight, *storing}
                 if not waiting:
-                    return  # nothing in flight, nothing being stored, and the claim found nothing pending
+                    if await self._idle(source):
+                        continue
+                    return  # nothing in flight, nothing being stored, and nothing pending that could come due
                 done, _ = await asyncio.wait(waiting, timeout=FLUSH_SECONDS, return_when=asyncio.FIRST_COMPLETED)
                 for task in in_flight & done:
                     in_flight.discard(task)
@@ -211,16 +233,19 @@ class Crawler:
 
     async def _process(self, entry: Claimed) -> Fetched:
         request = Request.from_frontier(entry.url, entry.marketplace, entry.kind, entry.depth, entry.context)
+        claims = entry.claims if self.shared else entry.claims + 1  # the single crawler counts its claim on storing
+        if entry.start_at is not None:  # the turn the claim reserved on the page's host (on the fetcher's clock)
+            RESERVED.set(Turn(url_host(entry.url), entry.start_at, entry.spacing, entry.turn))
         auth = self.auths.get(request.auth) if request.auth else None
         try:
             result = await self.fetcher.fetch(request.url, api=request.api, auth=auth,
                                               allowed_hosts=SOURCES[request.marketplace].hosts,
                                               headers=request.headers)
         except DisallowedError as err:
-            return Fetched(entry.id, request, None, DISALLOWED, str(err), 0)
+            return Fetched(entry.id, request, None, DISALLOWED, str(err), 0, claims)
         except FetchError as err:
-            return Fetched(entry.id, request, None, FAILED, str(err), entry.attempts + 1)
-        return Fetched(entry.id, request, result)
+            return Fetched(entry.id, request, None, FAILED, str(err), entry.attempts + 1, claims)
+        return Fetched(entry.id, request, result, claims=claims)
 
     def _stored(self, stored: Stored) -> None:
         """A batch is committed: release its claims (no longer pending, so the claim query's status filter excludes
@@ -229,7 +254,8 @@ class Crawler:
             self._progress.setdefault(source, [0, 0])[1] += added
         for entry_id, source, status in stored.statuses:
             self._claimed.discard(entry_id)
-            self._report(source, status)
+            if status not in (PENDING, LOST):  # a page to be tried again, or one another worker took over
+                self._report(source, status)
 
     def _report(self, source: str, status: str) -> None:
         counts = self._progress.setdefault(source, [0, 0])
@@ -239,47 +265,17 @@ class Crawler:
 
     def progress(self, source: str) -> tuple[int, int]:
         """(pages handled, pages known) for one source."""
-        with session_scope(self.engine) as session:
-            rows = dict(session.execute(select(col(FrontierEntry.status), func.count()).where(
-                col(FrontierEntry.crawl_id) == self.crawl_id, col(FrontierEntry.marketplace) == source)
-                .group_by(col(FrontierEntry.status))).all())
-        return sum(n for s, n in rows.items() if s != PENDING), sum(rows.values())
-
-    def summary(self, sources: list[str], status: str) -> CrawlSummary:
-        """Per-source page and seller counts for this crawl."""
-        summary = CrawlSummary(self.crawl_id, status, {name: SourceSummary() for name in sources})
-        with session_scope(self.engine) as session:
-            rows = session.execute(select(col(FrontierEntry.marketplace), col(FrontierEntry.status), func.count(),
-                                          func.sum(col(FrontierEntry.attempts) > 1)).where(
-                col(FrontierEntry.crawl_id) == self.crawl_id).group_by(col(FrontierEntry.marketplace),
-                                                                       col(FrontierEntry.status)))
-            for source, page_status, count, retried in rows.all():
-                s = summary.sources.setdefault(source, SourceSummary())
-                attr = {DONE: "ok", PENDING: "pending"}.get(page_status, page_status)
-                setattr(s, attr, getattr(s, attr) + count)
-                s.retried += int(retried or 0)
-        for source, (new, updated) in seller_counts(self.engine, self.crawl_id).items():
-            summary.sources.setdefault(source, SourceSummary())
-            summary.sources[source].sellers_new, summary.sources[source].sellers_updated = new, updated
-        return summary
+        return crawl_progress(self.engine, self.crawl_id).get(source, (0, 0))
 
 
-def seller_counts(engine: Engine, crawl_id: int) -> dict[str, tuple[int, int]]:
-    """Per marketplace: (sellers this crawl saw for the first time, sellers also seen by another crawl or ingest)."""
-    def seen_elsewhere(table: type[SellerSnapshot] | type[OfferRecord]) -> Exists:
-        seller_pk, other_crawl = col(table.seller_pk), col(table.crawl_id)
-        return select(seller_pk).where(seller_pk == col(Seller.id), or_(
-            other_crawl.is_(None), other_crawl != crawl_id)).exists()
-
+def crawl_progress(engine: Engine, crawl_id: int) -> dict[str, tuple[int, int]]:
+    """Per source: (pages handled, pages known) of a crawl, read from its frontier."""
     with session_scope(engine) as session:
-        this_crawl = select(col(SellerSnapshot.seller_pk).label("pk")).where(
-            col(SellerSnapshot.crawl_id) == crawl_id).union(select(col(OfferRecord.seller_pk).label("pk")).where(
-                col(OfferRecord.crawl_id) == crawl_id)).subquery()
-        again = or_(seen_elsewhere(SellerSnapshot), seen_elsewhere(OfferRecord))
-        rows = session.execute(select(col(Seller.marketplace), again, func.count()).where(
-            col(Seller.id).in_(select(this_crawl.c.pk))).group_by(col(Seller.marketplace), again)).all()
+        rows = session.execute(select(col(FrontierEntry.marketplace), col(FrontierEntry.status), func.count()).where(
+            col(FrontierEntry.crawl_id) == crawl_id).group_by(col(FrontierEntry.marketplace),
+                                                               col(FrontierEntry.status))).all()
     counts: dict[str, tuple[int, int]] = {}
-    for marketplace, seen_before, n in rows:
-        new, updated = counts.get(marketplace, (0, 0))
-        counts[marketplace] = (new, updated + n) if seen_before else (new + n, updated)
+    for source, status, n in rows:
+        done, known = counts.get(source, (0, 0))
+        counts[source] = (done + (n if status != PENDING else 0), known + n)
     return counts

@@ -30,6 +30,7 @@ from scout.pages.charset import decode_body
 DEFAULT_USER_AGENT = f"ScoutBot/{__version__} (+bd-team@scout.invalid)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
+SLOW_DOWN_STATUSES = frozenset({429, 503})  # "too many requests" and "overloaded": every worker slows down
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Fetcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
         wall_clock: Callable[[], datetime] | None = None,
+        politeness: Politeness | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
@@ -137,12 +139,18 @@ class Fetcher:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._policy = config.retry_policy()
-        self._politeness = Politeness(config.concurrency, max_delay=config.max_host_delay, clock=clock, sleep=sleep)
+        self._politeness = politeness or Politeness(config.concurrency, max_delay=config.max_host_delay, clock=clock,
+                                                    sleep=sleep)  # workers pass one shared through the database
         self._token = product_token(config.user_agent)
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout, pool=None)
         self._host_map = {host.lower(): base.rstrip("/") for host, base in config.host_map.items()}
+
+    @property
+    def politeness(self) -> Politeness:
+        """The pacing of this fetcher's requests (shared with other workers when it is a SharedPacing)."""
+        return self._politeness
 
     def host_delay(self, host: str) -> float | None:
         """The current delay between requests to `host` (None before the first request)."""
@@ -241,6 +249,10 @@ class Fetcher:
                 raise FetchError(url, f"off-site redirect to {target} refused", answer.status)
             if target in chain:
                 raise FetchError(url, f"redirect loop: {' -> '.join([*chain, target])}", answer.status)
+            if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
+                raise FetchError(url, f"redirect from https to http refused: {target}", answer.status)
+            if _host(target) != _host(current):  # credentials belong to the host they were issued for
+                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
             chain.append(target)
             current = target
             if answer.status == 303 or (answer.status in (301, 302) and method == "POST"):
@@ -305,6 +317,10 @@ class Fetcher:
                     answer, problem = None, _describe(err)
             if answer is not None:
                 stats.bytes += len(answer.body)
+                if answer.status in SLOW_DOWN_STATUSES:
+                    self._politeness.slow_down(host)
+                else:  # any other answer: a slow-down from earlier 429/503s eases off step by step
+                    self._politeness.recover(host)
                 if not self._policy.is_retryable(answer.status):
                     return answer, attempt
                 status = answer.status
@@ -312,7 +328,6 @@ class Fetcher:
                 retry_after = parse_retry_after(answer.headers.get("retry-after"), self.wall_clock())
                 if status == 429:
                     stats.throttled += 1
-                    self._politeness.slow_down(host)
                 if retry_after is not None:
                     self._politeness.pause(host, self.clock() + retry_after)
             if attempt > self._policy.max_retries:
@@ -378,6 +393,9 @@ def _describe(err: BaseException) -> str:
     kind = "timed out" if isinstance(err, httpx.TimeoutException | TimeoutError) else "connection error"
     detail = str(err) or type(err).__name__
     return f"{kind} ({type(err).__name__}: {detail})"
+
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie"})
 
 
 @lru_cache(maxsize=1024)  # one fetch asks for its URL's host several times (stats, politeness, redirects)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from scout.errors import InputError
 from scrapers import allegro, amazon, cdiscount, ebay, etsy, mercadolibre, walmart
 from scrapers.amazon_ranking import product_url as amazon_product_url
 from scrapers.records import Offer, ParsedPage, RankingEntry
@@ -79,6 +80,16 @@ class CrawlScope:
     categories: tuple[str, ...] = ()  # Scout categories or a marketplace's own category slugs; default all
     seeds: tuple[str, ...] = ()  # extra start URLs (e.g. Cdiscount offer pages)
     follow: bool = True  # follow rankings/searches through to seller profiles
+
+
+def check_categories(categories: tuple[str, ...], site: str | None) -> None:
+    """InputError for a --category that is neither a Scout category nor an Amazon best-seller slug of the site
+    (a crawl of it would start from pages that do not exist and fetch nothing)."""
+    slugs = AMAZON_CATEGORY_SLUGS.get(amazon_site(site).removeprefix("amazon."), AMAZON_CATEGORY_SLUGS["com"])
+    for category in categories:
+        if category not in CATEGORIES and category not in slugs.values():
+            raise InputError(f"unknown category {category!r} (Scout categories: {', '.join(CATEGORIES)}; or an "
+                             f"{amazon_site(site)} best-seller slug: {', '.join(sorted(set(slugs.values())))})")
 
 
 def _queries(scope: CrawlScope) -> list[tuple[str, str]]:

@@ -85,7 +85,7 @@ def crawl_health(session: Session, marketplace: str | None = None) -> tuple[Sour
         assert crawl.id is not None
         if crawl.source == source:
             figures = (crawl.pages_ok, crawl.pages_retried, crawl.pages_blocked, crawl.pages_drifted,
-                       crawl.pages_disallowed, crawl.pages_failed)
+                       crawl.pages_disallowed, crawl.pages_failed + crawl.pages_gone)
         else:
             c = per_source.get((crawl.id, source), {})
             figures = (c.get("done", 0), c.get("retried", 0), c.get("blocked", 0), c.get("drifted", 0),

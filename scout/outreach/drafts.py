@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from scout.errors import ConfigError
+from scout.outreach.channels import PHONE, Channel
 from scout.outreach.locale import LOCALES, format_date, format_number, format_percent, join_words
 from scout.outreach.recipient import Storefront, choose_language, needs_eu_notice, sole_trader_flags
 from scout.sanitize import strip_control
@@ -100,13 +101,18 @@ class Draft:
     economics: Economics
     status: str = "drafted"
     kind: str = "offer"  # "offer", or "followup": a reminder of an offer sent without reply
+    channel: Channel | None = None  # how it may reach the business (scout.outreach.channels); None: not gated
 
     def notes(self) -> list[tuple[str, str]]:
         """The internal notes (English, for the team; never part of the message)."""
         gmv, cost = self.economics.describe()
         follow_up = [("follow-up", f"reminder of offer {self.offer.code}, sent without reply")] \
             if self.kind == "followup" else []
-        return [*follow_up, ("business", f"business:{self.business_id} {self.business_name}"),
+        channel = [] if self.channel is None else [
+            ("channel", f"{self.channel.name}: {self.channel.rule}"),
+            ("recipient", strip_control(self.channel.recipient or "-")
+             + (f" (read from {self.channel.source})" if self.channel.source else ""))]
+        return [*follow_up, *channel, ("business", f"business:{self.business_id} {self.business_name}"),
                 ("storefronts", ", ".join(self.sites) or "-"),
                 ("offer", f"{self.offer.code}: {self.offer.free_months} months free, then "
                           f"{self.offer.commission_pct:g}% commission; expires {self.offer.expires_on.isoformat()}"),
@@ -142,7 +148,7 @@ def _render(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> st
 
 def draft_context(*, business_name: str, storefronts: Sequence[Storefront], ranks: Sequence[tuple[int, str]],
                   offer: Offer, settings: OutreachSettings, language: str, eu_notice: bool,
-                  sole_trader: bool) -> dict[str, Any]:
+                  sole_trader: bool, channel: Channel | None = None, business_id: int = 0) -> dict[str, Any]:
     """The template variables: every scraped value a plain string without control characters, numbers localised."""
     quoted = [s for s in storefronts if s.rating_count is not None and (s.stars is not None or
                                                                         s.positive_share is not None)]
@@ -152,6 +158,9 @@ def draft_context(*, business_name: str, storefronts: Sequence[Storefront], rank
     words = LOCALES[language].numbers
     return {
         "business_name": strip_control(business_name).strip(),
+        "business_id": business_id,
+        "channel": channel.channel if channel is not None else "marketplace",
+        "recipient": strip_control(channel.recipient or "-") if channel is not None else "-",
         "sole_trader": sole_trader,
         "storefronts": [{
             "site": s.label,
@@ -189,16 +198,20 @@ def render_message(env: SandboxedEnvironment, language: str, context: dict[str, 
     return subject, body.rstrip() + "\n"
 
 
-def compliance_gaps(body: str, context: dict[str, Any]) -> list[str]:
-    """What a rendered body leaves out of what every draft must say (empty when compliant)."""
+def compliance_gaps(body: str, context: dict[str, Any], kind: str = "offer") -> list[str]:
+    """What a rendered body leaves out of what every draft must say (empty when compliant). A phone script must
+    name the caller, the company, the offer and how to honour an objection; a message, the opt-out and address."""
     required = {"sender name": context["sender_name"], "company name": context["company_name"],
                 "postal address": context["postal_address"], "offer code": context["offer_code"],
                 "offer expiry": context["expires"], "opt-out (STOP)": "STOP"}
+    if kind == "phone":
+        required["recording an objection (opted-out)"] = "opted-out"
     gaps = [what for what, text in required.items() if text not in body]
     if str(context["free_months"]) not in body and context["free_months_words"] not in body:
         gaps.append("the free months")
-    if context["eu_notice"] and not ("art. 14" in body.lower() and "art. 21" in body.lower()
-                                     and context["data_sources"] in body):
+    lower = body.lower()
+    notice = "art. 21" in lower and context["data_sources"] in body and ("art. 14" in lower or kind == "phone")
+    if context["eu_notice"] and not notice:
         gaps.append("the GDPR notice (data source, Art. 14, right to object Art. 21)")
     return gaps
 
@@ -206,20 +219,23 @@ def compliance_gaps(body: str, context: dict[str, Any]) -> list[str]:
 def compose_draft(env: SandboxedEnvironment, settings: OutreachSettings, *, business_id: int, business_name: str,
                   business_country: str | None, storefronts: Sequence[Storefront], ranks: Sequence[tuple[int, str]],
                   offer: Offer, economics: Economics, language: str = "auto", suppressed: str | None = None,
-                  status: str = "drafted", kind: str = "offer") -> Draft:
-    """Render one business's draft and check it; a template that drops a compliance item is a ConfigError."""
+                  status: str = "drafted", kind: str = "offer", channel: Channel | None = None) -> Draft:
+    """Render one business's draft for its channel and check it; a template that drops a compliance item is a
+    ConfigError. An offer by phone is a phone script (`phone_<lang>.txt.j2`); a letter says where to write back."""
     lang = choose_language(storefronts, business_country, language)
     eu = needs_eu_notice(storefronts, business_country)
     review = sole_trader_flags(business_name, storefronts)
     context = draft_context(business_name=business_name, storefronts=storefronts, ranks=ranks, offer=offer,
                             settings=settings, language=lang, eu_notice=eu, sole_trader=any(
-                                r.startswith(("sole trader? person", "sole trader: legal form")) for r in review))
-    subject, body = render_message(env, lang, context, kind)
-    gaps = compliance_gaps(body, context)
+                                r.startswith(("sole trader? person", "sole trader: legal form")) for r in review),
+                            channel=channel, business_id=business_id)
+    template = PHONE if kind == "offer" and channel is not None and channel.channel == PHONE else kind
+    subject, body = render_message(env, lang, context, template)
+    gaps = compliance_gaps(body, context, template)
     if gaps:
-        raise ConfigError(f"outreach template {kind}_{lang}.txt.j2 leaves out: {', '.join(gaps)}")
+        raise ConfigError(f"outreach template {template}_{lang}.txt.j2 leaves out: {', '.join(gaps)}")
     return Draft(business_id=business_id, business_name=context["business_name"], language=lang, offer=offer,
                  subject=subject, body=body, storefront_url=context["storefront_url"],
                  sites=tuple(dict.fromkeys(s.label for s in storefronts)), eu_notice=eu, review=tuple(review),
-                 suppressed=suppressed, economics=economics, status=status, kind=kind)
+                 suppressed=suppressed, economics=economics, status=status, kind=kind, channel=channel)
 

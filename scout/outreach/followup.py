@@ -81,7 +81,9 @@ def follow_up_offers(session: Session, settings: OutreachSettings, *, out_dir: P
             continue
         draft = draft_business(session, env, settings, business=business, record=record, suppressions=suppressions,
                                economics=load_economics(session, record.business_id, settings),
-                               language=record.language if language == "auto" else language, kind="followup")
+                               language=record.language if language == "auto" else language, kind="followup",
+                               channel=record.channel if record.channel_override else None,
+                               override=record.channel_override)  # an override recorded on the offer holds
         if isinstance(draft, str):
             report.skipped.append((business.name, f"{draft}: no follow-up"))
             continue

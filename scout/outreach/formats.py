@@ -15,18 +15,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scout.money import rounded
-from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe
+from scout.outreach.channels import EMAIL, EMAIL_ADDRESS, LETTER, MARKETPLACE
+from scout.sanitize import FORMULA_PREFIXES, WIDE_PREFIXES, csv_safe, strip_control
 from scout.settings import OutreachSettings
 
 if TYPE_CHECKING:
     from scout.outreach.drafts import Draft
 
 FORMATS = ("md", "eml", "csv")
-
 CSV_HEADERS = ("business_id", "business", "status", "offer_code", "language", "expires_on", "free_months",
-               "commission_pct", "storefronts", "storefront_url", "subject", "body", "monthly_gmv_low",
-               "monthly_gmv_high", "currency", "waived_commission_low", "waived_commission_high", "eu_notice",
-               "review", "suppressed")
+               "commission_pct", "channel", "channel_rule", "recipient", "contact_source", "storefronts",
+               "storefront_url", "subject", "body", "monthly_gmv_low", "monthly_gmv_high", "currency",
+               "waived_commission_low", "waived_commission_high", "eu_notice", "review", "suppressed")
+
+
+def recipient_line(draft: Draft) -> str:
+    """The To: line of a draft as its channel allows: the e-mail address, the postal address, the number to call,
+    or the storefront to write through."""
+    channel = draft.channel
+    where = strip_control(channel.recipient or "") if channel is not None else ""
+    if channel is None or channel.channel == MARKETPLACE or not where:
+        return f"(no contact may be used: write through the marketplace at {draft.storefront_url})"
+    if channel.channel == EMAIL:
+        return where
+    if channel.channel == LETTER:
+        return f"{draft.business_name}, {where} (postal letter)"
+    return f"{where} (phone: call, do not e-mail)"
 
 
 def _fence(text: str) -> str:
@@ -37,7 +51,7 @@ def _fence(text: str) -> str:
 def draft_markdown(draft: Draft, settings: OutreachSettings) -> str:
     """A draft as Markdown: the message and the internal notes in two fenced blocks (nothing in them renders)."""
     message = (f"From: {settings.sender_name} <{settings.sender_email}>\n"
-               f"To: (no public e-mail address; reach the seller through {draft.storefront_url})\n"
+               f"To: {recipient_line(draft)}\n"
                f"Subject: {draft.subject}\n\n{draft.body}")
     notes = "".join(f"{key}: {value}\n" for key, value in draft.notes())
     fence = _fence(message + notes)
@@ -52,7 +66,9 @@ def draft_email(draft: Draft, settings: OutreachSettings, now: datetime) -> byte
     """A draft as an RFC 5322 message (CRLF, UTF-8), unsent, with a List-Unsubscribe header."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = Address(display_name=settings.sender_name, addr_spec=settings.sender_email)
-    msg["To"] = "undisclosed-recipients:;"
+    channel = draft.channel
+    to = channel.recipient if channel is not None and channel.channel == EMAIL and channel.recipient else None
+    msg["To"] = Address(addr_spec=to) if to and EMAIL_ADDRESS.fullmatch(to) else "undisclosed-recipients:;"
     msg["Subject"] = draft.subject
     msg["Date"] = format_datetime(now)
     which = f"{draft.offer.code}.followup" if draft.kind == "followup" else draft.offer.code
@@ -75,9 +91,11 @@ def _cell(value: Any) -> Any:
 
 def draft_row(draft: Draft) -> list[Any]:
     """One CSV row (see CSV_HEADERS)."""
-    econ = draft.economics
+    econ, channel = draft.economics, draft.channel
     values = (draft.business_id, draft.business_name, draft.status, draft.offer.code, draft.language,
               draft.offer.expires_on.isoformat(), draft.offer.free_months, draft.offer.commission_pct,
+              channel.channel if channel else "", channel.rule if channel else "",
+              (channel.recipient or "") if channel else "", (channel.source or "") if channel else "",
               ", ".join(draft.sites), draft.storefront_url, draft.subject, draft.body, rounded(econ.gmv_low),
               rounded(econ.gmv_high), econ.currency, rounded(econ.waived_low), rounded(econ.waived_high),
               "yes" if draft.eu_notice else "no", "; ".join(draft.review), draft.suppressed or "")

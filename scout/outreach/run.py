@@ -25,9 +25,11 @@ from sqlmodel import Session, col
 
 from db.models import Business, LeadScore, Outreach, RankingEntry, Seller, SellerScore
 from scout.errors import DatabaseError, InputError
+from scout.identity.contacts import business_contacts
 from scout.identity.keys import business_key
 from scout.identity.names import fold_text
 from scout.identity.suppressed import SuppressionList, business_facts
+from scout.outreach.channels import Channel, ChannelRules, check_channel, choose_channel
 from scout.outreach.drafts import (
     Draft,
     Economics,
@@ -38,7 +40,7 @@ from scout.outreach.drafts import (
 from scout.outreach.formats import FORMATS, draft_email, draft_markdown, write_drafts_csv
 from scout.outreach.history import SYSTEM, offer_state, record_event
 from scout.outreach.locale import LANGUAGES
-from scout.outreach.recipient import Storefront
+from scout.outreach.recipient import Storefront, site_country
 from scout.outreach.statuses import NO_OFFER
 from scout.scoring.categories import classify, split_keys
 from scout.scoring.leads import select_leads
@@ -139,24 +141,43 @@ def load_economics(session: Session, business_id: int, settings: OutreachSetting
                      rate_date=rate_date, storefronts=storefronts)
 
 
+def gate_channel(session: Session, business: Business, storefronts: Sequence[Storefront],
+                 settings: OutreachSettings, *, wanted: str | None = None, override: str | None = None) -> Channel:
+    """The channel the gate allows for a business, from its storefronts' public contacts (InputError when a
+    `wanted` channel is impossible or refused without an `override`)."""
+    assert business.id is not None
+    country = business.country or next((s.country for s in storefronts if s.country), None) or next(
+        (c for s in storefronts if (c := site_country(s.site))), None)
+    return choose_channel(business_contacts(session, business.id), country, ChannelRules.of(settings),
+                          wanted=wanted, override=override)
+
+
 def draft_business(session: Session, env: SandboxedEnvironment, settings: OutreachSettings, *, business: Business,
                    record: Outreach, suppressions: SuppressionList, economics: Economics, language: str = "auto",
-                   include_suppressed: bool = False, kind: str = "offer") -> Draft | str:
+                   include_suppressed: bool = False, kind: str = "offer", channel: str | None = None,
+                   override: str | None = None) -> Draft | str:
     """The one drafting step offers and follow-ups share: the draft, or why the business may not get one now.
 
-    Suppression is checked here, at drafting time, with the one rule (scout.identity.suppressed); any other check
-    on whether a business may be written to belongs here too, so that it holds for follow-ups as well.
+    Suppression is checked here, at drafting time, with the one rule (scout.identity.suppressed), and so is the
+    channel gate (scout.outreach.channels): any other check on whether and how a business may be written to
+    belongs here too, so that it holds for follow-ups as well.
     """
     assert business.id is not None and record.expires_on is not None
     key = business_key(business.id, 0)
     why = suppressions.verdicts(business_facts(session, [key])).get(key) if len(suppressions) else None
     if why and not include_suppressed:
         return f"suppressed: {why}"
+    storefronts = load_storefronts(session, business.id)
+    try:
+        gated = gate_channel(session, business, storefronts, settings, wanted=channel, override=override)
+    except InputError as err:
+        return str(err)
     offer = Offer(record.offer_code, record.expires_on, settings.free_months, settings.commission_pct)
     return compose_draft(env, settings, business_id=business.id, business_name=business.name,
-                         business_country=business.country, storefronts=load_storefronts(session, business.id),
+                         business_country=business.country, storefronts=storefronts,
                          ranks=load_ranks(session, business.id), offer=offer, economics=economics, language=language,
-                         suppressed=why, status=record.status if record.status != NO_OFFER else "drafted", kind=kind)
+                         suppressed=why, status=record.status if record.status != NO_OFFER else "drafted", kind=kind,
+                         channel=gated)
 
 
 def slug(name: str) -> str:
@@ -220,16 +241,27 @@ def write_draft(draft: Draft, path: Path, fmt: str, settings: OutreachSettings, 
 def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path, now: datetime, top: int = 50,
                  language: str = "auto", fmt: str = "md", include_suppressed: bool = False,
                  include_low_data: bool = False, new_code: Callable[[], str] = new_offer_code,
-                 by: str = SYSTEM) -> DraftReport:
+                 by: str = SYSTEM, channel: str | None = None, override: str | None = None,
+                 max_drafts: int | None = None, new_only: bool = False) -> DraftReport:
     """Draft offers for the top leads (as `scout leads --top N`; businesses with too little data only when
-    `include_low_data`) and write them to `out_dir`; a folder that cannot be written records no offer."""
+    `include_low_data`) and write them to `out_dir`; a folder that cannot be written records no offer.
+
+    Each draft goes by the channel the gate allows; `channel` asks for one (businesses it is impossible or refused
+    for are skipped, saying why), `override` records the reason to use it where the gate refuses. `max_drafts`
+    stops after that many drafts; `new_only` leaves businesses that already have a draft alone."""
     check_draft_options(language, fmt, settings)
+    if override is not None and channel is None:
+        raise InputError("--override needs --channel: the channel the team decided to use")
+    if channel is not None:
+        check_channel(channel)
     env = template_environment(settings.templates_dir)
     leads = select_leads(session, top=top, include_suppressed=include_suppressed, include_low_data=include_low_data)
     suppressions = SuppressionList.load(session)
     report = DraftReport()
     pending: list[tuple[Draft, Outreach, bool]] = []
     for lead in leads:
+        if max_drafts is not None and len(pending) >= max_drafts:
+            break
         if lead.business_id is None:
             report.skipped.append((lead.name, "not matched to a business yet: run `scout match`, then `scout score`"))
             continue
@@ -243,6 +275,8 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
         existed = session.execute(select(col(Outreach.id)).where(col(Outreach.business_id) == lead.business_id)
                                   ).first() is not None
         record = claim_offer(session, lead.business_id, new_code=new_code, now=now, settings=settings)
+        if new_only and record.status != NO_OFFER:
+            continue
         if record.status not in (NO_OFFER, "drafted"):
             report.skipped.append((lead.name, f"offer {record.offer_code} is {record.status}: left alone"))
             continue
@@ -252,7 +286,8 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
                               settings.commission_pct, basis=lead.gmv_basis, rate_date=lead.rate_date,
                               storefronts=lead.storefront_gmv)
         draft = draft_business(session, env, settings, business=business, record=record, suppressions=suppressions,
-                               economics=economics, language=language, include_suppressed=include_suppressed)
+                               economics=economics, language=language, include_suppressed=include_suppressed,
+                               channel=channel, override=override)
         if isinstance(draft, str):
             report.skipped.append((lead.name, draft))
             if not existed:
@@ -266,12 +301,18 @@ def draft_offers(session: Session, settings: OutreachSettings, *, out_dir: Path,
         record.language, record.free_months, record.commission_pct = (draft.language, draft.offer.free_months,
                                                                       draft.offer.commission_pct)
         record.draft_path, record.updated_at = str(path.resolve()), now
+        gated = draft.channel
+        overridden = gated is not None and gated.override and gated.override != record.channel_override
+        note = f"channel {gated.channel} by override: {gated.override}" if overridden and gated else None
+        if gated is not None:
+            record.channel, record.channel_rule, record.channel_override = (gated.channel, gated.rule,
+                                                                            gated.override)
         refreshed = record.status == "drafted"
-        if not refreshed:  # the offer's first draft: new (or assigned) -> drafted
+        if not refreshed or note:  # the offer's first draft (new or assigned -> drafted), or a new override
             record.status = "drafted"
             record_event(session, record.business_id, action="draft", by=by, at=now, before=state if existed else
                          None, after=offer_state(record), offer_code=record.offer_code, source="draft",
-                         draft_path=record.draft_path)
+                         draft_path=record.draft_path, note=note)
         session.add(record)
         report.drafted.append(DraftOutcome(draft, path, refreshed))
     session.flush()

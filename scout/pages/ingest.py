@@ -52,10 +52,15 @@ GZIP_MAGIC = b"\x1f\x8b"
 MAX_SAVED_BYTES = 256 * 1024 * 1024  # a saved page larger than this once decompressed is refused, not read
 
 
-def read_saved(path: Path) -> bytes:
+def read_saved(path: Path, max_bytes: int = MAX_SAVED_BYTES) -> bytes:
     """The bytes of a saved page, decompressed when it is gzip (`.html.gz` or any gzip body); InputError when the
-    file cannot be read, is a broken gzip, or decompresses beyond MAX_SAVED_BYTES."""
+    file cannot be read, is a broken gzip, or is (or decompresses to) more than `max_bytes`, like a fetched body
+    over `[crawler] max_body_bytes`."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes is more than the limit of {max_bytes:,} (--max-bytes to raise "
+                             "it)")
         body = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
@@ -63,24 +68,36 @@ def read_saved(path: Path) -> bytes:
         return body
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
-        out = inflate.decompress(body, MAX_SAVED_BYTES + 1)
+        out = inflate.decompress(body, max_bytes + 1)
     except zlib.error as err:
         raise InputError(f"{path}: not a readable gzip file ({err})") from None
-    if len(out) > MAX_SAVED_BYTES:
-        raise InputError(f"{path}: decompresses to more than {MAX_SAVED_BYTES // 2**20} MB")
+    if len(out) > max_bytes:
+        raise InputError(f"{path}: decompresses to more than the limit of {max_bytes:,} bytes (--max-bytes to raise "
+                         "it)")
     if not inflate.eof:
         raise InputError(f"{path}: truncated gzip file")
     return out
 
 
+def check_sizes(paths: Iterable[Path], max_bytes: int) -> None:
+    """InputError naming the first file over `max_bytes`, before anything is read or stored."""
+    for path in paths:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes is more than the limit of {max_bytes:,} (--max-bytes to raise "
+                             "it); nothing was stored")
+
+
 def ingest_files(
     engine: Engine, paths: Iterable[Path], *, as_of: datetime | None = None,
-    marketplace: str | None = None, kind: str | None = None,
+    marketplace: str | None = None, kind: str | None = None, max_bytes: int = MAX_SAVED_BYTES,
 ) -> IngestReport:
     """Archive and parse each file, storing its records; ingesting the same file again changes nothing."""
     report = IngestReport()
-    for path in expand_paths(paths):
-        body = read_saved(path)
+    files = expand_paths(paths)
+    check_sizes(files, max_bytes)
+    for path in files:
+        body = read_saved(path, max_bytes)
         url = path.resolve().as_uri()
         observed_at = as_of or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         with session_scope(engine) as session:

@@ -61,7 +61,7 @@ ERASED_WITH_ROW: dict[str, tuple[str, ...]] = {
                    "storefront_gmv"),
     "seller_score": ("business_key", "normalized_name", "normalized_legal_name", "reason", "categories",
                      "raw_categories"),
-    "outreach": ("offer_code", "draft_path", "owner", "note"),
+    "outreach": ("offer_code", "draft_path", "owner", "note", "channel_override"),
     "offer_event": ("offer_code", "by", "from_owner", "to_owner", "note", "source", "draft_path", "state_before"),
 }
 FREE_TEXT: dict[str, tuple[str, ...]] = {
@@ -77,12 +77,14 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "crawl": ("source", "status"),
     # forget keeps one name-only do-not-contact entry and removes the person's other entries (scout.privacy.forget)
     "suppression": ("name", "normalized_name", "domain", "marketplace", "seller_id", "kind", "source"),
-    "outreach": ("status", "language"),
+    "outreach": ("status", "language", "channel", "channel_rule"),
     "offer_event": ("action", "from_status", "to_status", "suppression_ids"),
     "page": ("fingerprint", "marketplace", "kind", "content_hash", "content_type", "parse_status",
              "parser_version"),
     "seller": ("marketplace",),
-    "frontier": ("fingerprint", "marketplace", "kind", "status"),
+    "frontier": ("fingerprint", "marketplace", "kind", "status", "host", "worker_id"),
+    "crawl_host": ("host",),  # a marketplace's host name and its pacing
+    "crawl_worker": ("id", "hostname", "status"),  # our own crawl workers
     "lead_score": ("marketplaces", "currency", "revenue_period", "revenue_basis", "gmv_basis", "rate_date"),
     "offer": ("product_id", "currency", "category"),
     "ranking_entry": ("marketplace", "site", "list_name", "product_id", "currency"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 FAULT_KINDS: tuple[str, ...] = (
     "reset", "slow", "status_429", "status_5xx", "redirect_loop", "offsite_redirect", "captcha", "truncate",
-    "drift", "oversize",
+    "drift", "oversize", "nested",
 )
 
 
@@ -28,6 +28,7 @@ class Faults:
     captcha: float = 0.0
     drift: float = 0.0
     oversize: float = 0.0
+    nested: float = 0.0  # a hostile body nested thousands of levels deep (JSON arrays, or HTML elements)
     redirect_loop: float = 0.0
     offsite_redirect: float = 0.0
     seed: int = 0
@@ -36,6 +37,7 @@ class Faults:
     retry_after: int = 1  # seconds sent in Retry-After with 429 (and 503)
     slow_seconds: float = 2.0
     oversize_bytes: int = 12 * 1024 * 1024
+    nested_depth: int = 50_000
     status_5xx_code: int = 503
     paths: tuple[str, ...] = ()  # only URLs whose path starts with one of these (empty: every path)
     exempt: tuple[str, ...] = ("/robots.txt", "/identity/v1/oauth2/token")
@@ -72,3 +74,8 @@ def apply_drift(text: str, replacements: dict[str, str]) -> str:
     for old, new in replacements.items():
         text = text.replace(old, new)
     return text
+
+
+def nested_body(json: bool, depth: int) -> str:
+    """A hostile page: JSON arrays or HTML elements nested `depth` levels deep (small, and slow to parse naively)."""
+    return "[" * depth + "]" * depth if json else "<html><body>" + "<div>" * depth + "</body></html>"

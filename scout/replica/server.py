@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from scout.replica import amazon_pages, ebay_pages, etsy_pages
-from scout.replica.faults import Faults, apply_drift
+from scout.replica.faults import Faults, apply_drift, nested_body
 from scout.replica.render import dump_json
 from scout.replica.routes import CAPTCHAS, DRIFTS, HOSTS, JSON, Page, route
 from scout.replica.routes import seeds as seeds
@@ -145,6 +145,9 @@ class Replica:
             page = Page(200, _captcha(marketplace, host))
         elif fault == "drift" and page.status == 200:
             page = Page(200, apply_drift(page.body, DRIFTS[marketplace]), page.content_type, page.headers)
+        elif fault == "nested" and page.status == 200:
+            page = Page(200, nested_body(page.content_type == JSON, self.faults.nested_depth), page.content_type,
+                        page.headers)
         body = page.body.encode()
         if fault == "oversize" and page.status == 200:
             pad = b" " if page.content_type == JSON else b"<!-- padding -->"

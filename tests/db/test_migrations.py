@@ -20,7 +20,7 @@ from tests.conftest import Databases
 
 TABLES = {"crawl", "page", "business", "seller", "sellersnapshot", "ranking_entry", "offer", "suppression",
           "outreach", "offer_event", "seller_contact", "frontier", "seller_score", "lead_score", "do_not_collect",
-          "score_run", "alembic_version"}
+          "score_run", "crawl_host", "crawl_worker", "alembic_version"}
 
 
 @pytest.fixture

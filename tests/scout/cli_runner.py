@@ -11,6 +11,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+SENDER = {"sender_name": "Dana Reyes", "sender_email": "dana@marketplace.example",
+          "company_name": "Example Marketplace Ltd", "postal_address": "2 Quay Street, Dublin D02, Ireland"}
+
+
+def write_sender(folder: Path) -> Path:
+    """A `scout.toml` in `folder` with a real sender, as a team sets it up before drafting (the placeholders are
+    refused outside `scout demo`)."""
+    path = folder / "scout.toml"
+    path.write_text("[outreach]\n" + "".join(f'{k} = "{v}"\n' for k, v in SENDER.items()), encoding="utf-8")
+    return path
+
 
 def _scout_env(env: dict[str, str] | None, cwd: Path) -> dict[str, str]:
     """This environment without SCOUT_* settings (but the captures' folder), plain output, Scout's record of the

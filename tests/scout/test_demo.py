@@ -65,8 +65,23 @@ def test_demo_drafts_carry_the_offer_and_compliance_lines(demo: tuple[Path, str]
         assert "STOP" in text  # the opt-out
         assert "SC-" in text  # an offer code
     english = [d.read_text(encoding="utf-8") for d in drafts if "(en)" in d.read_text(encoding="utf-8")[:60]]
-    assert english and all("first three months free" in text for text in english)
+    assert english and all("first three months free" in text or "first three months are free" in text
+                           for text in english)  # an offer, or a phone script
     assert (out / "drafts" / "drafts.csv").is_file()
+
+
+def test_demo_drafts_show_every_channel_with_the_rule_that_chose_it(demo: tuple[Path, str]) -> None:
+    out, stdout = demo
+    texts = [d.read_text(encoding="utf-8") for d in sorted((out / "drafts").glob("*.md"))]
+    channels = {line.split(":")[1].strip() for text in texts for line in text.splitlines()
+                if line.startswith("channel: ")}
+    assert {"e-mail", "postal letter", "phone script"} <= channels, channels
+    assert all(any(w in line for w in ("_rules", "contact_sources", "allowed everywhere", "contact form"))
+               for text in texts for line in text.splitlines() if line.startswith("channel: "))
+    assert "by channel (each draft names the rule)" in " ".join(stdout.split())
+    for text in texts:  # a business in Germany is written to, never e-mailed, by default
+        if "channel: e-mail" in text:
+            assert "email_rules DE" not in text and "To: " in text and "@" in text.split("To: ")[1].split("\n")[0]
 
 
 def test_ctrl_c_during_the_demo_is_one_error_line(tmp_path: Path) -> None:

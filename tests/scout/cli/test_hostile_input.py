@@ -23,6 +23,7 @@ from sqlalchemy import inspect, text
 
 from db.engine import make_engine
 from scout.cli import main
+from tests.scout.cli_runner import SENDER
 from tests.scout.scoring.test_leads import build_leads_db
 
 HOSTILE_TEXT = st.one_of(
@@ -54,7 +55,19 @@ def _commands(tmp: Path) -> st.SearchStrategy[list[str]]:
         st.tuples(st.just("suppress"), st.just("import"), file),
         st.tuples(st.just("outreach"), st.just("mark"), HOSTILE_TEXT, HOSTILE_TEXT),
         st.tuples(st.just("outreach"), st.just("draft"), st.just("--out"), UNWRITABLE, st.just("--top"), NUMBER),
+        st.tuples(st.just("outreach"), st.just("draft"), st.just("--out"), st.just("d"), st.just("--channel"),
+                  HOSTILE_TEXT, st.just("--override"), HOSTILE_TEXT),
+        st.tuples(st.just("outreach"), st.just("follow-up"), st.just("--after"), HOSTILE_TEXT),
+        st.tuples(st.just("outreach"), st.just("assign"), HOSTILE_TEXT, st.just("--owner"), HOSTILE_TEXT),
+        st.tuples(st.just("outreach"), st.just("history"), HOSTILE_TEXT),
+        st.tuples(st.just("outreach"), st.just("import"), file),
+        st.tuples(st.just("leads"), st.just("--owners"), HOSTILE_TEXT),
+        st.tuples(st.just("leads"), st.just("--crm"), HOSTILE_TEXT, UNWRITABLE),
+        st.tuples(st.just("pipeline"), st.just("--status"), HOSTILE_TEXT, st.just("--limit"), NUMBER),
+        st.tuples(st.just("crawl"), st.just("amazon"), st.just("--category"), HOSTILE_TEXT, st.just("--max-pages"),
+                  st.just("1"), st.just("--host-map"), st.just("/nonexistent-map.json")),
         st.tuples(st.just("parse"), file),
+        st.tuples(st.just("parse"), file, st.just("--max-bytes"), NUMBER),
         st.tuples(st.just("ingest"), file, st.just("--as-of"), HOSTILE_TEXT),
         st.tuples(st.just("reparse"), st.just("--marketplace"), HOSTILE_TEXT),
         st.tuples(st.just("forget"), HOSTILE_TEXT),
@@ -113,6 +126,8 @@ def scored(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SCOUT_DB", db_url)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("SCOUT_CONFIG", raising=False)
+    for key, value in SENDER.items():  # a real sender: drafting is refused with the placeholders
+        monkeypatch.setenv(f"SCOUT_OUTREACH_{key.upper()}", value)
     return db_url
 
 
@@ -147,11 +162,14 @@ def test_hostile_arguments_never_end_in_an_internal_error(scored: str, tmp_path:
     (["outreach", "draft", "--out", "taken", "--format", "csv"], "cannot write drafts in taken"),
     (["ingest", "page.html", "--as-of", "2099-01-01"], "--as-of '2099-01-01' is in the future"),
     (["reparse", "--marketplace", "foo"], "unknown marketplace 'foo'"),
+    (["crawl", "amazon", "--category", "electronic"], "unknown category 'electronic' (Scout categories: electronics"),
+    (["ingest", "page.html", "big.html", "--max-bytes", "100"], "(--max-bytes to raise it); nothing was stored"),
     (["replica", "truth", "--sellers", "99999999999", "--out", "t.csv"], "--sellers"),
 ])
 def test_what_used_to_end_in_an_internal_error_is_one_line(scored: str, tmp_path: Path, args: list[str],
                                                            needle: str) -> None:
     (tmp_path / "page.html").write_text("<html>Robot Check amazon</html>", encoding="utf-8")
+    (tmp_path / "big.html").write_text("<html>" + "x" * 987 + "</html>", encoding="utf-8")  # 1,000 bytes
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "drafts.csv").mkdir()  # where the drafts would go: not writable
     before = _counts(scored)

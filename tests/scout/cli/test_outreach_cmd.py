@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliDatabase
-from tests.scout.cli_runner import assert_one_error_line, run_scout
+from tests.scout.cli_runner import assert_one_error_line, run_scout, write_sender
 from tests.scout.outreach.test_drafts import build_outreach_db
 
 
 @pytest.fixture
 def db(db_url: str, tmp_path: Path) -> CliDatabase:
     build_outreach_db(db_url).dispose()
+    write_sender(tmp_path)
     return CliDatabase(db_url, tmp_path)
 
 
@@ -69,6 +70,8 @@ def test_mark_moves_an_offer_and_pipeline_shows_it(db: CliDatabase) -> None:
     (["outreach", "follow-up", "--after", "a week"], ["'a week' is not a wait"]),
     (["outreach", "follow-up", "--format", "pdf"], ["unknown format 'pdf'"]),
     (["pipeline", "--status", "won"], ["unknown status 'won'", "expired"]),
+    (["outreach", "draft", "--out", "x", "--channel", "fax"], ["unknown channel 'fax'", "email, letter, phone"]),
+    (["outreach", "draft", "--out", "x", "--override", "consent"], ["--override needs --channel"]),
 ])
 def test_bad_input_is_one_error_line(db: CliDatabase, args: list[str], needles: list[str]) -> None:
     assert_one_error_line(run_scout("--db", db.url, *args, cwd=db.folder), *needles)
@@ -113,3 +116,26 @@ def test_follow_up_drafts_nothing_before_the_wait_and_once_after_it(db: CliDatab
     assert "no offer is due a follow-up" in _ok(db, "outreach", "follow-up", "--after", "7d")
     out = _ok(db, "outreach", "follow-up", "--after", "1h", "--out", "f")  # not yet an hour either
     assert "no offer is due a follow-up" in out and not (db.folder / "f").exists()
+
+
+def test_drafts_refuse_the_placeholder_sender_outside_the_demo(db: CliDatabase) -> None:
+    (db.folder / "scout.toml").unlink()
+    for args in (["outreach", "draft", "--out", "drafts"], ["outreach", "follow-up", "--out", "f"]):
+        result = run_scout("--db", db.url, *args, cwd=db.folder)
+        assert_one_error_line(result, "drafts need your real sender: set outreach.sender_name, outreach.sender_email, "
+                                      "outreach.company_name, outreach.postal_address in scout.toml")
+    assert not (db.folder / "drafts").exists() and not (db.folder / "f").exists()
+
+
+def test_each_draft_shows_its_channel_and_the_rules_applied(db: CliDatabase) -> None:
+    out = _ok(db, "outreach", "draft", "--out", "drafts", "--format", "eml")
+    assert "channel rules applied" in out and "email_rules DE = consent" in out and "letter" in out
+    alpha = next((db.folder / "drafts").glob("1-*.eml")).read_text(encoding="utf-8")
+    assert "To: undisclosed-recipients:;" in alpha  # a German business: a letter, never a cold e-mail
+    refused = run_scout("--db", db.url, "outreach", "draft", "--out", "d2", "--top", "1", "--channel", "email",
+                        cwd=db.folder)
+    assert refused.returncode == 0 and "the gate refuses e-mail" in refused.stdout
+    done = _ok(db, "outreach", "draft", "--out", "d3", "--top", "1", "--channel", "email", "--override",
+               "consent received by phone")
+    assert "override: consent received by phone" in done
+    assert "To: info@alpha-kuechen.de" in next((db.folder / "d3").glob("1-*.md")).read_text(encoding="utf-8")

@@ -108,3 +108,14 @@ def test_parse_reports_a_broken_gzip_file_and_parses_the_others(tmp_path: Path) 
     assert result.returncode != 0
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert "gzip" in first["error"] and second["records"]
+
+
+def test_a_local_file_is_capped_like_a_fetched_body(tmp_path: Path) -> None:
+    (tmp_path / "big.html").write_text("<html>" + "x" * 987 + "</html>", encoding="utf-8")  # 1,000 bytes
+    (tmp_path / "bomb.html.gz").write_bytes(gzip.compress(b"<html>" + b" " * 5_000 + b"</html>"))
+    result = run_scout("parse", "big.html", "bomb.html.gz", "--max-bytes", "500", cwd=tmp_path)
+    assert result.returncode != 0 and "2 of 2 file(s) could not be read" in result.stderr
+    assert "big.html: 1,000 bytes is more than the limit of 500 (--max-bytes to raise it)" in result.stdout
+    assert "bomb.html.gz: decompresses to more than the limit of 500 bytes" in result.stdout
+    raised = run_scout("parse", "big.html", "--max-bytes", "2000", cwd=tmp_path)  # read, then not a marketplace page
+    assert "more than the limit" not in raised.stdout and "no marketplace parser recognises" in raised.stdout

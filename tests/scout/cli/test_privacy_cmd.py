@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliDatabase
-from tests.scout.cli_runner import assert_one_error_line, run_scout
+from tests.scout.cli_runner import assert_one_error_line, run_scout, write_sender
 from tests.scout.outreach.test_drafts import build_outreach_db
 
 
 @pytest.fixture
 def db(db_url: str, tmp_path: Path) -> CliDatabase:
     build_outreach_db(db_url).dispose()
+    write_sender(tmp_path)
     return CliDatabase(db_url, tmp_path)
 
 

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import col
 
-from db.engine import session_scope
-from db.models import FrontierEntry, Page, SellerSnapshot
+from db.engine import make_engine, session_scope
+from db.models import Crawl, FrontierEntry, Page, SellerSnapshot
 from scout.crawl.sources import CrawlScope
 from scout.pages.reparse import reparse_pages
 from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
 from scout.replica.world import World, build_world
+from tests.conftest import Databases
 from tests.scout.cli_runner import interrupt_scout, run_scout
-from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, new_db, seller_figures
+from tests.scout.crawl_helpers import (
+    CREDENTIALS,
+    crawl,
+    crawl_args,
+    crawl_cmd,
+    crawl_settings,
+    done_pages,
+    new_db,
+    opened,
+    row_counts,
+    scout_env,
+    seller_figures,
+    write_host_map,
+)
 
 USER_AGENT = crawl_settings().crawler.resolved_user_agent()
 
@@ -40,12 +55,26 @@ def replica(world: World) -> Iterator[Replica]:
         yield running
 
 
+_BASELINES: dict[str, tuple[set[tuple[Any, ...]], dict[str, int]]] = {}
+
+
+@pytest.fixture
+def baseline(databases: Databases, world: World) -> tuple[set[tuple[Any, ...]], dict[str, int]]:
+    """Seller figures and row counts of a crawl of Amazon and eBay without faults (crawled once per backend)."""
+    if databases.backend not in _BASELINES:
+        engine = make_engine(databases.new("clean"))
+        with run_replica(world) as clean:
+            crawl(engine, clean.host_map, ["amazon", "ebay"])
+        _BASELINES[databases.backend] = seller_figures(engine), row_counts(engine)
+        engine.dispose()
+    return _BASELINES[databases.backend]
+
+
 def _requests(replica: Replica, host: str) -> list[tuple[float, str, int]]:
     return [(r.time, r.path, r.status) for r in replica.requests if r.host == host]
 
 
-def test_crawl_reaches_sellers_through_allowed_paths_only(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_crawl_reaches_sellers_through_allowed_paths_only(engine: Engine, replica: Replica) -> None:
     summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.ok > 10 and amazon.sellers_new > 5
@@ -58,16 +87,14 @@ def test_crawl_reaches_sellers_through_allowed_paths_only(tmp_path: Path, replic
     assert all(r.cookies == {} for r in replica.requests)  # the replica sets session-id cookies; never sent back
 
 
-def test_every_source_yields_sellers(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_every_source_yields_sellers(engine: Engine, replica: Replica) -> None:
     summary = crawl(engine, replica.host_map, ["ebay", "etsy", "mercadolibre", "walmart"], scope=CrawlScope())
     for name, source in summary.sources.items():
         assert source.ok > 0 and source.sellers_new > 0, name
         assert not source.flagged, name
 
 
-def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_requests_to_one_host_are_spaced_by_the_delay(engine: Engine, replica: Replica) -> None:
     crawl(engine, replica.host_map, ["amazon"], delay=0.15, max_pages=10)
     times = [t for t, path, _ in _requests(replica, "www.amazon.com") if path != "/robots.txt"]
     assert len(times) >= 9
@@ -75,9 +102,8 @@ def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path, replica: R
     assert min(gaps) >= 0.15 - 0.01, gaps  # 10 ms for scheduling jitter between send and arrival
 
 
-def test_retry_after_is_honoured(tmp_path: Path, replica: Replica) -> None:
+def test_retry_after_is_honoured(engine: Engine, replica: Replica) -> None:
     replica.faults = Faults(status_429=1.0, burst=1, retry_after=1, paths=("/gp/bestsellers",))
-    engine = new_db(tmp_path / "s.db")
     summary = crawl(engine, replica.host_map, ["amazon"], max_pages=2, scope=CrawlScope(categories=("electronics",),
                                                                                         follow=False))
     amazon = summary.sources["amazon"]
@@ -94,26 +120,22 @@ def test_retry_after_is_honoured(tmp_path: Path, replica: Replica) -> None:
 
 @pytest.mark.parametrize("fault", ["status_429", "status_5xx", "reset", "truncate", "slow"])
 def test_every_transient_fault_is_survived_with_nothing_lost_or_duplicated(
-    tmp_path: Path, world: World, fault: str
+    engine: Engine, baseline: tuple[set[tuple[Any, ...]], dict[str, int]], world: World, fault: str
 ) -> None:
-    with run_replica(world) as clean:
-        baseline = new_db(tmp_path / "clean.db")
-        crawl(baseline, clean.host_map, ["amazon", "ebay"])
     faults = Faults(**{fault: 0.3}, burst=1, retry_after=0, slow_seconds=3.0, seed=1)  # type: ignore[arg-type]
     with run_replica(world, faults=faults) as faulty:
-        engine = new_db(tmp_path / "faulty.db")
         summary = crawl(engine, faulty.host_map, ["amazon", "ebay"])
         assert any(r.fault == fault for r in faulty.requests)
     if fault != "reset":  # aiohttp itself retries a request whose connection was reset once, invisibly
         assert sum(s.retried for s in summary.sources.values()) > 0
     assert sum(s.failed for s in summary.sources.values()) == 0
-    assert seller_figures(engine) == seller_figures(baseline)
+    assert seller_figures(engine) == baseline[0]
+    assert row_counts(engine) == baseline[1]  # nothing stored twice
 
 
-def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(tmp_path: Path, world: World) -> None:
+def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(engine: Engine, world: World) -> None:
     amazon_pages = ("/gp/", "/dp/", "/sp")
     with run_replica(world, faults=Faults(captcha=1.0, sticky=True, paths=amazon_pages)) as replica:
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon", "ebay"], scope=CrawlScope())
     assert summary.sources["amazon"].blocked > 0
     assert summary.flagged == ["amazon"]
@@ -123,9 +145,8 @@ def test_captcha_pages_are_counted_as_blocked_and_the_source_is_flagged(tmp_path
     assert statuses == {"blocked"}
 
 
-def test_drifted_layouts_are_flagged_and_store_nothing(tmp_path: Path, world: World) -> None:
+def test_drifted_layouts_are_flagged_and_store_nothing(engine: Engine, world: World) -> None:
     with run_replica(world, faults=Faults(drift=1.0, sticky=True, paths=("/gp/bestsellers",))) as replica:
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.drifted > 0 and amazon.ok == 0 and amazon.flagged
@@ -133,9 +154,8 @@ def test_drifted_layouts_are_flagged_and_store_nothing(tmp_path: Path, world: Wo
 
 
 @pytest.mark.parametrize("fault", ["oversize", "redirect_loop", "offsite_redirect"])
-def test_pages_that_cannot_be_fetched_fail_cleanly(tmp_path: Path, world: World, fault: str) -> None:
+def test_pages_that_cannot_be_fetched_fail_cleanly(engine: Engine, world: World, fault: str) -> None:
     with run_replica(world, faults=Faults(**{fault: 1.0}, sticky=True, paths=("/sp",))) as replica:  # type: ignore[arg-type]
-        engine = new_db(tmp_path / "s.db")
         summary = crawl(engine, replica.host_map, ["amazon"])
     amazon = summary.sources["amazon"]
     assert amazon.failed > 0 and amazon.ok > 0
@@ -144,8 +164,7 @@ def test_pages_that_cannot_be_fetched_fail_cleanly(tmp_path: Path, world: World,
     assert errors and all(errors)
 
 
-def test_a_second_day_adds_a_snapshot_and_shows_growth(tmp_path: Path, replica: Replica) -> None:
-    engine = new_db(tmp_path / "s.db")
+def test_a_second_day_adds_a_snapshot_and_shows_growth(engine: Engine, replica: Replica) -> None:
     crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
     replica.set_day(1)
     second = crawl(engine, replica.host_map, ["ebay"], scope=CrawlScope())
@@ -161,9 +180,8 @@ def test_a_second_day_adds_a_snapshot_and_shows_growth(tmp_path: Path, replica: 
     assert any(counts[2] != counts[1] for counts in both)  # the world grew between the two days
 
 
-def test_reparse_reads_the_archive_without_the_network(tmp_path: Path, world: World) -> None:
+def test_reparse_reads_the_archive_without_the_network(engine: Engine, world: World) -> None:
     with run_replica(world) as replica:
-        engine = new_db(tmp_path / "s.db")
         crawl(engine, replica.host_map, ["amazon"], max_pages=25)
     before = seller_figures(engine)
     report = reparse_pages(engine)  # the replica is gone: only the archive can answer
@@ -171,87 +189,59 @@ def test_reparse_reads_the_archive_without_the_network(tmp_path: Path, world: Wo
     assert seller_figures(engine) == before
 
 
-def _write_host_map(path: Path, replica: Replica) -> None:
-    path.write_text(json.dumps({"host_map": replica.host_map}))
-
-
-def _done_pages(db: Path) -> int:
-    with sqlite3.connect(db, timeout=30) as conn:
-        try:
-            return conn.execute("SELECT count(*) FROM frontier WHERE status != 'pending'").fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0
-
-
-def _crawl_args(db: Path, host_map: Path, *extra: str) -> list[str]:
-    return ["--db", str(db), "crawl", "amazon", "ebay", "--host-map", str(host_map), "--category", "electronics",
-            "--category", "tools", "--delay", "0.01", *extra]
-
-
-def _crawl_cmd(db: Path, host_map: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "scout", *_crawl_args(db, host_map, *extra)]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCOUT_")}
-    env.update(CREDENTIALS, NO_COLOR="1")
-    return env
-
-
 @pytest.mark.slow
-def test_crawl_killed_with_sigkill_resumes_to_the_same_database(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
-    reference, killed = tmp_path / "reference.db", tmp_path / "killed.db"
-    for db in (reference, killed):
-        assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
-    full = subprocess.run(_crawl_cmd(reference, host_map), env=_env(), capture_output=True, text=True, timeout=300)
+def test_crawl_killed_with_sigkill_resumes_to_the_same_database(
+        databases: Databases, tmp_path: Path, replica: Replica) -> None:
+    host_map = write_host_map(tmp_path, replica)
+    reference, killed = databases.new("reference"), databases.new("killed")
+    full = subprocess.run(crawl_cmd(reference, host_map), env=scout_env(), capture_output=True, text=True,
+                          timeout=300)
     assert full.returncode == 0, full.stderr
-    total = _done_pages(reference)
+    total = done_pages(reference)
 
-    proc = subprocess.Popen(_crawl_cmd(killed, host_map), env=_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(crawl_cmd(killed, host_map), env=scout_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while _done_pages(killed) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
+    while done_pages(killed) < total // 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    interrupted_at = _done_pages(killed)
+    interrupted_at = done_pages(killed)
     assert 0 < interrupted_at < total
 
     fetched_before = len(replica.requests)
-    resumed = subprocess.run(_crawl_cmd(killed, host_map, "--resume"), env=_env(), capture_output=True, text=True,
-                             timeout=300)
+    resumed = subprocess.run(crawl_cmd(killed, host_map, "--resume"), env=scout_env(), capture_output=True,
+                             text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     refetched = len(replica.requests) - fetched_before
     assert refetched <= total - interrupted_at + 4  # finished pages are not fetched again (+ robots, token)
-    assert _done_pages(killed) == total
-    assert seller_figures(new_db(killed)) == seller_figures(new_db(reference))
+    assert done_pages(killed) == total
+    with opened(killed) as after_kill, opened(reference) as whole:
+        assert seller_figures(after_kill) == seller_figures(whole)
+        assert row_counts(after_kill) == row_counts(whole)
 
 
-def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
-    db = tmp_path / "scout.db"
-    assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
-    result = interrupt_scout(*_crawl_args(db, host_map), cwd=tmp_path, env=CREDENTIALS,
-                             ready=lambda _: _done_pages(db) >= 20)
+def test_ctrl_c_stops_the_crawl_with_one_line_saying_how_to_resume(
+        databases: Databases, tmp_path: Path, replica: Replica) -> None:
+    host_map = write_host_map(tmp_path, replica)
+    db = databases.new()
+    result = interrupt_scout(*crawl_args(db, host_map), cwd=tmp_path, env=CREDENTIALS,
+                             ready=lambda _: done_pages(db) >= 20)
     assert result.returncode == 130
     assert result.stderr == ("error: interrupted: the pages fetched so far are stored; carry on with "
                              "`scout crawl --resume`\n")
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT status FROM crawl").fetchall() == [("interrupted",)]
+    with opened(db) as engine, session_scope(engine) as session:
+        assert session.execute(select(col(Crawl.status))).scalars().all() == ["interrupted"]
 
 
 @pytest.mark.slow
 def test_two_crawls_on_one_sqlite_file_at_once(tmp_path: Path, replica: Replica) -> None:
-    host_map = tmp_path / "replica.json"
-    _write_host_map(host_map, replica)
+    host_map = write_host_map(tmp_path, replica)
     db = tmp_path / "shared.db"
     assert run_scout("--db", str(db), "db", "init", cwd=tmp_path).returncode == 0
     base = [sys.executable, "-m", "scout", "--db", str(db), "crawl", "--host-map", str(host_map), "--delay", "0"]
-    procs = [subprocess.Popen([*base, source], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for source in ("amazon", "ebay")]
+    procs = [subprocess.Popen([*base, source], env=scout_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for source in ("amazon", "ebay")]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     marketplaces = {row[0] for row in seller_figures(new_db(db))}
@@ -271,4 +261,4 @@ def test_a_missing_api_credential_is_named_before_anything_is_written(tmp_path: 
     assert result.returncode != 0
     assert result.stderr.startswith("error: ebay is crawled through its official API and SCOUT_EBAY_CLIENT_ID")
     assert "scout crawl amazon" in result.stderr
-    assert _done_pages(tmp_path / "scout.db") == 0
+    assert done_pages(str(tmp_path / "scout.db")) == 0

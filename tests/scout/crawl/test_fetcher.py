@@ -265,18 +265,22 @@ def test_retry_after_beyond_cap_gives_up_and_pauses_host(server: TestServer) -> 
     assert [r.path for r in server.log] == ["/robots.txt", "/page", "/other"]
 
 
-def test_host_answering_429_is_slowed_for_the_rest_of_the_crawl(server: TestServer) -> None:
+def test_host_answering_429_is_slowed_then_recovers_step_by_step(server: TestServer) -> None:
     server.add("/busy", Reply(429))
     server.add("/later", Reply(200, "ok"))
 
-    async def body(fetcher: Fetcher) -> float | None:
+    async def body(fetcher: Fetcher) -> list[float | None]:
         with pytest.raises(FetchError, match="HTTP 429 after 3 attempts"):
             await fetcher.fetch(server.url("/busy"))
-        await fetcher.fetch(server.url("/later"))
-        return fetcher.host_delay(f"127.0.0.1:{server.port}")
+        delays = [fetcher.host_delay(f"127.0.0.1:{server.port}")]
+        for _ in range(4):
+            await fetcher.fetch(server.url("/later"))
+            delays.append(fetcher.host_delay(f"127.0.0.1:{server.port}"))
+        return delays
 
-    assert run(body, per_host_delay=0.04, max_retries=2) == pytest.approx(0.32)
-    assert all(gap >= want - 0.005 for gap, want in zip(gaps(server.log[1:]), [0.08, 0.16, 0.32], strict=True))
+    assert run(body, per_host_delay=0.04, max_retries=2) == pytest.approx([0.32, 0.16, 0.08, 0.04, 0.04])
+    wanted = [0.08, 0.16, 0.32, 0.16, 0.08, 0.04]  # each 429 doubles the spacing, each 200 halves it
+    assert all(gap >= want - 0.005 for gap, want in zip(gaps(server.log[1:]), wanted, strict=True))
 
 
 def test_503_is_retried_then_ok(server: TestServer) -> None:
@@ -366,6 +370,27 @@ def test_redirect_to_a_disallowed_path_sends_nothing_there(server: TestServer) -
     with pytest.raises(DisallowedError):
         fetch(server, "/a")
     assert server.requests("/private/x") == []
+
+
+def test_a_redirect_from_https_to_http_is_refused(server: TestServer) -> None:
+    hosts = {"shop.test": server.base_url}
+    server.add("/a", Reply(301, headers={"Location": "http://shop.test/b"}), host="shop.test")
+    server.add("/b", Reply(200, "downgraded"), host="shop.test")
+    with pytest.raises(FetchError, match="redirect from https to http refused: http://shop.test/b"):
+        run(lambda f: f.fetch("https://shop.test/a"), host_map=hosts)
+    assert server.requests("/b") == []
+
+
+def test_credentials_are_not_sent_to_another_host_after_a_redirect(server: TestServer) -> None:
+    hosts = {"openapi.etsy.com": server.base_url, "www.etsy.com": server.base_url}
+    server.add("/v3/application/shops/1", Reply(302, headers={"Location": "https://www.etsy.com/shop/x"}),
+               host="openapi.etsy.com")
+    server.add("/shop/x", Reply(200, "{}"), host="www.etsy.com")
+    run(lambda f: f.fetch("https://openapi.etsy.com/v3/application/shops/1", api=True, auth=EtsyApiKey("k3y"),
+                          allowed_hosts=frozenset({"www.etsy.com"})), host_map=hosts)
+    (api_call,) = server.requests("/v3/application/shops/1")
+    (redirected,) = server.requests("/shop/x")
+    assert api_call.headers["x-api-key"] == "k3y" and "x-api-key" not in redirected.headers
 
 
 def test_redirect_loop_is_refused(server: TestServer) -> None:

@@ -116,3 +116,10 @@ def test_turn_limits_requests_in_flight_across_hosts() -> None:
 
     asyncio.run(main())
     assert peak == 3
+
+
+def test_a_slow_down_recovers_step_by_step_to_the_hosts_own_delay() -> None:
+    politeness = make(FakeTime())
+    politeness.raise_delay("a.test", 0.5)
+    assert [politeness.slow_down("a.test") for _ in range(3)] == [1.0, 2.0, 4.0]
+    assert [politeness.recover("a.test") for _ in range(4)] == [2.0, 1.0, 0.5, 0.5]

@@ -58,6 +58,20 @@ WORLD = [
     (HOSTILE, "US", 60.0, (None, None), None,
      [("walmart", "9999", "walmart.com", HOSTILE, None, None, 0.9, 1_000, "{{ 7*7 }}")], []),
 ]
+# Public contact details the storefronts' pages showed: a German business with e-mail, phone and address (a
+# letter: no cold e-mail without consent), a French one with e-mail (an e-mail), a Spanish one with an address only
+# (a letter), an Italian one with none (a marketplace message), US shops with e-mail addresses, contacts read from
+# eBay (never used for marketing e-mail), and a hostile "e-mail" that is none, beside a phone (a phone script).
+CONTACTS: dict[str, dict[str, str]] = {
+    "A1ALPHA": {"email": "info@alpha-kuechen.de", "phone": "+49 30 1234567",
+                "business_address": "Hauptstraße 1, 10115 Berlin, DE", "website": "https://alpha-kuechen.de"},
+    "alpha-kuechen": {"email": "ebay@alpha-kuechen.de"},
+    "A2MAISON": {"email": "contact@maison-lumiere.fr", "business_address": "3 rue de la Paix, 75002 Paris, FR"},
+    "A3CASA": {"business_address": "Calle Mayor 5, 28013 Madrid, ES"},
+    "4242": {"email": "hello@makerstudio.example", "phone": "+1 503 555 0142"},
+    "5151": {"email": "hello@mariapelagio.example"},
+    "9999": {"email": "x@y.com\r\nBcc: victim@example.com", "phone": "+1 479 555 0199"},
+}
 LANG_OF = {"Maker Studio LLC": "en", "Maison Lumière SARL": "fr", "Alpha Küchen GmbH": "de", "Casa Verde S.L.": "es",
            "Bottega Rossi S.r.l.": "it"}
 
@@ -74,7 +88,8 @@ def build_outreach_db(db: str) -> Engine:
             pks = []
             for mp, sid, site, display, legal, stars, share, ratings, category in stores:
                 seller = Seller(marketplace=mp, seller_id=sid, site=site, name=display, business_name=legal,
-                                url=f"https://www.{site}/shop/{sid}", country=country, business_id=business.id)
+                                url=f"https://www.{site}/shop/{sid}", country=country, business_id=business.id,
+                                **CONTACTS.get(sid, {}))
                 session.add(seller)
                 session.flush()
                 assert seller.id is not None
@@ -222,7 +237,8 @@ def test_golden_draft_per_language(engine: Engine, tmp_path: Path, language: str
 
 def test_golden_eml(engine: Engine, tmp_path: Path) -> None:
     report = run_draft(engine, tmp_path / "out", fmt="eml")
-    assert_golden("offer_de.eml", by_name(report)["Alpha Küchen GmbH"].read_bytes().decode("utf-8"))
+    assert_golden("offer_de.eml", by_name(report)["Alpha Küchen GmbH"].read_bytes().decode("utf-8"))  # a letter
+    assert_golden("offer_fr.eml", by_name(report)["Maison Lumière SARL"].read_bytes().decode("utf-8"))  # To: it
 
 
 def test_one_draft_per_business_never_per_storefront(engine: Engine, tmp_path: Path) -> None:
@@ -239,8 +255,10 @@ def test_every_draft_has_the_offer_sender_address_and_opt_out(engine: Engine, tm
                        postal_address="2 Quay St, Dublin D02, Ireland", sender_email="ada@acme.invalid")
     for outcome in run_draft(engine, tmp_path / "out", settings).drafted:
         body, lang = outcome.draft.body, outcome.draft.language
+        phone = outcome.draft.channel is not None and outcome.draft.channel.channel == "phone"
         assert {"en": "first three months free", "fr": "trois premiers mois offerts", "de": "ersten drei Monate gratis",
-                "es": "tres primeros meses gratis", "it": "primi tre mesi gratis"}[lang] in body
+                "es": "tres primeros meses gratis", "it": "primi tre mesi gratis"}[lang] in body or (
+            phone and "first three months are free" in body)
         assert outcome.draft.offer.code in body and "5" in body
         for needed in ("Ada Byron", "Acme Markets Ltd", "2 Quay St, Dublin D02, Ireland", "STOP", "ada@acme.invalid"):
             assert needed in body, (lang, needed)
@@ -357,7 +375,9 @@ def test_eml_is_a_valid_unsent_message_with_unsubscribe(engine: Engine, tmp_path
         msg = email.parser.BytesParser(policy=email.policy.default).parsebytes(outcome.path.read_bytes())
         assert msg.defects == [] and msg.get_content_type() == "text/plain"
         assert msg["Content-Language"] == outcome.draft.language
-        assert str(msg["To"]) == "undisclosed-recipients:;"
+        channel = outcome.draft.channel
+        assert channel is not None
+        assert str(msg["To"]) == (channel.recipient if channel.channel == "email" else "undisclosed-recipients:;")
         assert msg["List-Unsubscribe"] == f"<mailto:partners@scout.invalid?subject=STOP%20{outcome.draft.offer.code}>"
         assert msg["X-Scout-Offer-Code"] == outcome.draft.offer.code
         assert outcome.draft.storefront_url in msg.get_content()
