@@ -119,7 +119,7 @@ def main() -> None:
                                                                    "crawler's claim query to Scout's database")
     parser.add_argument("--sample-every", type=int, default=None, help="pages between RSS samples")
     parser.add_argument("--workers", metavar="POSTGRESQL_URL", help="also measure crawl workers on this server")
-    parser.add_argument("--per-host", type=int, default=40, help="pages per host for the utilisation run")
+    parser.add_argument("--per-host", type=int, default=80, help="pages per host for the utilisation run")
     parser.add_argument("--no-scaling", action="store_true", help="with --workers: the utilisation run only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
