@@ -62,7 +62,7 @@ def serve_replica(seed: int, sellers: int, conn: Connection) -> None:
         loop = asyncio.get_running_loop()
         while True:  # asked for its request log: (logical host, arrival) of each request since it was last asked
             await loop.run_in_executor(None, conn.recv)
-            conn.send([(r.host, r.time) for r in replica.requests])
+            conn.send([(r.host, r.time, r.path) for r in replica.requests])
             replica.requests.clear()
 
     asyncio.run(main())
@@ -119,7 +119,8 @@ def main() -> None:
                                                                    "crawler's claim query to Scout's database")
     parser.add_argument("--sample-every", type=int, default=None, help="pages between RSS samples")
     parser.add_argument("--workers", metavar="POSTGRESQL_URL", help="also measure crawl workers on this server")
-    parser.add_argument("--per-host", type=int, default=40, help="pages per host for the utilisation run")
+    parser.add_argument("--per-host", type=int, default=80, help="pages per host for the utilisation run")
+    parser.add_argument("--no-scaling", action="store_true", help="with --workers: the utilisation run only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -164,11 +165,12 @@ def main() -> None:
             if args.workers:
                 import crawl_scale
 
-                def requests() -> list[tuple[str, float]]:
+                def requests() -> list[tuple[str, float, str]]:
                     conn.send("log")
                     return list(conn.recv())
 
-                crawl_scale.run(args.workers, host_map, {**job, "entries": entries}, args.per_host, requests)
+                crawl_scale.run(args.workers, host_map, {**job, "entries": entries}, args.per_host, requests,
+                                scaling=not args.no_scaling)
             print(f"\ntotal {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         server.terminate()

@@ -34,6 +34,8 @@ from scout.crawl.sources import CrawlScope, Request
 from scout.replica.routes import HOSTS
 from scout.settings import Settings, load_settings
 
+NOT_PAGES = ("/robots.txt", "/identity/v1/oauth2/token")  # requests that are not a page of the frontier
+
 
 class Scratch:
     """A fresh PostgreSQL database at Scout's schema, dropped afterwards."""
@@ -114,8 +116,15 @@ def spread_over_hosts(entries: list[list[Any]], per_host: int) -> list[tuple[lis
 
 
 def run(pg_url: str, host_map: dict[str, str], job: dict[str, Any], per_host: int,
-        requests: Callable[[], list[tuple[str, float]]]) -> None:
+        requests: Callable[[], list[tuple[str, float, str]]], scaling: bool = True) -> None:
     """Print the scaling table (1, 2, 4 workers, politeness off) and the polite utilisation over 16 hosts."""
+    if scaling:
+        print_scaling(pg_url, host_map, job)
+    print_utilisation(pg_url, host_map, job, per_host, requests)
+
+
+def print_scaling(pg_url: str, host_map: dict[str, str], job: dict[str, Any]) -> None:
+    """Pages/s with 1, 2 and 4 workers over the replayed list, politeness off."""
     pages = list(replay(job))
     print(f"\nWorkers on PostgreSQL, politeness off: {len(pages)} pages, concurrency {job['concurrency']} per worker")
     header = f"{'workers':>7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'vs 1':>6}"
@@ -126,22 +135,28 @@ def run(pg_url: str, host_map: dict[str, str], job: dict[str, Any], per_host: in
         rate = r["pages"] / r["seconds"]
         one = one or rate
         print(f"{workers:>7} {r['pages']:>7} {r['seconds']:>8.1f} {rate:>8.0f} {rate / one:>5.2f}x", flush=True)
+
+
+def print_utilisation(pg_url: str, host_map: dict[str, str], job: dict[str, Any], per_host: int,
+                      requests: Callable[[], list[tuple[str, float, str]]]) -> None:
+    """Requests/s ÷ hosts with 1 request/s allowed per host, 1 and 2 workers, and the smallest gap per host."""
     spread = spread_over_hosts(job["entries"], per_host)
     hosts = len({urlsplit(url).hostname for _, url in spread})
     print(f"\nPolite utilisation: 1 request/s on each of {hosts} hosts, {per_host} pages per host")
-    header = (f"{'workers':>7} {'requests':>8} {'span s':>7} {'req/s':>7} {'req/s / hosts':>14} "
-              f"{'min gap per host s':>19}")
+    header = (f"{'workers':>7} {'requests':>8} {'pages':>6} {'span s':>7} {'pages/s':>8} {'pages/s / hosts':>16} "
+              f"{'requests/s / hosts':>19} {'min gap per host s':>19}")
     print(header + "\n" + "-" * len(header))
     for workers in (1, 2):
         requests()  # forget what came before
         work(pg_url, host_map, spread, workers, 1.0, job["concurrency"], follow=False)
         seen = requests()
-        times = sorted(t for _, t in seen)
+        times = sorted(t for _, t, _ in seen)
+        pages = sum(1 for *_, path in seen if path not in NOT_PAGES)
         span = times[-1] - times[0]
-        rate = (len(times) - 1) / span
         per_host: dict[str, list[float]] = defaultdict(list)
-        for host, t in seen:
+        for host, t, _ in seen:
             per_host[host].append(t)
         gap = min(b - a for ts in per_host.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False))
-        print(f"{workers:>7} {len(times):>8} {span:>7.1f} {rate:>7.2f} {rate / len(per_host):>14.3f} {gap:>19.3f}",
-              flush=True)
+        rate, used = pages / span, len(per_host)
+        print(f"{workers:>7} {len(times):>8} {pages:>6} {span:>7.1f} {rate:>8.2f} {rate / used:>16.3f} "
+              f"{(len(times) - 1) / span / used:>19.3f} {gap:>19.3f}", flush=True)

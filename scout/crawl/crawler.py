@@ -40,7 +40,7 @@ from scout.crawl.store_process import LOST, Fetched, Stored, StorePolicy, StoreP
 from scout.crawl.summary import CrawlSummary
 from scout.crawl.tally import record_tally, tally
 from scout.crawl.workers import finish_worker, heartbeat, live_workers, register_worker
-from scout.errors import DisallowedError, FetchError
+from scout.errors import DatabaseError, DisallowedError, FetchError
 
 __all__ = ["Crawler", "crawl_options", "find_resumable", "shares_frontier", "start_crawl"]
 
@@ -145,9 +145,12 @@ class Crawler:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            await self._aside(heartbeat, self.engine, self.worker_id, self.lease)
-            if self.shared:  # a dead worker's pages go back to the frontier at once
-                await self._aside(live_workers, self.engine, self.crawl_id, self.lease, exclude=self.worker_id)
+            try:
+                await self._aside(heartbeat, self.engine, self.worker_id, self.lease)
+                if self.shared:  # a dead worker's pages go back to the frontier at once
+                    await self._aside(live_workers, self.engine, self.crawl_id, self.lease, exclude=self.worker_id)
+            except DatabaseError:
+                continue  # a beat the database missed (a restart, a lock): the next one, a third of a lease on, counts
 
     def _processed_count(self) -> int:
         with session_scope(self.engine) as session:

@@ -244,7 +244,7 @@ def held_entries(conn: Connection, tokens: dict[int, int]) -> set[int]:
     if conn.dialect.name != "postgresql" or not tokens:
         return set(tokens)
     rows = conn.execute(select(FRONTIER.c.id, FRONTIER.c.claims).where(
-        FRONTIER.c.id.in_(list(tokens)), FRONTIER.c.status == PENDING).with_for_update()).all()
+        FRONTIER.c.id.in_(list(tokens)), FRONTIER.c.status == PENDING).order_by(FRONTIER.c.id).with_for_update()).all()
     return {entry_id for entry_id, claims in rows if claims == tokens[entry_id]}
 
 

@@ -71,8 +71,10 @@ def heartbeat(engine: Engine, worker_id: str, lease: float) -> None:
     with engine.begin() as conn:
         now = db_now(conn)
         conn.execute(update(WORKERS).where(WORKERS.c.id == worker_id).values(heartbeat_at=now))
-        conn.execute(update(FRONTIER).where(FRONTIER.c.worker_id == worker_id, FRONTIER.c.status == PENDING,
-                                            FRONTIER.c.lease_until.is_not(None)).values(lease_until=now + lease))
+        # pages being stored right now are locked by their batch, which completes them: skipped, not waited for
+        held = select(FRONTIER.c.id).where(FRONTIER.c.worker_id == worker_id, FRONTIER.c.status == PENDING,
+                                           FRONTIER.c.lease_until.is_not(None)).with_for_update(skip_locked=True)
+        conn.execute(update(FRONTIER).where(FRONTIER.c.id.in_(held.scalar_subquery())).values(lease_until=now + lease))
 
 
 def finish_worker(engine: Engine, worker_id: str, status: str = FINISHED) -> None:

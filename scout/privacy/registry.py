@@ -83,8 +83,8 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
              "parser_version"),
     "seller": ("marketplace",),
     "frontier": ("fingerprint", "marketplace", "kind", "status", "host", "worker_id"),
-    "crawl_host": ("host",),  # a marketplace's host name and its pacing
-    "crawl_worker": ("id", "hostname", "status"),  # our own crawl workers
+    "crawl_host": ("host",),  # a marketplace's host name, for pacing crawl workers
+    "crawl_worker": ("id", "hostname", "status"),  # Scout's own worker processes and the machines they run on
     "lead_score": ("marketplaces", "currency", "revenue_period", "revenue_basis", "gmv_basis", "rate_date"),
     "offer": ("product_id", "currency", "category"),
     "ranking_entry": ("marketplace", "site", "list_name", "product_id", "currency"),

@@ -54,6 +54,28 @@ def test_upgrade_is_repeatable_and_keeps_data(empty: Engine) -> None:
         assert conn.execute(text("SELECT name FROM business")).scalars().all() == ["A"]
 
 
+def test_0005_gives_an_interrupted_crawls_pending_pages_their_host(empty: Engine) -> None:
+    from alembic import command
+
+    from db.migrate import _config
+
+    with empty.begin() as conn:
+        config = _config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+        conn.execute(text("INSERT INTO crawl (source, started_at, status, options, pages_ok, pages_retried, "
+                          "pages_blocked, pages_drifted, pages_disallowed, pages_failed, sellers_new, sellers_updated) "
+                          "VALUES ('amazon', '2026-01-01', 'interrupted', '{}', 0, 0, 0, 0, 0, 0, 0, 0)"))
+        conn.execute(text("INSERT INTO frontier (crawl_id, url, fingerprint, marketplace, kind, depth, status, "
+                          "attempts, context) VALUES (1, 'https://WWW.Amazon.de:443/dp/B0', 'f1', 'amazon', 'product', "
+                          "0, 'pending', 0, '{}'), (1, 'https://www.amazon.de/dp/B1', 'f2', 'amazon', 'product', 0, "
+                          "'done', 1, '{}')"))
+    upgrade(empty, backup=False)
+    with empty.connect() as conn:
+        rows = conn.execute(text("SELECT status, host, claims FROM frontier ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [("pending", "www.amazon.de:443", 0), ("done", None, 0)]
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
     engine = make_engine(str(tmp_path / "s.db"))
     with engine.connect() as conn:
