@@ -133,7 +133,7 @@ def scored(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.mark.slow
 def test_hostile_arguments_never_end_in_an_internal_error(scored: str, tmp_path: Path) -> None:
-    @settings(max_examples=150, deadline=None, derandomize=True,
+    @settings(max_examples=60, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
