@@ -206,7 +206,9 @@ def test_empty_database_renders_friendly_panels(databases: Databases, width: int
 
 @pytest.mark.parametrize("width", [80, 160])
 def test_unscored_database_asks_for_scout_score(databases: Databases, width: int) -> None:
-    out = _render(_load(build_dashboard_db(databases.new("unscored"), scored=False)), width, 50)
+    engine = build_dashboard_db(databases.new("unscored"), scored=False)
+    out = _render(_load(engine), width, 50)
+    engine.dispose()  # an engine left to the garbage collector warns about its open connections
     assert "no scores yet — run scout score" in out and NO_DATA not in out
     assert re.search(r"drafted +7", out)
 
@@ -214,6 +216,7 @@ def test_unscored_database_asks_for_scout_score(databases: Databases, width: int
 def test_a_marketplace_with_no_sellers_says_there_is_no_data(databases: Databases) -> None:
     engine = build_dashboard_db(databases.new("one"))
     out = _render(_load(engine, marketplace="cdiscount"), 80)
+    engine.dispose()
     assert "cdiscount" in out and NO_DATA in out
 
 
