@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import csv
-import email.policy
 import re
 import urllib.parse
 from collections.abc import Sequence
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +60,11 @@ def draft_markdown(draft: Draft, settings: OutreachSettings) -> str:
 
 def draft_email(draft: Draft, settings: OutreachSettings, now: datetime) -> bytes:
     """A draft as an RFC 5322 message (CRLF, UTF-8), unsent, with a List-Unsubscribe header."""
+    import email.policy  # here, not at the top: `scout outreach draft --help` needs FORMATS, not the email package
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = Address(display_name=settings.sender_name, addr_spec=settings.sender_email)
     channel = draft.channel
