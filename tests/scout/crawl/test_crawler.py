@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from scout.crawl.sources import CrawlScope
 from scout.pages.reparse import reparse_pages
 from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
-from scout.replica.world import World, build_world
+from scout.replica.world import World
 from tests.conftest import Databases
 from tests.scout.cli_runner import interrupt_scout, run_scout
 from tests.scout.crawl_helpers import (
@@ -42,17 +41,6 @@ from tests.scout.crawl_helpers import (
 )
 
 USER_AGENT = crawl_settings().crawler.resolved_user_agent()
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=5, sellers=200)
-
-
-@pytest.fixture
-def replica(world: World) -> Iterator[Replica]:
-    with run_replica(world) as running:
-        yield running
 
 
 _BASELINES: dict[str, tuple[set[tuple[Any, ...]], dict[str, int]]] = {}

@@ -4,10 +4,8 @@ crawl, and after it with --retry-failed), and the closing summary and the crawl 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
@@ -18,22 +16,11 @@ from scout.crawl.run import reopen_failed
 from scout.crawl.summary import CrawlSummary
 from scout.replica.faults import Faults
 from scout.replica.server import Replica, run_replica
-from scout.replica.world import World, build_world
+from scout.replica.world import World
 from tests.scout.cli_runner import run_scout
 from tests.scout.crawl_helpers import CREDENTIALS, crawl, crawl_settings, row_counts, write_host_map
 
 SELLER_PAGES = ("/sp", "/ws/api.dll")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=5, sellers=200)
-
-
-@pytest.fixture
-def replica(world: World) -> Iterator[Replica]:
-    with run_replica(world) as running:
-        yield running
 
 
 def _errors(engine: Engine, status: str) -> list[str | None]:

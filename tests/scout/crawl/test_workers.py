@@ -8,7 +8,6 @@ import signal
 import subprocess
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ from db.engine import session_scope
 from db.models import Crawl, CrawlWorker, FrontierEntry
 from scout.crawl.sources import CrawlScope
 from scout.crawl.workers import register_worker
-from scout.replica.server import Replica, run_replica
-from scout.replica.world import World, build_world
+from scout.replica.server import Replica
 from tests.conftest import PG_URL, Databases
 from tests.scout.cli_runner import run_scout
 from tests.scout.crawl_helpers import (
@@ -36,17 +34,6 @@ from tests.scout.crawl_helpers import (
 
 DELAY = 0.05  # seconds between requests to one host, for all workers together
 NOT_PAGES = ("/robots.txt", "/identity/v1/oauth2/token")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=5, sellers=200)
-
-
-@pytest.fixture
-def replica(world: World) -> Iterator[Replica]:
-    with run_replica(world) as running:
-        yield running
 
 
 def _leased_by_worker(db: str) -> dict[int, int]:
