@@ -97,6 +97,7 @@ class Channel:
     recipient: str | None = None  # the e-mail address, postal address or phone number used
     source: str | None = None  # where that contact was read: "amazon, 'E-Mail'"
     override: str | None = None  # the recorded reason when the team overrode the gate
+    allowed: bool = True  # False: the gate refuses it, for `rule` (only with an override reason)
 
     @property
     def name(self) -> str:
@@ -137,16 +138,16 @@ def choose_channel(contacts: Sequence[ContactLike], country: str | None, rules: 
     code = (country or "").upper()
     options = _options(contacts, code, rules)
     if wanted is None:
-        return next(choice for choice in options.values() if choice is not None and not choice.rule.startswith("!"))
+        return next(choice for choice in options.values() if choice is not None and choice.allowed)
     chosen = options[wanted]
     if chosen is None:
         raise InputError(f"no {CHANNEL_NAMES[wanted]} is possible: no public {_NEEDS[wanted]} is known")
-    if not chosen.rule.startswith("!"):
+    if chosen.allowed:
         return chosen
     if not override:
-        raise InputError(f"the gate refuses {CHANNEL_NAMES[wanted]} ({chosen.rule[1:]}); "
+        raise InputError(f"the gate refuses {CHANNEL_NAMES[wanted]} ({chosen.rule}); "
                          "add --override REASON (e.g. consent received) to use it anyway")
-    return Channel(wanted, f"override: {strip_control(override)} (the gate said: {chosen.rule[1:]})",
+    return Channel(wanted, f"override: {strip_control(override)} (the gate said: {chosen.rule})",
                    chosen.recipient, chosen.source, strip_control(override))
 
 
@@ -154,7 +155,7 @@ _NEEDS = {EMAIL: "e-mail address", LETTER: "postal address", PHONE: "phone numbe
 
 
 def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) -> dict[str, Channel | None]:
-    """Every channel with the rule that allows it, or with "!" and the rule that refuses it; None: no contact."""
+    """Every channel with the rule that allows or refuses it; None where the contact it needs is unknown."""
     email_policy, email_entry = rules.email_policy(code)
     emails = [c for c in contacts if c.field == "email" and EMAIL_ADDRESS.fullmatch(c.value.strip())]
     usable = [c for c in emails if rules.source_policy(c.marketplace) != "never"]
@@ -162,16 +163,16 @@ def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) ->
     if emails and not usable:
         banned = emails[0]
         entry = f"contact_sources {banned.marketplace} = never"
-        email = Channel(EMAIL, "!" + _with_why(entry, "source", banned.marketplace) + ": its contacts are never "
-                        "used for marketing", banned.value, _source(banned))
+        email = Channel(EMAIL, _with_why(entry, "source", banned.marketplace) + ": its contacts are never used for "
+                        "marketing", banned.value, _source(banned), allowed=False)
     elif usable:
         found = usable[0]
         allowed = email_policy == "opt-out"
         what = ("B2B e-mail allowed with an opt-out" if allowed else
                 "no cold e-mail without consent on record" if email_policy == "consent" else "no marketing e-mail")
-        email = Channel(EMAIL, ("" if allowed else "!") + f"{_with_why(email_entry, 'email', code)}: {what}",
-                        found.value.strip(), _source(found))
-    refused = [email.rule[1:]] if email is not None and email.rule.startswith("!") else []
+        email = Channel(EMAIL, f"{_with_why(email_entry, 'email', code)}: {what}", found.value.strip(),
+                        _source(found), allowed=allowed)
+    refused = [email.rule] if email is not None and not email.allowed else []
     postal = _first(contacts, "address")
     letter = None if postal is None else Channel(
         LETTER, "; ".join([*refused, "a letter to the business address is allowed everywhere"]),
@@ -186,10 +187,9 @@ def _options(contacts: Sequence[ContactLike], code: str, rules: ChannelRules) ->
     else:
         phone_entry = _with_why(phone_entry, "phone", code)
     phone = None if number is None else Channel(
-        PHONE, ("" if phone_policy == "allowed" else "!") + "; ".join(
-            [*refused, *([] if letter else ["no postal address"]), phone_entry]),
-        number.value.strip(), _source(number))
-    gone = [c.rule[1:] for c in (email, phone) if c is not None and c.rule.startswith("!")]
+        PHONE, "; ".join([*refused, *([] if letter else ["no postal address"]), phone_entry]),
+        number.value.strip(), _source(number), allowed=phone_policy == "allowed")
+    gone = [c.rule for c in (email, phone) if c is not None and not c.allowed]
     form = "write through the marketplace's contact form"
     message = Channel(MARKETPLACE, "; ".join([*gone, f"no public contact may be used: {form}"]) if gone else
                       form if letter is not None else f"no public e-mail, address or phone is known: {form}")
