@@ -9,10 +9,11 @@ Headers follow each CRM's documentation, so its import maps them without manual 
 - Pipedrive, a spreadsheet with organizations and people (support.pipedrive.com "Importing: mandatory fields"):
   "Organization - Name" is required, "Person - Name" links a person to it, a note travels in "Note - Content".
 
-The contact is a person only when the business name is one (a sole trader: "Maria Pelagio"); Scout never has
-e-mail addresses. A storefront URL is never given as a website or domain (a CRM would merge every seller of one
-marketplace into one company): it goes in the description. Suppressed businesses are never exported. Every cell is
-made spreadsheet-safe (scout.sanitize.csv_safe).
+The contact is a person only when the business name is one (a sole trader: "Maria Pelagio"); no e-mail address or
+phone is exported, since whether one may be used is the channel gate's decision per draft (scout.outreach.channels).
+A storefront URL is never given as a website or domain (a CRM would merge every seller of one marketplace into one
+company): it goes in the description. Suppressed businesses are never exported. Every cell is made spreadsheet-safe
+(scout.sanitize.csv_safe).
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 Re-drafting a business whose offer is still `drafted` keeps its offer code and expiry (renewed once past) and
 rewrites its draft with today's figures, language and terms; an offer already sent, replied to or closed is left
 alone. Every draft, and every follow-up (scout.outreach.followup), goes through `draft_business`, which applies the
-suppression rule at drafting time. Nothing is ever sent: an .eml is addressed to `undisclosed-recipients:;`, since
-marketplaces do not publish sellers' e-mail addresses, and its internal notes travel in X-Scout-* headers (not shown
-in the body; strip them if a tool sends the file as it is). A .md draft has the message and the internal notes in
-two separate blocks.
+suppression rule and the channel gate at drafting time. Nothing is ever sent: an .eml is addressed to the business's
+public e-mail only where the gate allows e-mail (else `undisclosed-recipients:;`), and its internal notes travel in
+X-Scout-* headers (not shown in the body; strip them if a tool sends the file as it is). A .md draft has the message
+and the internal notes in two separate blocks.
 """
 
 from __future__ import annotations
