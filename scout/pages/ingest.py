@@ -57,10 +57,7 @@ def read_saved(path: Path, max_bytes: int = MAX_SAVED_BYTES) -> bytes:
     file cannot be read, is a broken gzip, or is (or decompresses to) more than `max_bytes`, like a fetched body
     over `[crawler] max_body_bytes`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes is more than the limit of {max_bytes:,} (--max-bytes to raise "
-                             "it)")
+        check_sizes([path], max_bytes)
         body = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
@@ -85,7 +82,7 @@ def check_sizes(paths: Iterable[Path], max_bytes: int) -> None:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"{path}: {size:,} bytes is more than the limit of {max_bytes:,} (--max-bytes to raise "
-                             "it); nothing was stored")
+                             "it)")
 
 
 def ingest_files(
@@ -95,7 +92,10 @@ def ingest_files(
     """Archive and parse each file, storing its records; ingesting the same file again changes nothing."""
     report = IngestReport()
     files = expand_paths(paths)
-    check_sizes(files, max_bytes)
+    try:
+        check_sizes(files, max_bytes)
+    except InputError as err:
+        raise InputError(f"{err}; nothing was stored") from None
     for path in files:
         body = read_saved(path, max_bytes)
         url = path.resolve().as_uri()
