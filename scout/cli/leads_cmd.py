@@ -238,6 +238,7 @@ def _owner_names(assign_to: str | None, owners: str | None) -> list[str]:
 
 
 def _crm_name(name: str) -> str:
+    """The CRM's name, checked; imported only when asked: scout.outreach.crm needs the ORM, `leads` does not."""
     from scout.outreach.crm import check_crm
 
     return check_crm(name)
